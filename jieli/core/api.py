@@ -1,0 +1,182 @@
+"""What every app's API router shares: authentication, the error shape, pagination.
+
+Every failure answers ``{"code": ..., "message": ..., "fields": {...}}`` with the message in the
+request's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from jieli.core.errors import ServiceError, invalid_from_django
+from jieli.core.middleware import viewer_for_user
+from jieli.core.models import ApiToken
+from jieli.core.viewer import Viewer
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer jl_…`` personal tokens."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        hit = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
+            .first()
+        )
+        if hit is None or not hit.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=hit.pk).update(last_used_at=timezone.now())
+        request.user = hit.user
+        return hit.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session; unsafe methods must pass the CSRF check."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+def _anonymous(request: HttpRequest) -> Any:
+    return AnonymousUser()
+
+
+# Reads accept anyone (the selectors decide what they see); writes need a signed-in user.
+OPTIONAL_AUTH = [TokenAuth(), SessionAuth(), _anonymous]
+REQUIRED_AUTH = [TokenAuth(), SessionAuth()]
+
+
+def viewer_of(request: HttpRequest) -> Viewer:
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    return viewer_for_user(user)
+
+
+def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
+           fields: dict[str, list[str]] | None = None) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": lambda ctx: _("This field is required."),
+    "string_too_long": lambda ctx: _("At most {n} characters.").format(n=ctx.get("max_length")),
+    "string_too_short": lambda ctx: _("At least {n} characters.").format(n=ctx.get("min_length")),
+    "int_parsing": lambda ctx: _("Enter a whole number."),
+    "int_type": lambda ctx: _("Enter a whole number."),
+    "float_parsing": lambda ctx: _("Enter a number."),
+    "decimal_parsing": lambda ctx: _("Enter a number."),
+    "bool_parsing": lambda ctx: _("Enter true or false."),
+    "date_from_datetime_parsing": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
+    "date_parsing": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
+    "greater_than_equal": lambda ctx: _("Must be at least {n}.").format(n=ctx.get("ge")),
+    "less_than_equal": lambda ctx: _("Must be at most {n}.").format(n=ctx.get("le")),
+    "enum": lambda ctx: _("Choose one of: {options}.").format(options=ctx.get("expected")),
+    "literal_error": lambda ctx: _("Choose one of: {options}.").format(options=ctx.get("expected")),
+    "list_type": lambda ctx: _("Enter a list."),
+    "string_type": lambda ctx: _("Enter text."),
+    "model_attributes_type": lambda ctx: _("Send a JSON object."),
+    "json_invalid": lambda ctx: _("The request body is not valid JSON."),
+}
+
+
+def _field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for err in errors:
+        # loc is like ("body", "payload", "title") or ("query", "page").
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
+        name = ".".join(loc) or "__all__"
+        render = _PYDANTIC_MESSAGES.get(err.get("type", ""))
+        message = render(err.get("ctx") or {}) if render else str(err.get("msg", ""))
+        fields.setdefault(name, []).append(str(message))
+    return fields
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ServiceError)
+    def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        return _error(api, request, exc.status, exc.code, exc.message, exc.fields)
+
+    @api.exception_handler(DjangoValidationError)
+    def django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        err = invalid_from_django(exc)
+        return _error(api, request, 400, err.code, err.message, err.fields)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return _error(api, request, 400, "invalid", _("Some fields are not valid."),
+                      _field_errors(exc.errors))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return _error(api, request, 401, "not_authenticated", _("Please sign in first."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        codes = {400: "invalid", 401: "not_authenticated", 403: "permission_denied",
+                 404: "not_found", 405: "method_not_allowed", 409: "conflict"}
+        return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"),
+                      str(exc.message))
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        from django.http import Http404
+
+        if isinstance(exc, Http404):
+            return _error(api, request, 404, "not_found", _("Not found."))
+        import logging
+
+        logging.getLogger("jieli.api").exception("unexpected API error")
+        return _error(api, request, 500, "server_error",
+                      _("Something went wrong on our side. Please try again later."))
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+
+
+class PageParams(Schema):
+    page: int = 1
+    page_size: int = 20
+
+
+def paginate(queryset: Any, *, page: int, page_size: int) -> tuple[Page, list[Any]]:
+    from jieli.core.errors import InvalidInput
+
+    if page < 1:
+        raise InvalidInput(fields={"page": [_("Must be at least {n}.").format(n=1)]})
+    if not 1 <= page_size <= 100:
+        raise InvalidInput(
+            fields={"page_size": [_("Must be between {a} and {b}.").format(a=1, b=100)]}
+        )
+    count = queryset.count()
+    pages = max(1, -(-count // page_size))
+    items = list(queryset[(page - 1) * page_size : page * page_size])
+    return Page(count=count, page=page, page_size=page_size, pages=pages), items

@@ -1,0 +1,191 @@
+"""Lexical (bag-of-words) indexes over pre-tokenised text.
+
+``BM25Index`` keeps one compressed term-frequency vector per document and builds a
+term-major CSR matrix lazily, on the first search after a change. Query scoring touches
+only the postings of the query terms, so latency scales with posting length rather than
+with collection size.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["BM25Index", "LexicalIndex", "top_k"]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest scores, best first; ties broken by index (stable)."""
+    n = scores.shape[0]
+    if n == 0 or k <= 0:
+        return np.empty(0, dtype=np.int64)
+    if k < n:
+        part = np.argpartition(-scores, k - 1)[:k]
+    else:
+        part = np.arange(n)
+    # lexsort: last key is primary. Index as secondary key keeps results deterministic.
+    order = np.lexsort((part, -scores[part]))
+    return part[order]
+
+
+class LexicalIndex(ABC):
+    """A mutable index of token lists keyed by string document ids."""
+
+    @abstractmethod
+    def add(self, doc_id: str, tokens: Sequence[str]) -> None: ...
+
+    @abstractmethod
+    def remove(self, doc_id: str) -> None: ...
+
+    @abstractmethod
+    def search(self, tokens: Sequence[str], k: int = 10) -> list[tuple[str, float]]: ...
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+
+class BM25Index(LexicalIndex):
+    """Okapi BM25 with Lucene's non-negative idf, in plain numpy."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1 = k1
+        self.b = b
+        self._vocab: dict[str, int] = {}
+        self._terms: list[str] = []
+        # doc_id -> (term ids, term frequencies); stored compactly to keep memory low.
+        self._docs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._dirty = True
+        self._ids: list[str] = []
+        self._pos: dict[str, int] = {}
+        self._indptr = np.zeros(1, dtype=np.int64)
+        self._cols = np.empty(0, dtype=np.int32)
+        self._weights = np.empty(0, dtype=np.float32)
+        self._idf = np.empty(0, dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._docs
+
+    def add(self, doc_id: str, tokens: Sequence[str]) -> None:
+        counts = Counter(tokens)
+        ids = np.empty(len(counts), dtype=np.int32)
+        tfs = np.empty(len(counts), dtype=np.float32)
+        for i, (term, tf) in enumerate(counts.items()):
+            tid = self._vocab.get(term)
+            if tid is None:
+                tid = len(self._terms)
+                self._vocab[term] = tid
+                self._terms.append(term)
+            ids[i] = tid
+            tfs[i] = tf
+        self._docs[doc_id] = (ids, tfs)
+        self._dirty = True
+
+    def remove(self, doc_id: str) -> None:
+        if self._docs.pop(doc_id, None) is not None:
+            self._dirty = True
+
+    def _build(self) -> None:
+        self._ids = list(self._docs)
+        self._pos = {d: i for i, d in enumerate(self._ids)}
+        n_docs = len(self._ids)
+        n_terms = len(self._terms)
+        if n_docs == 0:
+            self._indptr = np.zeros(n_terms + 1, dtype=np.int64)
+            self._cols = np.empty(0, dtype=np.int32)
+            self._weights = np.empty(0, dtype=np.float32)
+            self._idf = np.zeros(n_terms, dtype=np.float32)
+            self._dirty = False
+            return
+        lens = np.fromiter((len(v[0]) for v in self._docs.values()), np.int64, n_docs)
+        term_ids = np.concatenate([v[0] for v in self._docs.values()])
+        tfs = np.concatenate([v[1] for v in self._docs.values()])
+        doc_idx = np.repeat(np.arange(n_docs, dtype=np.int32), lens)
+        dl = np.bincount(doc_idx, weights=tfs, minlength=n_docs).astype(np.float32)
+        avgdl = float(dl.mean()) or 1.0
+        # Precompute the document side of BM25 once per build; a query then only sums
+        # idf-weighted posting values.
+        norm = self.k1 * (1.0 - self.b + self.b * dl / avgdl)
+        weights = tfs * (self.k1 + 1.0) / (tfs + norm[doc_idx])
+        order = np.argsort(term_ids, kind="stable")
+        self._cols = doc_idx[order]
+        self._weights = weights[order].astype(np.float32)
+        df = np.bincount(term_ids, minlength=n_terms)
+        self._indptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(df, out=self._indptr[1:])
+        self._idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        self._dirty = False
+
+    def _ensure(self) -> None:
+        if self._dirty:
+            self._build()
+
+    @property
+    def doc_ids(self) -> list[str]:
+        self._ensure()
+        return self._ids
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every document (order of ``doc_ids``) for the query tokens."""
+        self._ensure()
+        n_docs = len(self._ids)
+        qtf = Counter(t for t in tokens if t in self._vocab)
+        if not qtf or n_docs == 0:
+            return np.zeros(n_docs, dtype=np.float32)
+        cols, vals = [], []
+        for term, count in qtf.items():
+            tid = self._vocab[term]
+            if tid >= len(self._idf):
+                continue
+            lo, hi = self._indptr[tid], self._indptr[tid + 1]
+            if lo == hi:
+                continue
+            cols.append(self._cols[lo:hi])
+            vals.append(self._weights[lo:hi] * (self._idf[tid] * count))
+        if not cols:
+            return np.zeros(n_docs, dtype=np.float32)
+        return np.bincount(
+            np.concatenate(cols), weights=np.concatenate(vals), minlength=n_docs
+        ).astype(np.float32)
+
+    def search(self, tokens: Sequence[str], k: int = 10) -> list[tuple[str, float]]:
+        scores = self.scores(tokens)
+        best = top_k(scores, k)
+        return [(self._ids[i], float(scores[i])) for i in best if scores[i] > 0.0]
+
+    def score_ids(self, tokens: Sequence[str], doc_ids: Sequence[str]) -> np.ndarray:
+        """Scores for the given documents only (0 for unknown ids)."""
+        scores = self.scores(tokens)
+        out = np.zeros(len(doc_ids), dtype=np.float32)
+        for i, d in enumerate(doc_ids):
+            p = self._pos.get(d)
+            if p is not None:
+                out[i] = scores[p]
+        return out
+
+    def matched_terms(self, tokens: Sequence[str], doc_id: str) -> list[str]:
+        """Query terms that occur in the document, rarest (most informative) first."""
+        entry = self._docs.get(doc_id)
+        if entry is None:
+            return []
+        present = set(entry[0].tolist())
+        self._ensure()
+        seen: dict[str, float] = {}
+        for t in tokens:
+            tid = self._vocab.get(t)
+            if tid is not None and tid in present and t not in seen:
+                seen[t] = float(self._idf[tid]) if tid < len(self._idf) else 0.0
+        return sorted(seen, key=lambda t: (-seen[t], t))
+
+    def idf(self, term: str) -> float:
+        self._ensure()
+        tid = self._vocab.get(term)
+        if tid is None or tid >= len(self._idf):
+            return math.log1p(len(self._ids) + 0.5) if self._ids else 0.0
+        return float(self._idf[tid])

@@ -1,0 +1,103 @@
+"""Reference code lists: administrative divisions, GB/T 4754-2017 industries, disciplines.
+
+Codes are primary keys and rows are never deleted: a code that a later edition drops is marked
+retired (``retired_in``) and may point to its successor, so records that use it keep resolving.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+class CodeListEntry(models.Model):
+    code = models.CharField(_("code"), max_length=16, primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"))
+    edition = models.CharField(_("edition"), max_length=20)
+    retired_in = models.CharField(_("retired in edition"), max_length=20, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and translation.get_language() == "en":
+            return self.name_en
+        return self.name
+
+    @property
+    def is_retired(self) -> bool:
+        return bool(self.retired_in)
+
+
+class Region(CodeListEntry):
+    """Province (level 1, 2-digit), prefecture (2, 4-digit) or county (3, 6-digit) code."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Province")
+        CITY = 2, _("Prefecture")
+        COUNTY = 3, _("County")
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(CodeListEntry.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2]
+
+    @property
+    def city_code(self) -> str:
+        return self.code[:4] if self.level >= 2 else ""
+
+
+class Industry(CodeListEntry):
+    """GB/T 4754-2017: section (1, a letter), division (2), group (3), class (4)."""
+
+    class Level(models.IntegerChoices):
+        SECTION = 1, _("Section")
+        DIVISION = 2, _("Division")
+        GROUP = 3, _("Group")
+        CLASS = 4, _("Class")
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    section = models.CharField(_("section"), max_length=1, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(CodeListEntry.Meta):
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+
+class Discipline(CodeListEntry):
+    """NSFC discipline codes (e.g. A01 mathematics, A0101 number theory)."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(CodeListEntry.Meta):
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from ninja.openapi.views import openapi_view
+
+from jieli.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("api/docs", openapi_view, {"api": api}, name="api-docs"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("jieli.portal.urls")),
+]
