@@ -11,5 +11,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("organisations/", include("jieli.organisations.urls")),
+    path("achievements/", include("jieli.achievements.urls")),
+    path("demands/", include("jieli.demands.urls")),
+    path("experts/", include("jieli.experts.urls")),
+    path("regions/", include("jieli.regions.urls")),
     path("", include("jieli.portal.urls")),
 ]

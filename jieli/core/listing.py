@@ -160,3 +160,55 @@ ACTION_LABELS = {
     "reconfirm": _("re-confirm"),
     "archive": _("archive"),
 }
+
+
+# Who may take each action: the owner's people, or the secretariat (reviewers).
+OWNER_ACTIONS = frozenset({"submit", "reconfirm", "archive"})
+REVIEW_ACTIONS = frozenset({"publish", "return"})
+
+
+def listing_transition(
+    *, model: type[ListingModel], viewer: Viewer, pk: int, action: str, reason: str = ""
+) -> ListingModel:
+    """Run one life-cycle action on a listing of ``model`` in one transaction, with history.
+
+    The row is locked first, so two reviewers acting at once are serialised by the database and
+    the second one gets a 409 instead of a double transition.
+    """
+    from django.db import transaction
+
+    from jieli.core.errors import NotFound, PermissionDenied
+    from jieli.core.history import change_record
+
+    if action not in TRANSITIONS:
+        raise InvalidInput(
+            fields={"action": [str(_("Choose one of: {options}.").format(
+                options=", ".join(TRANSITIONS)))]}
+        )
+    if len(reason) > 2000:
+        raise InvalidInput(fields={"reason": [str(_("At most {n} characters.").format(n=2000))]})
+    with transaction.atomic():
+        listing = model._default_manager.select_for_update().filter(pk=pk).first()
+        if listing is None:
+            raise NotFound()
+        owner_id = listing.owner_id  # type: ignore[attr-defined]
+        if not viewer_may_edit(viewer, owner_id):
+            # Someone who cannot see the listing learns nothing about it.
+            visible = model._default_manager.filter(visible_listing_q(viewer), pk=pk).exists()
+            raise PermissionDenied() if visible else NotFound()
+        if action in REVIEW_ACTIONS and not viewer.is_staff_role:
+            raise PermissionDenied(_("Only the secretariat reviews listings."))
+        changes = apply_transition(listing, action, reason=reason)
+        listing.save()
+        change_record(target=listing, actor_id=viewer.user_id, action=action, changes=changes,
+                      reason=reason.strip())
+        return listing
+
+
+def stale_listings(model: type[ListingModel], *, now: datetime | None = None):  # type: ignore[no-untyped-def]
+    """Published listings past their re-confirmation date whose owner was not yet reminded."""
+    return model._default_manager.filter(
+        status=ListingStatus.PUBLISHED,
+        confirmed_at__lt=reconfirm_cutoff(now),
+        reconfirm_reminded_at__isnull=True,
+    )

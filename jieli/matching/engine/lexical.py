@@ -159,15 +159,19 @@ class BM25Index(LexicalIndex):
         best = top_k(scores, k)
         return [(self._ids[i], float(scores[i])) for i in best if scores[i] > 0.0]
 
-    def score_ids(self, tokens: Sequence[str], doc_ids: Sequence[str]) -> np.ndarray:
-        """Scores for the given documents only (0 for unknown ids)."""
-        scores = self.scores(tokens)
+    def lookup(self, scores: np.ndarray, doc_ids: Sequence[str]) -> np.ndarray:
+        """Pick the entries of a ``scores`` vector for the given ids (0 if unknown)."""
+        self._ensure()
         out = np.zeros(len(doc_ids), dtype=np.float32)
         for i, d in enumerate(doc_ids):
             p = self._pos.get(d)
             if p is not None:
                 out[i] = scores[p]
         return out
+
+    def score_ids(self, tokens: Sequence[str], doc_ids: Sequence[str]) -> np.ndarray:
+        """Scores for the given documents only (0 for unknown ids)."""
+        return self.lookup(self.scores(tokens), doc_ids)
 
     def matched_terms(self, tokens: Sequence[str], doc_id: str) -> list[str]:
         """Query terms that occur in the document, rarest (most informative) first."""

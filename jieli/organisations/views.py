@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jieli.core.errors import NotFound, ServiceError
+from jieli.core.forms import apply_service_error
+from jieli.core.history import history_for
+from jieli.organisations import selectors, services
+from jieli.organisations.forms import DecisionForm, MemberAddForm, OrganisationForm
+from jieli.organisations.models import MembershipStatus, MembershipTier, OrganisationType
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    filters = selectors.OrganisationFilters(
+        q=g.get("q", "")[:200], org_type=g.get("org_type", "")[:30],
+        region=g.get("region", "")[:12], tier=g.get("tier", "")[:12],
+        membership_status=g.get("membership_status", "")[:12],
+    )
+    qs = selectors.organisation_list(request.viewer, filters)  # type: ignore[attr-defined]
+    page = Paginator(qs, 20).get_page(g.get("page"))
+    return render(request, "organisations/list.html", {
+        "page": page, "filters": filters, "org_types": OrganisationType.choices,
+        "tiers": MembershipTier.choices, "statuses": MembershipStatus.choices,
+    })
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    try:
+        org = selectors.organisation_get(viewer, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "organisations/detail.html", {
+        "org": org,
+        "members": selectors.memberships_of(viewer, org),
+        "may_manage": selectors.may_manage_organisation(viewer, org),
+        "history": history_for(org)[:30] if viewer.is_staff_role or viewer.belongs_to(org.pk)
+        else [],
+        "decision_form": DecisionForm() if viewer.is_staff_role else None,
+    })
+
+
+@login_required
+def organisation_apply(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_apply(viewer=request.viewer, data=form.cleaned_data)  # type: ignore[attr-defined]
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Your application was received; the secretariat will "
+                                        "review it."))
+            return redirect("organisations:detail", pk=org.pk)
+    return render(request, "organisations/form.html", {"form": form, "title": _("Apply for membership")})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    try:
+        org = selectors.organisation_get(viewer, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    if not selectors.may_manage_organisation(viewer, org):
+        return render(request, "403.html", status=403)
+    form = OrganisationForm(request.POST or None, initial=OrganisationForm.initial_from(org))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(viewer=viewer, organisation_id=org.pk,
+                                         data=form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("organisations:detail", pk=org.pk)
+    return render(request, "organisations/form.html", {"form": form, "title": org.name})
+
+
+@login_required
+@require_POST
+def organisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("organisations:detail", pk=pk)
+    try:
+        services.organisation_decide(
+            viewer=request.viewer, organisation_id=pk,  # type: ignore[attr-defined]
+            action=form.cleaned_data["action"], reason=form.cleaned_data["reason"],
+            tier=form.cleaned_data["tier"],
+        )
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            return render(request, "403.html", {"message": exc.message}, status=exc.status)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("organisations:detail", pk=pk)
+
+
+@login_required
+def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    try:
+        org = selectors.organisation_get(viewer, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    if not selectors.may_manage_organisation(viewer, org):
+        return render(request, "403.html", status=403)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST":
+        remove_id = request.POST.get("remove")
+        try:
+            if remove_id:
+                if not remove_id.isdigit():
+                    raise ServiceError(_("Unknown member."))
+                services.membership_remove(viewer=viewer, membership_id=int(remove_id))
+                messages.success(request, _("Member removed."))
+                return redirect("organisations:members", pk=org.pk)
+            if form.is_valid():
+                services.membership_add(
+                    viewer=viewer, organisation_id=org.pk,
+                    username_or_email=form.cleaned_data["user"], role=form.cleaned_data["role"],
+                )
+                messages.success(request, _("Member added."))
+                return redirect("organisations:members", pk=org.pk)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(request, "organisations/members.html", {
+        "org": org, "members": selectors.memberships_of(viewer, org), "form": form,
+    })
