@@ -27,6 +27,7 @@ ROUTERS = [
     ("/regions", "jieli.regions.api"),
     ("/matching", "jieli.matching.api"),
     ("/imports", "jieli.imports.api"),
+    ("/duplicates", "jieli.duplicates.api"),
     ("/me", "jieli.organisations.api_me"),
 ]
 for prefix, module_name in ROUTERS:

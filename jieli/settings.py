@@ -37,7 +37,9 @@ PRODUCTION = MODE == "production"
 
 SECRET_KEY = os.environ.get("JIELI_SECRET_KEY", "")
 DEBUG = _env_bool("JIELI_DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = _env_list("JIELI_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = _env_list(
+    "JIELI_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+)
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
 if PRODUCTION:
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
     "jieli.experts",
     "jieli.matching",
     "jieli.imports",
+    "jieli.duplicates",
+    "jieli.demo",
     "jieli.portal",
 ]
 
@@ -109,10 +113,12 @@ TEMPLATES = [
     },
 ]
 
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
+
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

@@ -75,8 +75,14 @@ def viewer_of(request: HttpRequest) -> Viewer:
     return viewer_for_user(user)
 
 
-def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
-           fields: dict[str, list[str]] | None = None) -> HttpResponse:
+def _error(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     return api.create_response(
         request, {"code": code, "message": message, "fields": fields or {}}, status=status
     )
@@ -128,8 +134,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        return _error(api, request, 400, "invalid", _("Some fields are not valid."),
-                      _field_errors(exc.errors))
+        return _error(
+            api, request, 400, "invalid", _("Some fields are not valid."), _field_errors(exc.errors)
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -137,10 +144,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        codes = {400: "invalid", 401: "not_authenticated", 403: "permission_denied",
-                 404: "not_found", 405: "method_not_allowed", 409: "conflict"}
-        return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"),
-                      str(exc.message))
+        codes = {
+            400: "invalid",
+            401: "not_authenticated",
+            403: "permission_denied",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+        }
+        return _error(
+            api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc.message)
+        )
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -151,8 +165,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         import logging
 
         logging.getLogger("jieli.api").exception("unexpected API error")
-        return _error(api, request, 500, "server_error",
-                      _("Something went wrong on our side. Please try again later."))
+        return _error(
+            api,
+            request,
+            500,
+            "server_error",
+            _("Something went wrong on our side. Please try again later."),
+        )
 
 
 class Page(Schema):

@@ -59,8 +59,8 @@ def invalid_from_django(exc: Exception) -> InvalidInput:
     assert isinstance(exc, ValidationError)
     if hasattr(exc, "error_dict"):
         fields = {
-            ("__all__" if name == NON_FIELD_ERRORS else name): [str(m) for m in errs.messages]
-            for name, errs in exc.error_dict.items()
+            ("__all__" if name == NON_FIELD_ERRORS else name): [str(m) for m in messages]
+            for name, messages in exc.message_dict.items()
         }
         return InvalidInput(fields=fields)
     return InvalidInput(" ".join(str(m) for m in exc.messages))

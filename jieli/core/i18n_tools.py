@@ -20,8 +20,18 @@ LOCALE = ROOT / "locale"
 LANG_DIR = "zh_Hans"
 PO = LOCALE / LANG_DIR / "LC_MESSAGES" / "django.po"
 MAKEMESSAGES = [
-    sys.executable, "manage.py", "makemessages", "-l", LANG_DIR, "--no-location",
-    "--ignore", ".venv/*", "--ignore", "var/*", "--ignore", "bench/*",
+    sys.executable,
+    "manage.py",
+    "makemessages",
+    "-l",
+    LANG_DIR,
+    "--no-location",
+    "--ignore",
+    ".venv/*",
+    "--ignore",
+    "var/*",
+    "--ignore",
+    "bench/*",
 ]
 
 
@@ -32,7 +42,7 @@ def compile_catalogues() -> int:
 
 
 def make_catalogues() -> int:
-    return subprocess.call(MAKEMESSAGES, cwd=ROOT)
+    return subprocess.call(MAKEMESSAGES, cwd=ROOT)  # noqa: S603 - fixed argument list
 
 
 def missing_entries(po_path: Path) -> list[str]:
@@ -51,7 +61,9 @@ def check_catalogues() -> int:
         return 0
     original = PO.read_bytes() if PO.exists() else None
     try:
-        result = subprocess.run(MAKEMESSAGES, cwd=ROOT, capture_output=True, text=True, check=False)
+        result = subprocess.run(  # noqa: S603 - fixed argument list
+            MAKEMESSAGES, cwd=ROOT, capture_output=True, text=True, check=False
+        )
         if result.returncode != 0:
             print(result.stdout, result.stderr, file=sys.stderr)
             return result.returncode
@@ -62,8 +74,11 @@ def check_catalogues() -> int:
         else:
             PO.write_bytes(original)
     if missing:
-        print(f"{len(missing)} zh-hans strings are missing or fuzzy; run `make messages` and "
-              "translate them in locale/zh_Hans/LC_MESSAGES/django.po:", file=sys.stderr)
+        print(
+            f"{len(missing)} zh-hans strings are missing or fuzzy; run `make messages` and "
+            "translate them in locale/zh_Hans/LC_MESSAGES/django.po:",
+            file=sys.stderr,
+        )
         for msgid in missing[:50]:
             print("  -", msgid.replace("\n", " ")[:120], file=sys.stderr)
         return 1

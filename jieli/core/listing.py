@@ -38,7 +38,10 @@ class ListingModel(BaseModel):
     """Abstract base; concrete models add ``owner`` (an organisation) and their own fields."""
 
     status = models.CharField(
-        _("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT,
+        _("status"),
+        max_length=12,
+        choices=ListingStatus.choices,
+        default=ListingStatus.DRAFT,
         db_index=True,
     )
     visibility = models.CharField(
@@ -48,7 +51,9 @@ class ListingModel(BaseModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     confirmed_at = models.DateTimeField(_("last confirmed at"), null=True, blank=True)
-    reconfirm_reminded_at = models.DateTimeField(_("re-confirmation reminder sent at"), null=True, blank=True)
+    reconfirm_reminded_at = models.DateTimeField(
+        _("re-confirmation reminder sent at"), null=True, blank=True
+    )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=60, blank=True, default="")
     external_id = models.CharField(_("external ID"), max_length=120, blank=True, default="")
@@ -182,8 +187,11 @@ def listing_transition(
 
     if action not in TRANSITIONS:
         raise InvalidInput(
-            fields={"action": [str(_("Choose one of: {options}.").format(
-                options=", ".join(TRANSITIONS)))]}
+            fields={
+                "action": [
+                    str(_("Choose one of: {options}.").format(options=", ".join(TRANSITIONS)))
+                ]
+            }
         )
     if len(reason) > 2000:
         raise InvalidInput(fields={"reason": [str(_("At most {n} characters.").format(n=2000))]})
@@ -200,8 +208,13 @@ def listing_transition(
             raise PermissionDenied(_("Only the secretariat reviews listings."))
         changes = apply_transition(listing, action, reason=reason)
         listing.save()
-        change_record(target=listing, actor_id=viewer.user_id, action=action, changes=changes,
-                      reason=reason.strip())
+        change_record(
+            target=listing,
+            actor_id=viewer.user_id,
+            action=action,
+            changes=changes,
+            reason=reason.strip(),
+        )
         return listing
 
 

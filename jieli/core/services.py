@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-
 from django.utils.translation import gettext as _
 
 from jieli.core.errors import InvalidInput, NotAuthenticated
@@ -20,6 +19,7 @@ def api_token_create(*, viewer: Viewer, name: str) -> str:
             fields={"name": [_("Between {a} and {b} characters.").format(a=1, b=100)]}
         )
     key = ApiToken.new_key()
-    ApiToken.objects.create(user_id=viewer.user_id, name=name, prefix=key[:10],
-                            key_hash=ApiToken.hash_key(key))
+    ApiToken.objects.create(
+        user_id=viewer.user_id, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key)
+    )
     return key

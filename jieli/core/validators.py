@@ -12,7 +12,8 @@ CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 3
 
 def credit_code_check_char(first17: str) -> str:
     total = sum(
-        CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+        CREDIT_CODE_ALPHABET.index(ch) * w
+        for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
     )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
@@ -33,7 +34,9 @@ def is_valid_credit_code(value: str) -> bool:
 def validate_credit_code(value: str) -> None:
     if not is_valid_credit_code(value):
         raise ValidationError(
-            _("“{value}” is not a valid unified social credit code (18 characters, check "
-              "character per GB 32100-2015).").format(value=value),
+            _(
+                "“{value}” is not a valid unified social credit code (18 characters, check "
+                "character per GB 32100-2015)."
+            ).format(value=value),
             code="invalid_credit_code",
         )

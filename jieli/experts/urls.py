@@ -1,7 +1,10 @@
 from django.urls import path
 
-from jieli.portal.views import home
+from jieli.experts import views
 
 app_name = "experts"
-# Replaced by the experts app's own views.
-urlpatterns = [path("", home, name="list")]
+urlpatterns = [
+    path("", views.expert_list, name="list"),
+    path("me/", views.my_profile, name="me"),
+    path("<int:pk>/", views.expert_detail, name="detail"),
+]

@@ -16,13 +16,25 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "org_type", "membership_status", "tier", "region", "member_since",
-                    "is_demo")
+    list_display = (
+        "name",
+        "org_type",
+        "membership_status",
+        "tier",
+        "region",
+        "member_since",
+        "is_demo",
+    )
     list_filter = ("membership_status", "org_type", "tier", "is_demo")
     search_fields = ("name", "credit_code", "address")
     autocomplete_fields = ("region",)
-    readonly_fields = ("membership_status", "status_reason", "created_at", "updated_at",
-                       "history_table")
+    readonly_fields = (
+        "membership_status",
+        "status_reason",
+        "created_at",
+        "updated_at",
+        "history_table",
+    )
     inlines = [MembershipInline]
     actions = ["admit_selected", "suspend_selected"]
 
@@ -32,9 +44,12 @@ class OrganisationAdmin(admin.ModelAdmin):
 
         rows = history_for(obj)[:50]
         return format_html_join(
-            "", "<div>{} · {} · {} {}</div>",
-            ((r.created_at.strftime("%Y-%m-%d %H:%M"), r.actor or "-", r.action, r.reason)
-             for r in rows),
+            "",
+            "<div>{} · {} · {} {}</div>",
+            (
+                (r.created_at.strftime("%Y-%m-%d %H:%M"), r.actor or "-", r.action, r.reason)
+                for r in rows
+            ),
         )
 
     def _decide(self, request, queryset, action):
@@ -42,8 +57,12 @@ class OrganisationAdmin(admin.ModelAdmin):
         done = 0
         for org in queryset:
             try:
-                services.organisation_decide(viewer=viewer, organisation_id=org.pk, action=action,
-                                             reason=str(_("Bulk action in the admin")))
+                services.organisation_decide(
+                    viewer=viewer,
+                    organisation_id=org.pk,
+                    action=action,
+                    reason=str(_("Bulk action in the admin")),
+                )
                 done += 1
             except ServiceError as exc:
                 self.message_user(request, f"{org}: {exc.message}", messages.WARNING)

@@ -36,12 +36,19 @@ class OrganisationOut(Schema):
     @staticmethod
     def from_model(org: Organisation) -> OrganisationOut:
         return OrganisationOut(
-            id=org.pk, name=org.name, org_type=org.org_type,
-            org_type_label=str(org.get_org_type_display()), credit_code=org.credit_code,
-            region=org.region_id, address=org.address,  # type: ignore[attr-defined]
-            website=org.website, description=org.description,
-            membership_status=org.membership_status, tier=org.tier,
-            member_since=org.member_since, created_at=org.created_at,
+            id=org.pk,
+            name=org.name,
+            org_type=org.org_type,
+            org_type_label=str(org.get_org_type_display()),
+            credit_code=org.credit_code,
+            region=org.region_id,
+            address=org.address,  # type: ignore[attr-defined]
+            website=org.website,
+            description=org.description,
+            membership_status=org.membership_status,
+            tier=org.tier,
+            member_since=org.member_since,
+            created_at=org.created_at,
         )
 
 
@@ -89,8 +96,11 @@ class OrganisationQuery(Schema):
 @router.get("", response={200: OrganisationPage, **ERRORS}, auth=OPTIONAL_AUTH)
 def list_organisations(request: HttpRequest, params: Query[OrganisationQuery]):
     filters = selectors.OrganisationFilters(
-        q=params.q, org_type=params.org_type or "", region=params.region,
-        membership_status=params.membership_status, tier=params.tier,
+        q=params.q,
+        org_type=params.org_type or "",
+        region=params.region,
+        membership_status=params.membership_status,
+        tier=params.tier,
     )
     qs = selectors.organisation_list(viewer_of(request), filters)
     page, items = paginate(qs, page=params.page, page_size=params.page_size)
@@ -120,7 +130,10 @@ def update_organisation(request: HttpRequest, org_id: int, payload: Organisation
 def decide_organisation(request: HttpRequest, org_id: int, payload: DecisionIn):
     """Secretariat: admit, suspend or remove an organisation, with a reason."""
     org = services.organisation_decide(
-        viewer=viewer_of(request), organisation_id=org_id, action=payload.action,
-        reason=payload.reason, tier=payload.tier or "",
+        viewer=viewer_of(request),
+        organisation_id=org_id,
+        action=payload.action,
+        reason=payload.reason,
+        tier=payload.tier or "",
     )
     return OrganisationOut.from_model(org)

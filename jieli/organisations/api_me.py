@@ -40,8 +40,7 @@ def me(request: HttpRequest):
     )
 
 
-@router.post("/tokens", response={201: TokenOut, 400: ErrorOut, 401: ErrorOut},
-             auth=REQUIRED_AUTH)
+@router.post("/tokens", response={201: TokenOut, 400: ErrorOut, 401: ErrorOut}, auth=REQUIRED_AUTH)
 def create_token(request: HttpRequest, payload: TokenIn):
     """Create a personal token; it is shown only in this response."""
     key = api_token_create(viewer=viewer_of(request), name=payload.name)

@@ -11,21 +11,30 @@ class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     org_type = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
     credit_code = forms.CharField(
-        label=_("Unified social credit code"), max_length=18, required=False,
+        label=_("Unified social credit code"),
+        max_length=18,
+        required=False,
         help_text=_("18 characters, e.g. 91370000163044841F"),
     )
     region = RegionChoiceField(label=_("Region"), required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    website = forms.URLField(label=_("Website"), max_length=300, required=False)
-    description = forms.CharField(label=_("Description"), max_length=5000, required=False,
-                                  widget=forms.Textarea)
+    website = forms.URLField(
+        label=_("Website"), max_length=300, required=False, assume_scheme="https"
+    )
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea
+    )
 
     @classmethod
     def initial_from(cls, org: Organisation) -> dict:
         return {
-            "name": org.name, "org_type": org.org_type, "credit_code": org.credit_code,
-            "region": org.region_id, "address": org.address,  # type: ignore[attr-defined]
-            "website": org.website, "description": org.description,
+            "name": org.name,
+            "org_type": org.org_type,
+            "credit_code": org.credit_code,
+            "region": org.region_id,
+            "address": org.address,  # type: ignore[attr-defined]
+            "website": org.website,
+            "description": org.description,
         }
 
 
@@ -34,8 +43,9 @@ class DecisionForm(forms.Form):
         label=_("Decision"),
         choices=[("admit", _("Admit")), ("suspend", _("Suspend")), ("remove", _("Remove"))],
     )
-    tier = forms.ChoiceField(label=_("Membership tier"), required=False,
-                             choices=[("", "—"), *MembershipTier.choices])
+    tier = forms.ChoiceField(
+        label=_("Membership tier"), required=False, choices=[("", "—"), *MembershipTier.choices]
+    )
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
 
 

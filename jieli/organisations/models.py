@@ -64,8 +64,9 @@ class Organisation(BaseModel):
         default=MembershipStatus.APPLYING,
         db_index=True,
     )
-    tier = models.CharField(_("membership tier"), max_length=12, choices=MembershipTier.choices,
-                            blank=True)
+    tier = models.CharField(
+        _("membership tier"), max_length=12, choices=MembershipTier.choices, blank=True
+    )
     member_since = models.DateField(_("member since"), null=True, blank=True)
     status_reason = models.TextField(_("reason for the last status change"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -97,15 +98,20 @@ class Membership(BaseModel):
     """A person's place in an organisation."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
-    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices,
-                            default=MemberRole.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
 
     class Meta:
         verbose_name = _("membership")

@@ -11,9 +11,9 @@ from jieli.core.errors import NotFound
 from jieli.core.viewer import ANONYMOUS, Viewer
 from jieli.organisations.models import (
     SECRETARIAT_GROUP,
+    MemberRole,
     Membership,
     MembershipStatus,
-    MemberRole,
     Organisation,
 )
 

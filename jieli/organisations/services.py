@@ -14,22 +14,34 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jieli.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, invalid_from_django
+from jieli.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    invalid_from_django,
+)
 from jieli.core.history import change_record, diff, snapshot
 from jieli.core.validators import normalise_credit_code
 from jieli.core.viewer import Viewer
 from jieli.organisations.models import (
     SECRETARIAT_GROUP,
+    MemberRole,
     Membership,
     MembershipStatus,
     MembershipTier,
-    MemberRole,
     Organisation,
 )
 from jieli.organisations.selectors import may_manage_organisation
 
 EDITABLE_FIELDS = (
-    "name", "org_type", "credit_code", "region", "address", "website", "description",
+    "name",
+    "org_type",
+    "credit_code",
+    "region",
+    "address",
+    "website",
+    "description",
 )
 STAFF_FIELDS = ("membership_status", "tier", "member_since")
 
@@ -49,7 +61,9 @@ def _validate(organisation: Organisation, data: dict[str, Any]) -> None:
 
     errors: dict[str, list[str]] = {}
     try:
-        organisation.full_clean(exclude=["region"])
+        organisation.full_clean(
+            exclude=["region"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         errors.update(invalid_from_django(exc).fields)
     region_code = data.get("region")
@@ -90,34 +104,50 @@ def organisation_apply(*, viewer: Viewer, data: dict[str, Any]) -> Organisation:
     _apply_fields(organisation, data)
     _validate(organisation, data)
     _save(organisation)
-    Membership.objects.create(user_id=viewer.user_id, organisation=organisation,
-                              role=MemberRole.ADMIN)
-    change_record(target=organisation, actor_id=viewer.user_id, action="apply",
-                  changes=diff({}, snapshot(organisation, EDITABLE_FIELDS)))
+    Membership.objects.create(
+        user_id=viewer.user_id, organisation=organisation, role=MemberRole.ADMIN
+    )
+    change_record(
+        target=organisation,
+        actor_id=viewer.user_id,
+        action="apply",
+        changes=diff({}, snapshot(organisation, EDITABLE_FIELDS)),
+    )
     return organisation
 
 
 @transaction.atomic
 def organisation_create(
-    *, viewer: Viewer, data: dict[str, Any], membership_status: str = MembershipStatus.MEMBER,
-    tier: str = "", member_since: date | None = None, is_demo: bool = False,
+    *,
+    viewer: Viewer,
+    data: dict[str, Any],
+    membership_status: str = MembershipStatus.MEMBER,
+    tier: str = "",
+    member_since: date | None = None,
+    is_demo: bool = False,
 ) -> Organisation:
     """The secretariat registers an organisation directly (e.g. founding members, imports)."""
     if not viewer.is_staff_role:
         raise PermissionDenied()
-    organisation = Organisation(membership_status=membership_status, tier=tier,
-                                member_since=member_since, is_demo=is_demo)
+    organisation = Organisation(
+        membership_status=membership_status, tier=tier, member_since=member_since, is_demo=is_demo
+    )
     _apply_fields(organisation, data)
     _validate(organisation, data)
     _save(organisation)
-    change_record(target=organisation, actor_id=viewer.user_id, action="create",
-                  changes=diff({}, snapshot(organisation, EDITABLE_FIELDS + STAFF_FIELDS)))
+    change_record(
+        target=organisation,
+        actor_id=viewer.user_id,
+        action="create",
+        changes=diff({}, snapshot(organisation, EDITABLE_FIELDS + STAFF_FIELDS)),
+    )
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, viewer: Viewer, organisation_id: int, data: dict[str, Any]
-                        ) -> Organisation:
+def organisation_update(
+    *, viewer: Viewer, organisation_id: int, data: dict[str, Any]
+) -> Organisation:
     organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
     if organisation is None:
         raise NotFound()
@@ -125,20 +155,23 @@ def organisation_update(*, viewer: Viewer, organisation_id: int, data: dict[str,
         if viewer.belongs_to(organisation.pk) or viewer.is_alliance_member:
             raise PermissionDenied()
         raise NotFound()
-    allowed = set(EDITABLE_FIELDS) | (set(STAFF_FIELDS) - {"membership_status"}
-                                      if viewer.is_staff_role else set())
+    allowed = set(EDITABLE_FIELDS) | (
+        set(STAFF_FIELDS) - {"membership_status"} if viewer.is_staff_role else set()
+    )
     unknown = set(data) - allowed
     if unknown:
-        raise InvalidInput(fields={name: [_("This field cannot be changed here.")]
-                                   for name in sorted(unknown)})
+        raise InvalidInput(
+            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
+        )
     before = snapshot(organisation, EDITABLE_FIELDS + STAFF_FIELDS)
     _apply_fields(organisation, data)
     _validate(organisation, data)
     _save(organisation)
     changes = diff(before, snapshot(organisation, EDITABLE_FIELDS + STAFF_FIELDS))
     if changes:
-        change_record(target=organisation, actor_id=viewer.user_id, action="update",
-                      changes=changes)
+        change_record(
+            target=organisation, actor_id=viewer.user_id, action="update", changes=changes
+        )
     return organisation
 
 
@@ -146,8 +179,10 @@ def organisation_update(*, viewer: Viewer, organisation_id: int, data: dict[str,
 _DECISIONS = {
     "admit": ({MembershipStatus.APPLYING, MembershipStatus.SUSPENDED}, MembershipStatus.MEMBER),
     "suspend": ({MembershipStatus.MEMBER}, MembershipStatus.SUSPENDED),
-    "remove": ({MembershipStatus.APPLYING, MembershipStatus.MEMBER, MembershipStatus.SUSPENDED},
-               MembershipStatus.WITHDRAWN),
+    "remove": (
+        {MembershipStatus.APPLYING, MembershipStatus.MEMBER, MembershipStatus.SUSPENDED},
+        MembershipStatus.WITHDRAWN,
+    ),
 }
 
 
@@ -159,23 +194,34 @@ def organisation_decide(
     if not viewer.is_staff_role:
         raise PermissionDenied()
     if action not in _DECISIONS:
-        raise InvalidInput(fields={"action": [_("Choose one of: {options}.").format(
-            options=", ".join(_DECISIONS))]})
+        raise InvalidInput(
+            fields={
+                "action": [_("Choose one of: {options}.").format(options=", ".join(_DECISIONS))]
+            }
+        )
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(fields={"reason": [_("Please give a reason.")]})
     if len(reason) > 2000:
         raise InvalidInput(fields={"reason": [_("At most {n} characters.").format(n=2000)]})
     if tier and tier not in MembershipTier.values:
-        raise InvalidInput(fields={"tier": [_("Choose one of: {options}.").format(
-            options=", ".join(MembershipTier.values))]})
+        raise InvalidInput(
+            fields={
+                "tier": [
+                    _("Choose one of: {options}.").format(options=", ".join(MembershipTier.values))
+                ]
+            }
+        )
     organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
     if organisation is None:
         raise NotFound()
     allowed, new_status = _DECISIONS[action]
     if organisation.membership_status not in allowed:
-        raise Conflict(_("This organisation's status is “{status}”; it cannot be changed that "
-                         "way.").format(status=organisation.get_membership_status_display()))
+        raise Conflict(
+            _("This organisation's status is “{status}”; it cannot be changed that way.").format(
+                status=organisation.get_membership_status_display()
+            )
+        )
     before = snapshot(organisation, STAFF_FIELDS)
     organisation.membership_status = new_status
     organisation.status_reason = reason
@@ -183,8 +229,13 @@ def organisation_decide(
         organisation.tier = tier or organisation.tier or MembershipTier.MEMBER
         organisation.member_since = organisation.member_since or timezone.localdate()
     organisation.save()
-    change_record(target=organisation, actor_id=viewer.user_id, action=action,
-                  changes=diff(before, snapshot(organisation, STAFF_FIELDS)), reason=reason)
+    change_record(
+        target=organisation,
+        actor_id=viewer.user_id,
+        action=action,
+        changes=diff(before, snapshot(organisation, STAFF_FIELDS)),
+        reason=reason,
+    )
     _notify_admins(organisation, action, reason)
     return organisation
 
@@ -212,8 +263,13 @@ def membership_add(
     if organisation is None or not may_manage_organisation(viewer, organisation):
         raise PermissionDenied()
     if role not in MemberRole.values:
-        raise InvalidInput(fields={"role": [_("Choose one of: {options}.").format(
-            options=", ".join(MemberRole.values))]})
+        raise InvalidInput(
+            fields={
+                "role": [
+                    _("Choose one of: {options}.").format(options=", ".join(MemberRole.values))
+                ]
+            }
+        )
     user_model = get_user_model()
     ident = (username_or_email or "").strip()
     user = user_model.objects.filter(username=ident).first() or (
@@ -226,28 +282,38 @@ def membership_add(
     )
     if not created:
         raise Conflict(_("{user} already belongs to this organisation.").format(user=ident))
-    change_record(target=organisation, actor_id=viewer.user_id, action="member_add",
-                  changes={"member": ["", user.get_username()], "role": ["", role]})
+    change_record(
+        target=organisation,
+        actor_id=viewer.user_id,
+        action="member_add",
+        changes={"member": ["", user.get_username()], "role": ["", role]},
+    )
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, viewer: Viewer, membership_id: int) -> None:
-    membership = Membership.objects.select_related("organisation", "user").filter(
-        pk=membership_id).first()
+    membership = (
+        Membership.objects.select_related("organisation", "user").filter(pk=membership_id).first()
+    )
     if membership is None or not may_manage_organisation(viewer, membership.organisation):
         raise PermissionDenied()
     admins = membership.organisation.memberships.filter(role=MemberRole.ADMIN)
     if membership.role == MemberRole.ADMIN and admins.count() == 1:
         raise Conflict(_("An organisation keeps at least one administrator."))
-    change_record(target=membership.organisation, actor_id=viewer.user_id, action="member_remove",
-                  changes={"member": [membership.user.get_username(), ""]})
+    change_record(
+        target=membership.organisation,
+        actor_id=viewer.user_id,
+        action="member_remove",
+        changes={"member": [membership.user.get_username(), ""]},
+    )
     membership.delete()
 
 
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str, display_name: str = ""
-                  ) -> AbstractUser:
+def user_register(
+    *, username: str, email: str, password: str, display_name: str = ""
+) -> AbstractUser:
     user_model = get_user_model()
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
@@ -260,7 +326,7 @@ def user_register(*, username: str, email: str, password: str, display_name: str
         errors["email"] = [_("This e-mail address is already registered.")]
     user = user_model(username=username, email=email, first_name=(display_name or "")[:150])
     try:
-        user.full_clean(exclude=["password"])
+        user.full_clean(exclude=["password"], validate_unique=False)
     except ValidationError as exc:
         for name, msgs in invalid_from_django(exc).fields.items():
             errors.setdefault(name, []).extend(msgs)

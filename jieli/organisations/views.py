@@ -19,16 +19,32 @@ from jieli.organisations.models import MembershipStatus, MembershipTier, Organis
 def organisation_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     filters = selectors.OrganisationFilters(
-        q=g.get("q", "")[:200], org_type=g.get("org_type", "")[:30],
-        region=g.get("region", "")[:12], tier=g.get("tier", "")[:12],
+        q=g.get("q", "")[:200],
+        org_type=g.get("org_type", "")[:30],
+        region=g.get("region", "")[:12],
+        tier=g.get("tier", "")[:12],
         membership_status=g.get("membership_status", "")[:12],
     )
-    qs = selectors.organisation_list(request.viewer, filters)  # type: ignore[attr-defined]
+    try:
+        qs = selectors.organisation_list(request.viewer, filters)  # type: ignore[attr-defined]
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        qs = selectors.organisation_list(  # type: ignore[attr-defined]
+            request.viewer,
+            selectors.OrganisationFilters(),  # type: ignore[attr-defined]
+        )
     page = Paginator(qs, 20).get_page(g.get("page"))
-    return render(request, "organisations/list.html", {
-        "page": page, "filters": filters, "org_types": OrganisationType.choices,
-        "tiers": MembershipTier.choices, "statuses": MembershipStatus.choices,
-    })
+    return render(
+        request,
+        "organisations/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "org_types": OrganisationType.choices,
+            "tiers": MembershipTier.choices,
+            "statuses": MembershipStatus.choices,
+        },
+    )
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -37,14 +53,19 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         org = selectors.organisation_get(viewer, pk)
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "organisations/detail.html", {
-        "org": org,
-        "members": selectors.memberships_of(viewer, org),
-        "may_manage": selectors.may_manage_organisation(viewer, org),
-        "history": history_for(org)[:30] if viewer.is_staff_role or viewer.belongs_to(org.pk)
-        else [],
-        "decision_form": DecisionForm() if viewer.is_staff_role else None,
-    })
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "org": org,
+            "members": selectors.memberships_of(viewer, org),
+            "may_manage": selectors.may_manage_organisation(viewer, org),
+            "history": history_for(org)[:30]
+            if viewer.is_staff_role or viewer.belongs_to(org.pk)
+            else [],
+            "decision_form": DecisionForm() if viewer.is_staff_role else None,
+        },
+    )
 
 
 @login_required
@@ -56,10 +77,13 @@ def organisation_apply(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            messages.success(request, _("Your application was received; the secretariat will "
-                                        "review it."))
+            messages.success(
+                request, _("Your application was received; the secretariat will review it.")
+            )
             return redirect("organisations:detail", pk=org.pk)
-    return render(request, "organisations/form.html", {"form": form, "title": _("Apply for membership")})
+    return render(
+        request, "organisations/form.html", {"form": form, "title": _("Apply for membership")}
+    )
 
 
 @login_required
@@ -74,8 +98,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(request.POST or None, initial=OrganisationForm.initial_from(org))
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(viewer=viewer, organisation_id=org.pk,
-                                         data=form.cleaned_data)
+            services.organisation_update(
+                viewer=viewer, organisation_id=org.pk, data=form.cleaned_data
+            )
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
@@ -95,8 +120,10 @@ def organisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("organisations:detail", pk=pk)
     try:
         services.organisation_decide(
-            viewer=request.viewer, organisation_id=pk,  # type: ignore[attr-defined]
-            action=form.cleaned_data["action"], reason=form.cleaned_data["reason"],
+            viewer=request.viewer,
+            organisation_id=pk,  # type: ignore[attr-defined]
+            action=form.cleaned_data["action"],
+            reason=form.cleaned_data["reason"],
             tier=form.cleaned_data["tier"],
         )
     except ServiceError as exc:
@@ -129,13 +156,21 @@ def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("organisations:members", pk=org.pk)
             if form.is_valid():
                 services.membership_add(
-                    viewer=viewer, organisation_id=org.pk,
-                    username_or_email=form.cleaned_data["user"], role=form.cleaned_data["role"],
+                    viewer=viewer,
+                    organisation_id=org.pk,
+                    username_or_email=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
                 )
                 messages.success(request, _("Member added."))
                 return redirect("organisations:members", pk=org.pk)
         except ServiceError as exc:
             apply_service_error(form, exc)
-    return render(request, "organisations/members.html", {
-        "org": org, "members": selectors.memberships_of(viewer, org), "form": form,
-    })
+    return render(
+        request,
+        "organisations/members.html",
+        {
+            "org": org,
+            "members": selectors.memberships_of(viewer, org),
+            "form": form,
+        },
+    )

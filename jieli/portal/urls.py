@@ -5,4 +5,8 @@ from jieli.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("workspace/", views.workspace, name="workspace"),
+    path("review/", views.review, name="review"),
+    path("register/", views.register, name="register"),
 ]

@@ -1,0 +1,472 @@
+"""Writes for achievements: create, update (with their IP records), life cycle, reminders."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from jieli.achievements.models import (
+    MAX_IP_RECORDS,
+    MAX_KEYWORD_LENGTH,
+    MAX_KEYWORDS,
+    Achievement,
+    IntellectualProperty,
+    TransferMode,
+)
+from jieli.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
+from jieli.core.history import change_record, diff, snapshot
+from jieli.core.listing import (
+    ListingStatus,
+    Visibility,
+    listing_transition,
+    stale_listings,
+    viewer_may_edit,
+    visible_listing_q,
+)
+from jieli.core.viewer import Viewer
+
+logger = logging.getLogger(__name__)
+
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "detail",
+    "team",
+    "industry",
+    "discipline",
+    "region",
+    "keywords",
+    "trl",
+    "maturity",
+    "transfer_modes",
+    "price_wan",
+    "price_negotiable",
+    "application_fields",
+    "dual_use",
+    "visibility",
+)
+# Fields only the secretariat (and imports running as the secretariat) may set.
+STAFF_FIELDS = ("source", "external_id")
+HISTORY_FIELDS = EDITABLE_FIELDS + STAFF_FIELDS
+CODE_FIELDS = ("industry", "discipline", "region")
+TEXT_FIELDS = ("title", "summary", "detail", "team", "application_fields", "source", "external_id")
+IP_FIELDS = ("number", "ip_type", "legal_status", "filing_date", "grant_date", "expiry_date")
+
+_KEYWORD_SPLIT = re.compile(r"[,，、;；\n\r\t]+")
+
+
+# --- normalising and validating input ------------------------------------------------------
+
+
+def _merge(errors: dict[str, list[str]], exc: ValidationError, *, prefix: str = "") -> None:
+    """Add a full_clean() error to ``errors``.
+
+    (``core.errors.invalid_from_django`` fails on full_clean's list-valued error_dict.)
+    """
+    for name, messages in exc.message_dict.items():
+        errors.setdefault(prefix + name, []).extend(str(m) for m in messages)
+
+
+def normalise_keywords(value: Any, errors: dict[str, list[str]]) -> list[str]:
+    """A list (or a comma/、-separated string) → trimmed, de-duplicated keywords."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        items: Iterable[Any] = _KEYWORD_SPLIT.split(value)
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        errors.setdefault("keywords", []).append(_("Enter a list."))
+        return []
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, str):
+            errors.setdefault("keywords", []).append(_("Enter text."))
+            return []
+        word = " ".join(item.split())
+        if not word:
+            continue
+        if len(word) > MAX_KEYWORD_LENGTH:
+            errors.setdefault("keywords", []).append(
+                _("Each keyword has at most {n} characters.").format(n=MAX_KEYWORD_LENGTH)
+            )
+            return []
+        if word.casefold() not in seen:
+            seen.add(word.casefold())
+            out.append(word)
+    if len(out) > MAX_KEYWORDS:
+        errors.setdefault("keywords", []).append(_("At most {n} keywords.").format(n=MAX_KEYWORDS))
+        return []
+    return out
+
+
+def normalise_transfer_modes(value: Any, errors: dict[str, list[str]]) -> list[str]:
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list | tuple):
+        errors.setdefault("transfer_modes", []).append(_("Enter a list."))
+        return []
+    out: list[str] = []
+    for item in value:
+        if item not in TransferMode.values:
+            errors.setdefault("transfer_modes", []).append(
+                _("Choose one of: {options}.").format(options=", ".join(TransferMode.values))
+            )
+            return []
+        if item not in out:
+            out.append(item)
+    # Stored in the order of the choices, so equal sets compare equal in the history.
+    return [m for m in TransferMode.values if m in out]
+
+
+def _code_of(value: Any) -> str:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value or "").strip()
+
+
+def _check_codes(
+    data: Mapping[str, Any], achievement: Achievement, errors: dict[str, list[str]]
+) -> None:
+    from jieli.regions.selectors import (
+        validate_discipline_code,
+        validate_industry_code,
+        validate_region_code,
+    )
+
+    validators = {
+        "industry": validate_industry_code,
+        "discipline": validate_discipline_code,
+        "region": validate_region_code,
+    }
+    for name in CODE_FIELDS:
+        if name not in data:
+            continue
+        code = _code_of(data[name])
+        if not code:
+            setattr(achievement, f"{name}_id", None)
+            continue
+        current = getattr(achievement, f"{name}_id")
+        try:
+            kwargs: dict[str, Any] = {"allow_retired": code == current}
+            if name == "region":
+                kwargs["min_level"] = 1  # a province or city is precise enough for a listing
+            code = validators[name](code, **kwargs)
+        except InvalidInput as exc:
+            errors.setdefault(name, []).extend(exc.fields.get(name) or [exc.message])
+            continue
+        setattr(achievement, f"{name}_id", code)
+
+
+def _apply(achievement: Achievement, data: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
+    for name, value in data.items():
+        if name in CODE_FIELDS:
+            continue
+        if name == "keywords":
+            achievement.keywords = normalise_keywords(value, errors)
+        elif name == "transfer_modes":
+            achievement.transfer_modes = normalise_transfer_modes(value, errors)
+        elif name in TEXT_FIELDS:
+            if value is not None and not isinstance(value, str):
+                errors.setdefault(name, []).append(_("Enter text."))
+                continue
+            text = (value or "").strip()
+            setattr(achievement, name, text)
+        elif name in ("price_negotiable", "dual_use"):
+            if not isinstance(value, bool):
+                errors.setdefault(name, []).append(_("Enter true or false."))
+                continue
+            setattr(achievement, name, value)
+        elif name == "trl":
+            achievement.trl = None if value in (None, "") else value
+        elif name == "price_wan":
+            achievement.price_wan = None if value in (None, "") else value
+        elif name in ("maturity", "visibility"):
+            setattr(achievement, name, value or ("" if name == "maturity" else Visibility.PUBLIC))
+    _check_codes(data, achievement, errors)
+
+
+def _validate(achievement: Achievement, errors: dict[str, list[str]]) -> None:
+    try:
+        achievement.full_clean(exclude=["owner", *CODE_FIELDS], validate_constraints=False)
+    except ValidationError as exc:
+        _merge(errors, exc)
+    for name in ("summary", "detail", "team", "application_fields"):
+        limit = Achievement._meta.get_field(name).max_length
+        if limit and len(getattr(achievement, name)) > limit:
+            errors.setdefault(name, []).append(_("At most {n} characters.").format(n=limit))
+    if "price_wan" not in errors and "price_negotiable" not in errors:
+        if achievement.price_negotiable and achievement.price_wan is not None:
+            errors.setdefault("price_wan", []).append(
+                _("Leave the price empty when it is negotiable.")
+            )
+        elif not achievement.price_negotiable and achievement.price_wan is None:
+            errors.setdefault("price_wan", []).append(_("Give a price or mark it as negotiable."))
+    if achievement.external_id:
+        clash = Achievement.objects.filter(
+            source=achievement.source, external_id=achievement.external_id
+        )
+        if achievement.pk:
+            clash = clash.exclude(pk=achievement.pk)
+        if clash.exists():
+            errors.setdefault("external_id", []).append(
+                _("Another achievement from this source has this external ID.")
+            )
+
+
+def _build_ip_records(records: Any, errors: dict[str, list[str]]) -> list[IntellectualProperty]:
+    if not isinstance(records, list | tuple):
+        errors.setdefault("ip_records", []).append(_("Enter a list."))
+        return []
+    if len(records) > MAX_IP_RECORDS:
+        errors.setdefault("ip_records", []).append(
+            _("At most {n} records.").format(n=MAX_IP_RECORDS)
+        )
+        return []
+    out: list[IntellectualProperty] = []
+    numbers: set[str] = set()
+    for i, raw in enumerate(records):
+        prefix = f"ip_records.{i}."
+        if not isinstance(raw, Mapping):
+            errors.setdefault(f"ip_records.{i}", []).append(_("Send a JSON object."))
+            continue
+        unknown = set(raw) - set(IP_FIELDS) - {"id"}
+        for name in sorted(unknown):
+            errors.setdefault(prefix + name, []).append(_("Unknown field."))
+        number = raw.get("number") or ""
+        if not isinstance(number, str):
+            errors.setdefault(prefix + "number", []).append(_("Enter text."))
+            number = ""
+        number = "".join(number.split()).upper()
+        record = IntellectualProperty(
+            number=number,
+            ip_type=raw.get("ip_type") or "",
+            legal_status=raw.get("legal_status") or "pending",
+            filing_date=raw.get("filing_date") or None,
+            grant_date=raw.get("grant_date") or None,
+            expiry_date=raw.get("expiry_date") or None,
+        )
+        try:
+            record.full_clean(exclude=["achievement"], validate_constraints=False)
+        except ValidationError as exc:
+            _merge(errors, exc, prefix=prefix)
+            continue
+        if record.filing_date and record.grant_date and record.grant_date < record.filing_date:
+            errors.setdefault(prefix + "grant_date", []).append(
+                _("The grant date cannot be before the filing date.")
+            )
+        if record.filing_date and record.expiry_date and record.expiry_date < record.filing_date:
+            errors.setdefault(prefix + "expiry_date", []).append(
+                _("The expiry date cannot be before the filing date.")
+            )
+        if number:
+            if number in numbers:
+                errors.setdefault(prefix + "number", []).append(_("This number is listed twice."))
+            numbers.add(number)
+        out.append(record)
+    return out
+
+
+def _ip_summary(records: Iterable[IntellectualProperty]) -> list[str]:
+    return sorted(
+        f"{r.ip_type}:{r.number}:{r.legal_status}:{r.filing_date or ''}:{r.grant_date or ''}:"
+        f"{r.expiry_date or ''}"
+        for r in records
+    )
+
+
+def _check_fields(viewer: Viewer, data: Mapping[str, Any]) -> None:
+    allowed = set(EDITABLE_FIELDS) | (set(STAFF_FIELDS) if viewer.is_staff_role else set())
+    unknown = set(data) - allowed
+    if unknown:
+        raise InvalidInput(
+            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
+        )
+
+
+def _save(achievement: Achievement) -> None:
+    try:
+        with transaction.atomic():
+            achievement.save()
+    except IntegrityError as exc:  # e.g. two imports racing for one external ID
+        raise Conflict(_("This record conflicts with another achievement.")) from exc
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def achievement_create(
+    *,
+    viewer: Viewer,
+    owner_id: int,
+    data: Mapping[str, Any],
+    ip_records: Sequence[Mapping[str, Any]] | None = None,
+) -> Achievement:
+    """A member of ``owner_id`` (or the secretariat) adds a draft achievement."""
+    from jieli.organisations.models import Organisation
+
+    if not viewer.is_authenticated:
+        raise NotAuthenticated()
+    if not isinstance(owner_id, int) or not (viewer.is_staff_role or viewer.belongs_to(owner_id)):
+        raise PermissionDenied(
+            _("You can only add achievements for an organisation you belong to.")
+        )
+    if not Organisation.objects.filter(pk=owner_id).exists():
+        raise InvalidInput(fields={"owner_id": [_("Unknown organisation.")]})
+    _check_fields(viewer, data)
+    errors: dict[str, list[str]] = {}
+    achievement = Achievement(owner_id=owner_id, status=ListingStatus.DRAFT)
+    _apply(achievement, data, errors)
+    records = _build_ip_records(ip_records or [], errors)
+    _validate(achievement, errors)
+    if errors:
+        raise InvalidInput(fields=errors)
+    _save(achievement)
+    for record in records:
+        record.achievement = achievement
+    IntellectualProperty.objects.bulk_create(records)
+    changes = diff({}, snapshot(achievement, HISTORY_FIELDS))
+    if records:
+        changes["ip_records"] = [[], _ip_summary(records)]
+    change_record(target=achievement, actor_id=viewer.user_id, action="create", changes=changes)
+    return achievement
+
+
+def _locked_for_edit(viewer: Viewer, pk: int) -> Achievement:
+    achievement = Achievement.objects.select_for_update().filter(pk=pk).first()
+    if achievement is None:
+        raise NotFound()
+    if not viewer_may_edit(viewer, achievement.owner_id):  # type: ignore[attr-defined]
+        # Someone who cannot see the listing learns nothing about it.
+        visible = Achievement.objects.filter(visible_listing_q(viewer), pk=pk).exists()
+        if visible:
+            raise PermissionDenied(_("Only the owner organisation's people may edit this."))
+        raise NotFound()
+    return achievement
+
+
+@transaction.atomic
+def achievement_update(
+    *,
+    viewer: Viewer,
+    pk: int,
+    data: Mapping[str, Any],
+    ip_records: Sequence[Mapping[str, Any]] | None = None,
+) -> Achievement:
+    """Change some fields (and, when given, replace the IP records); the status is kept.
+
+    A published listing stays published; the change is recorded in its history.
+    """
+    if not viewer.is_authenticated:
+        raise NotAuthenticated()
+    achievement = _locked_for_edit(viewer, pk)
+    if achievement.status == ListingStatus.ARCHIVED:
+        raise Conflict(_("An archived achievement cannot be edited."))
+    _check_fields(viewer, data)
+    before = snapshot(achievement, HISTORY_FIELDS)
+    old_records = list(achievement.ip_records.all())
+    errors: dict[str, list[str]] = {}
+    _apply(achievement, data, errors)
+    records = _build_ip_records(ip_records, errors) if ip_records is not None else None
+    _validate(achievement, errors)
+    if errors:
+        raise InvalidInput(fields=errors)
+    _save(achievement)
+    changes = diff(before, snapshot(achievement, HISTORY_FIELDS))
+    if records is not None:
+        old_summary, new_summary = _ip_summary(old_records), _ip_summary(records)
+        if old_summary != new_summary:
+            achievement.ip_records.all().delete()
+            for record in records:
+                record.achievement = achievement
+            IntellectualProperty.objects.bulk_create(records)
+            changes["ip_records"] = [old_summary, new_summary]
+    if changes:
+        change_record(target=achievement, actor_id=viewer.user_id, action="update", changes=changes)
+    return achievement
+
+
+def achievement_transition(
+    *, viewer: Viewer, pk: int, action: str, reason: str = ""
+) -> Achievement:
+    """submit / publish / return (with a reason) / reconfirm / archive — see core.listing."""
+    if not viewer.is_authenticated:
+        raise NotAuthenticated()
+    result = listing_transition(
+        model=Achievement, viewer=viewer, pk=pk, action=action, reason=reason or ""
+    )
+    assert isinstance(result, Achievement)
+    return result
+
+
+def achievements_remind_stale(*, now: datetime | None = None) -> int:
+    """E-mail the owner's administrators about listings due for re-confirmation (once each).
+
+    Returns the number of listings reminded. Each one is marked inside its own transaction
+    (row locked) before the e-mail is sent, so two runs never remind twice.
+    """
+    from jieli.organisations.models import MemberRole, Membership
+
+    now = now or timezone.now()
+    reminded = 0
+    for pk in list(stale_listings(Achievement, now=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            achievement = (
+                stale_listings(Achievement, now=now).select_for_update().filter(pk=pk).first()
+            )
+            if achievement is None:
+                continue
+            achievement.reconfirm_reminded_at = now
+            achievement.save(update_fields=["reconfirm_reminded_at", "updated_at"])
+            change_record(
+                target=achievement,
+                actor_id=None,
+                action="remind",
+                changes={"reconfirm_reminded_at": ["", str(now)]},
+            )
+        reminded += 1
+        emails = list(
+            Membership.objects.filter(
+                organisation_id=achievement.owner_id,  # type: ignore[attr-defined]
+                role=MemberRole.ADMIN,
+                user__is_active=True,
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+        if not emails:
+            continue
+        with translation.override("zh-hans"):
+            subject = _("Jieli: please re-confirm “{title}”").format(title=achievement.title)
+            body = _(
+                "The achievement “{title}” was last confirmed on {date}. It is hidden from the "
+                "public until someone of your organisation re-confirms that it is still "
+                "available.\n\nPlease sign in to Jieli and re-confirm or archive it."
+            ).format(
+                title=achievement.title,
+                date=timezone.localtime(achievement.confirmed_at).date()
+                if achievement.confirmed_at
+                else "—",
+            )
+            try:
+                send_mail(subject, body, None, emails)
+            except Exception:  # one failing mail must not stop the others
+                logger.exception("re-confirmation reminder for achievement %s failed", pk)
+    return reminded

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jieli.achievements import selectors, services
+from jieli.achievements.forms import (
+    AchievementFilterForm,
+    AchievementForm,
+    ActionForm,
+    IPFormSet,
+    ip_initial,
+    ip_records_from,
+)
+from jieli.core.errors import NotFound, ServiceError
+from jieli.core.forms import apply_service_error
+from jieli.core.listing import ACTION_LABELS, TRANSITIONS
+from jieli.core.viewer import Viewer
+
+
+def _viewer(request: HttpRequest) -> Viewer:
+    return request.viewer  # type: ignore[attr-defined,no-any-return]
+
+
+def achievement_list(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    show_status = viewer.is_staff_role or bool(viewer.organisation_ids)
+    form = AchievementFilterForm(request.GET or None, show_status=show_status)
+    status = 200
+    qs: Any = []
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        filters = form.to_filters() if form.is_bound else selectors.AchievementFilters()
+        try:
+            qs = selectors.achievement_list(viewer, filters).select_related(
+                "owner", "industry", "region"
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 400
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "achievements/list.html", {"page": page, "form": form}, status=status)
+
+
+def _get_or_404(viewer: Viewer, pk: int) -> Any:
+    try:
+        return selectors.achievement_get(viewer, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    achievement = _get_or_404(viewer, pk)
+    view = selectors.achievement_detail_for(viewer, achievement)
+    buttons = [(a, ACTION_LABELS[a]) for a in view.actions]
+    return render(
+        request,
+        "achievements/detail.html",
+        {
+            "a": achievement,
+            "view": view,
+            "buttons": buttons,
+            "action_form": ActionForm(),
+        },
+    )
+
+
+def _owner_choices(viewer: Viewer) -> list[tuple[int, str]]:
+    from jieli.organisations.models import Organisation
+
+    orgs = (
+        Organisation.objects.all()
+        if viewer.is_staff_role
+        else Organisation.objects.filter(pk__in=viewer.organisation_ids)
+    )
+    return list(orgs.order_by("name").values_list("pk", "name"))
+
+
+@login_required
+def achievement_create(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    choices = _owner_choices(viewer)
+    if not choices:
+        return render(
+            request,
+            "403.html",
+            {
+                "message": _("Join or register an organisation before adding achievements."),
+            },
+            status=403,
+        )
+    post = request.POST if request.method == "POST" else None
+    form = AchievementForm(post, owner_choices=choices)
+    formset = IPFormSet(post, prefix="ip")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and formset.is_valid():
+            try:
+                achievement = services.achievement_create(
+                    viewer=viewer,
+                    owner_id=form.cleaned_data["owner"],
+                    data=form.service_data(),
+                    ip_records=ip_records_from(formset),
+                )
+            except ServiceError as exc:
+                if exc.status in (401, 403):
+                    return render(request, "403.html", {"message": exc.message}, status=403)
+                apply_service_error(form, exc)
+            else:
+                messages.success(
+                    request, _("Saved as a draft. Submit it for review when it is ready.")
+                )
+                return redirect("achievements:detail", pk=achievement.pk)
+        status = 400
+    return render(
+        request,
+        "achievements/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "title": _("New achievement"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    achievement = _get_or_404(viewer, pk)
+    view = selectors.achievement_detail_for(viewer, achievement)
+    if not view.may_edit:
+        return render(request, "403.html", status=403)
+    post = request.POST if request.method == "POST" else None
+    form = AchievementForm(post, initial=AchievementForm.initial_from(achievement))
+    formset = IPFormSet(post, prefix="ip", initial=ip_initial(achievement))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.achievement_update(
+                    viewer=viewer,
+                    pk=achievement.pk,
+                    data=form.service_data(),
+                    ip_records=ip_records_from(formset),
+                )
+            except ServiceError as exc:
+                if exc.status in (403, 404):
+                    return render(request, "403.html", {"message": exc.message}, status=exc.status)
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("achievements:detail", pk=achievement.pk)
+        status = 400
+    return render(
+        request,
+        "achievements/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "title": achievement.title,
+            "a": achievement,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def achievement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in TRANSITIONS:
+        raise Http404
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("achievements:detail", pk=pk)
+    try:
+        services.achievement_transition(
+            viewer=_viewer(request), pk=pk, action=action, reason=form.cleaned_data["reason"]
+        )
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        if exc.status in (401, 403):
+            return render(request, "403.html", {"message": exc.message}, status=403)
+        messages.error(
+            request, " ".join([exc.message, *[m for ms in exc.fields.values() for m in ms]])
+        )
+    else:
+        messages.success(request, _("Done: {action}.").format(action=ACTION_LABELS[action]))
+    return redirect("achievements:detail", pk=pk)

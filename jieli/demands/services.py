@@ -1,0 +1,403 @@
+"""Writes for technology demands: create, edit, the life cycle and re-confirmation reminders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jieli.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
+from jieli.core.history import change_record, diff, snapshot
+from jieli.core.listing import (
+    ListingStatus,
+    listing_transition,
+    stale_listings,
+    viewer_may_edit,
+    visible_listing_q,
+)
+from jieli.core.viewer import Viewer
+from jieli.demands.models import CooperationMode, Demand
+
+EDITABLE_FIELDS = (
+    "title",
+    "problem",
+    "target_indicators",
+    "existing_base",
+    "industry",
+    "region",
+    "cooperation_modes",
+    "budget_min_wan",
+    "budget_max_wan",
+    "budget_negotiable",
+    "deadline",
+    "keywords",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "visibility",
+)
+CREATE_FIELDS = (*EDITABLE_FIELDS, "owner")
+# Only the secretariat (e.g. imports) sets where a record came from.
+STAFF_FIELDS = ("source", "external_id")
+HISTORY_FIELDS = (*EDITABLE_FIELDS, "owner", *STAFF_FIELDS)
+# Text fields whose length the database does not check.
+TEXT_LIMITS = {"problem": 5000, "target_indicators": 3000, "existing_base": 3000}
+MAX_KEYWORDS = 20
+MAX_KEYWORD_LENGTH = 40
+
+
+def clean_keywords(value: Any) -> list[str]:
+    """A list of at most 20 distinct keywords of at most 40 characters each."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = value.replace("，", ",").replace("、", ",").replace(";", ",").split(",")
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(fields={"keywords": [_("Enter a list.")]})
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise InvalidInput(fields={"keywords": [_("Enter text.")]})
+        word = " ".join(item.split())
+        if not word:
+            continue
+        if len(word) > MAX_KEYWORD_LENGTH:
+            raise InvalidInput(
+                fields={
+                    "keywords": [
+                        _("Each keyword has at most {n} characters.").format(n=MAX_KEYWORD_LENGTH)
+                    ]
+                }
+            )
+        if word not in out:
+            out.append(word)
+    if len(out) > MAX_KEYWORDS:
+        raise InvalidInput(fields={"keywords": [_("At most {n} keywords.").format(n=MAX_KEYWORDS)]})
+    return out
+
+
+def clean_cooperation_modes(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(fields={"cooperation_modes": [_("Enter a list.")]})
+    out: list[str] = []
+    for item in value:
+        if item not in CooperationMode.values:
+            raise InvalidInput(
+                fields={
+                    "cooperation_modes": [
+                        _("Choose one of: {options}.").format(
+                            options=", ".join(CooperationMode.values)
+                        )
+                    ]
+                }
+            )
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _decimal(name: str, value: Any, errors: dict[str, list[str]]) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors.setdefault(name, []).append(_("Enter a number."))
+        return None
+    if not number.is_finite():
+        errors.setdefault(name, []).append(_("Enter a number."))
+        return None
+    return number
+
+
+def _apply_fields(demand: Demand, data: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    for name, value in data.items():
+        try:
+            if name in ("industry", "region"):
+                if value is not None and not isinstance(value, str):
+                    errors.setdefault(name, []).append(_("Enter text."))
+                    continue
+                setattr(demand, f"{name}_id", (value or "").strip() or None)
+            elif name == "owner":
+                demand.owner_id = value  # type: ignore[attr-defined]
+            elif name == "cooperation_modes":
+                demand.cooperation_modes = clean_cooperation_modes(value)
+            elif name == "keywords":
+                demand.keywords = clean_keywords(value)
+                demand.keywords_text = " ".join(demand.keywords)
+            elif name in ("budget_min_wan", "budget_max_wan"):
+                setattr(demand, name, _decimal(name, value, errors))
+            elif name == "budget_negotiable":
+                demand.budget_negotiable = bool(value)
+            elif name == "deadline":
+                if value is not None and value != "" and not isinstance(value, date):
+                    errors.setdefault(name, []).append(_("Enter a valid date (YYYY-MM-DD)."))
+                    continue
+                demand.deadline = value or None
+            elif isinstance(value, str):
+                setattr(demand, name, value.strip())
+            else:
+                setattr(demand, name, "" if value is None else value)
+        except InvalidInput as exc:
+            for field, messages in exc.fields.items():
+                errors.setdefault(field, []).extend(messages)
+
+
+def _validate(
+    demand: Demand,
+    *,
+    deadline_changed: bool,
+    errors: dict[str, list[str]],
+    previous_codes: dict[str, str | None] | None = None,
+) -> None:
+    from jieli.regions.selectors import validate_industry_code, validate_region_code
+
+    previous_codes = previous_codes or {}
+    try:
+        demand.full_clean(
+            exclude=["owner", "industry", "region", "keywords", "cooperation_modes"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        for name, messages in _field_errors(exc).items():
+            if name not in errors:  # a type error already reported wins over "not valid"
+                errors.setdefault(name, []).extend(messages)
+    for name in TEXT_LIMITS:
+        limit = TEXT_LIMITS[name]
+        if len(getattr(demand, name) or "") > limit:
+            errors[name] = [_("At most {n} characters.").format(n=limit)]
+    for name, check in (("industry", validate_industry_code), ("region", validate_region_code)):
+        code = getattr(demand, f"{name}_id")
+        if code:
+            try:
+                # Any level will do; a code the record already had may since have been retired.
+                normalised = check(
+                    str(code), min_level=1, allow_retired=code == previous_codes.get(name)
+                )
+            except InvalidInput as exc:
+                errors.setdefault(name, []).extend(exc.fields.get(name) or [exc.message])
+            else:
+                setattr(demand, f"{name}_id", normalised)
+    low, high = demand.budget_min_wan, demand.budget_max_wan
+    if low is not None and high is not None and low > high and "budget_max_wan" not in errors:
+        errors.setdefault("budget_max_wan", []).append(
+            _("The upper budget must not be below the lower budget.")
+        )
+    if deadline_changed and demand.deadline is not None and demand.deadline < timezone.localdate():
+        errors.setdefault("deadline", []).append(_("The deadline must not be in the past."))
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+def _save(demand: Demand) -> None:
+    try:
+        with transaction.atomic():
+            demand.save()
+    except IntegrityError as exc:  # two imports racing for one (source, external ID)
+        raise Conflict(_("A demand with this source and external ID already exists.")) from exc
+
+
+def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
+    # core.errors.invalid_from_django expects error_dict values to be ValidationErrors, but
+    # full_clean() gives lists of them; message_dict is the stable public form.
+    return {
+        ("__all__" if name == NON_FIELD_ERRORS else name): [str(m) for m in msgs]
+        for name, msgs in exc.message_dict.items()
+    }
+
+
+def _check_unknown(data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise InvalidInput(
+            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
+        )
+
+
+def _check_source(demand: Demand) -> None:
+    if (
+        demand.external_id
+        and Demand.objects.filter(source=demand.source, external_id=demand.external_id)
+        .exclude(pk=demand.pk)
+        .exists()
+    ):
+        raise Conflict(
+            _("A demand with this source and external ID already exists."),
+            fields={"external_id": [_("Already registered.")]},
+        )
+
+
+@transaction.atomic
+def demand_create(*, viewer: Viewer, data: dict[str, Any]) -> Demand:
+    """A member of the owner organisation (or the secretariat) drafts a demand."""
+    if not viewer.is_authenticated:
+        raise NotAuthenticated()
+    _check_unknown(
+        data, set(CREATE_FIELDS) | (set(STAFF_FIELDS) if viewer.is_staff_role else set())
+    )
+    owner_id = data.get("owner")
+    if not isinstance(owner_id, int) or isinstance(owner_id, bool):
+        raise InvalidInput(fields={"owner": [_("This field is required.")]})
+    if not viewer.is_staff_role and not viewer.belongs_to(owner_id):
+        raise PermissionDenied(_("You can only post demands for your own organisation."))
+    from jieli.organisations.models import Organisation
+
+    if not Organisation.objects.filter(pk=owner_id).exists():
+        raise InvalidInput(fields={"owner": [_("Unknown organisation.")]})
+    demand = Demand(status=ListingStatus.DRAFT)
+    errors: dict[str, list[str]] = {}
+    _apply_fields(demand, data, errors)
+    _validate(demand, deadline_changed=True, errors=errors)
+    _check_source(demand)
+    _save(demand)
+    change_record(
+        target=demand,
+        actor_id=viewer.user_id,
+        action="create",
+        changes=diff({}, snapshot(demand, HISTORY_FIELDS)),
+    )
+    return demand
+
+
+def _locked_for_edit(viewer: Viewer, pk: int) -> Demand:
+    demand = Demand.objects.select_for_update().filter(pk=pk).first()
+    if demand is None:
+        raise NotFound()
+    if not viewer_may_edit(viewer, demand.owner_id):  # type: ignore[attr-defined]
+        # Someone who cannot even see it learns nothing about it.
+        if Demand.objects.filter(visible_listing_q(viewer), pk=pk).exists():
+            raise PermissionDenied()
+        raise NotFound()
+    return demand
+
+
+@transaction.atomic
+def demand_update(*, viewer: Viewer, pk: int, data: dict[str, Any]) -> Demand:
+    """The owner's people (or the secretariat) change a demand that is not archived."""
+    if not viewer.is_authenticated:
+        raise NotAuthenticated()
+    demand = _locked_for_edit(viewer, pk)
+    _check_unknown(
+        data, set(EDITABLE_FIELDS) | (set(STAFF_FIELDS) if viewer.is_staff_role else set())
+    )
+    if demand.status == ListingStatus.ARCHIVED:
+        raise Conflict(_("An archived demand cannot be changed."))
+    before = snapshot(demand, HISTORY_FIELDS)
+    old_deadline = demand.deadline
+    previous_codes = {
+        "industry": demand.industry_id,  # type: ignore[attr-defined]
+        "region": demand.region_id,
+    }  # type: ignore[attr-defined]
+    errors: dict[str, list[str]] = {}
+    _apply_fields(demand, data, errors)
+    _validate(
+        demand,
+        deadline_changed=demand.deadline != old_deadline,
+        errors=errors,
+        previous_codes=previous_codes,
+    )
+    _check_source(demand)
+    _save(demand)
+    changes = diff(before, snapshot(demand, HISTORY_FIELDS))
+    if changes:
+        change_record(target=demand, actor_id=viewer.user_id, action="update", changes=changes)
+    return demand
+
+
+def demand_transition(*, viewer: Viewer, pk: int, action: str, reason: str = "") -> Demand:
+    """submit, publish, return (with a reason), reconfirm or archive; see core.listing."""
+    if not viewer.is_authenticated:
+        raise NotAuthenticated()
+    with transaction.atomic():
+        demand = listing_transition(
+            model=Demand, viewer=viewer, pk=pk, action=action, reason=reason
+        )
+        assert isinstance(demand, Demand)
+        if (
+            action in ("submit", "publish")
+            and demand.deadline is not None
+            and demand.deadline < timezone.localdate()
+        ):
+            # Raising here rolls back the transition and its history entry.
+            raise InvalidInput(
+                _("The deadline has passed; set a new deadline first."),
+                fields={"deadline": [_("The deadline must not be in the past.")]},
+            )
+        if action in ("publish", "return"):
+            _notify_owner_admins(demand, action, reason)
+    return demand
+
+
+def _owner_admin_emails(demand: Demand) -> list[str]:
+    from jieli.organisations.models import MemberRole, Membership
+
+    return list(
+        Membership.objects.filter(
+            organisation_id=demand.owner_id,  # type: ignore[attr-defined]
+            role=MemberRole.ADMIN,
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+
+
+def _notify_owner_admins(demand: Demand, action: str, reason: str) -> None:
+    emails = _owner_admin_emails(demand)
+    if not emails:
+        return
+    if action == "publish":
+        subject = _("Jieli: your demand “{title}” is published").format(title=demand.title)
+        body = _("The secretariat published your demand “{title}”.").format(title=demand.title)
+    else:
+        subject = _("Jieli: your demand “{title}” was returned").format(title=demand.title)
+        body = _(
+            "The secretariat returned your demand “{title}” for changes.\nReason: {reason}"
+        ).format(title=demand.title, reason=reason)
+    transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
+
+
+def demands_remind_stale(*, now: datetime | None = None) -> int:
+    """E-mail the owner's administrators of each published demand due for re-confirmation.
+
+    Each demand is reminded once until it is re-confirmed; returns how many were reminded.
+    """
+    now = now or timezone.now()
+    reminded = 0
+    for pk in list(stale_listings(Demand, now=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            demand = stale_listings(Demand, now=now).select_for_update().filter(pk=pk).first()
+            if demand is None:  # re-confirmed or reminded meanwhile
+                continue
+            demand.reconfirm_reminded_at = now
+            demand.save(update_fields=["reconfirm_reminded_at", "updated_at"])
+            change_record(target=demand, actor_id=None, action="remind_reconfirm")
+            emails = _owner_admin_emails(demand)
+            if emails:
+                subject = _("Jieli: please re-confirm your demand “{title}”").format(
+                    title=demand.title
+                )
+                body = _(
+                    "Your demand “{title}” is hidden until you re-confirm that it is still "
+                    "current. Open it on Jieli and choose “Re-confirm”."
+                ).format(title=demand.title)
+                transaction.on_commit(
+                    partial(send_mail, subject, body, None, emails, fail_silently=True)
+                )
+            reminded += 1
+    return reminded

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from jieli.achievements.models import Achievement
+from jieli.achievements.selectors import visible_achievements
+from jieli.core.listing import ListingStatus, Visibility
+from jieli.core.models import ChangeRecord
+from jieli.core.validators import is_valid_credit_code
+from jieli.core.viewer import ANONYMOUS
+from jieli.demands.models import Demand
+from jieli.demo.loading import DEMO_PASSWORD, SOURCES, demo_load, read_achievements
+from jieli.experts.models import Expert
+from jieli.organisations.models import MembershipStatus, Organisation, OrganisationType
+from jieli.organisations.selectors import viewer_for_user
+from jieli.organisations.tests.factories import OrganisationFactory
+from jieli.regions.models import Discipline, Industry
+
+pytestmark = pytest.mark.django_db
+
+LIMIT = 40  # achievements per source: enough for every status, fast enough for a unit test
+ZHIBEI = Path("/work/shared/data/zhibei")
+
+
+@pytest.fixture
+def loaded():
+    return demo_load(limit=LIMIT)
+
+
+def test_load_creates_every_organisation_type_all_flagged_demo(loaded):
+    assert loaded.loaded
+    orgs = Organisation.objects.all()
+    assert {o.org_type for o in orgs} == set(OrganisationType.values)
+    assert all(o.is_demo and "演示" in o.name for o in orgs)
+    assert all(is_valid_credit_code(o.credit_code) for o in orgs)
+    assert all(o.region_id and len(o.region_id) == 6 for o in orgs)
+    statuses = {o.membership_status for o in orgs}
+    assert {
+        MembershipStatus.APPLYING,
+        MembershipStatus.SUSPENDED,
+        MembershipStatus.MEMBER,
+    } <= statuses
+
+
+def test_load_creates_one_user_per_role_with_the_right_viewer(loaded):
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert set(users) == {"admin", "secretariat", "orgadmin", "member", "expert", "user"}
+    assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
+    admin = viewer_for_user(users["admin"])
+    assert admin.is_platform_admin and users["admin"].is_staff
+    assert viewer_for_user(users["secretariat"]).is_secretariat
+    orgadmin = viewer_for_user(users["orgadmin"])
+    (uni_id,) = orgadmin.admin_organisation_ids
+    assert Organisation.objects.get(pk=uni_id).org_type == OrganisationType.UNIVERSITY
+    member = viewer_for_user(users["member"])
+    (company_id,) = member.organisation_ids
+    assert not member.admin_organisation_ids and member.is_alliance_member
+    assert Organisation.objects.get(pk=company_id).org_type == OrganisationType.ENTERPRISE
+    expert = viewer_for_user(users["expert"])
+    assert expert.is_expert and not expert.organisation_ids
+    assert viewer_for_user(users["user"]).role_names == ["registered"]
+    assert loaded.sign_ins == [
+        (r, r, DEMO_PASSWORD)
+        for r in ("admin", "secretariat", "orgadmin", "member", "expert", "user")
+    ]
+
+
+def test_published_achievements_are_visible_to_anonymous_and_the_rest_are_not(loaded):
+    total = Achievement.objects.count()
+    assert total == LIMIT * len(SOURCES) == loaded.achievements
+    visible = visible_achievements(ANONYMOUS)
+    assert visible.count() > total * 0.6
+    assert set(visible.values_list("status", flat=True)) == {ListingStatus.PUBLISHED}
+    assert set(visible.values_list("visibility", flat=True)) == {Visibility.PUBLIC}
+    assert set(Achievement.objects.values_list("source", flat=True)) == set(SOURCES)
+    owner_types = set(Achievement.objects.values_list("owner__org_type", flat=True))
+    assert owner_types == {OrganisationType.UNIVERSITY, OrganisationType.RESEARCH_INSTITUTE}
+    # The review queue and workspaces have content too.
+    assert Achievement.objects.filter(status=ListingStatus.SUBMITTED).exists()
+    assert Achievement.objects.exclude(visibility=Visibility.PUBLIC).exists()
+    returned = Achievement.objects.filter(status=ListingStatus.RETURNED)
+    assert all(a.return_reason for a in returned)
+
+
+def test_every_imported_achievement_has_one_import_record(loaded):
+    ids = set(Achievement.objects.values_list("pk", flat=True))
+    records = ChangeRecord.objects.filter(action="import")
+    assert sorted(records.values_list("object_id", flat=True)) == sorted(ids)
+    assert not records.exclude(actor=None).exists()
+
+
+def test_achievements_obey_the_price_and_trl_rules(loaded):
+    for a in Achievement.objects.all():
+        assert (a.price_wan is None) == a.price_negotiable
+        assert 1 <= a.trl <= 9 and a.maturity
+        assert a.transfer_modes and a.summary and a.detail
+        assert a.published_at is not None or a.status != ListingStatus.PUBLISHED
+
+
+def test_demands_and_experts_are_demo_labelled(loaded):
+    demands = Demand.objects.all()
+    assert demands.count() == loaded.demands == 30
+    assert demands.filter(status=ListingStatus.PUBLISHED).count() >= 20
+    assert demands.filter(status=ListingStatus.SUBMITTED).exists()
+    assert all(d.deadline and d.cooperation_modes for d in demands)
+    experts = Expert.objects.all()
+    assert experts.count() == loaded.experts == 25
+    assert all("演示" in e.name and "（演示数据）" in e.bio for e in experts)
+    assert experts.filter(user__username="expert", is_active=True).exists()
+    assert experts.filter(affiliations__isnull=False).exists()
+
+
+def test_second_load_does_nothing(loaded):
+    counts = (Organisation.objects.count(), Achievement.objects.count(), Demand.objects.count())
+    out = io.StringIO()
+    again = demo_load(stdout=out, limit=LIMIT)
+    assert not again.loaded
+    assert "not loaded" in out.getvalue()
+    assert counts == (
+        Organisation.objects.count(),
+        Achievement.objects.count(),
+        Demand.objects.count(),
+    )
+
+
+def test_database_with_a_real_organisation_is_left_alone():
+    OrganisationFactory()
+    assert not demo_load(limit=LIMIT).loaded
+    assert not get_user_model().objects.exists()
+    assert not Achievement.objects.exists()
+
+
+def test_production_mode_never_loads(settings):
+    settings.PRODUCTION = True
+    assert not demo_load(limit=LIMIT).loaded
+    assert not Organisation.objects.exists()
+
+
+def test_command_loads_and_prints_the_sign_ins():
+    out = io.StringIO()
+    call_command("jieli_demo", "load", "--limit", "5", stdout=out)
+    text = out.getvalue()
+    for role in ("admin", "secretariat", "orgadmin", "member", "expert", "user"):
+        assert f"  {role:<12} {role:<12} {DEMO_PASSWORD}" in text
+    assert Achievement.objects.count() == 5 * len(SOURCES)
+
+
+def test_shipped_records_use_existing_codes():
+    disciplines = set(Discipline.objects.values_list("code", flat=True))
+    industries = set(Industry.objects.values_list("code", flat=True))
+    seen = 0
+    for source in SOURCES:
+        for rec in read_achievements(source):
+            seen += 1
+            assert rec["source"] == source and rec["external_id"] and rec["title"]
+            assert len(rec["summary"]) <= 300 and len(rec["detail"]) >= 60
+            assert not rec["discipline"] or rec["discipline"] in disciplines
+            assert not rec["industry"] or rec["industry"] in industries
+            assert "<span" not in rec["detail"] and "&apos;" not in rec["detail"]
+    assert seen > 4000
+
+
+@pytest.mark.skipif(not ZHIBEI.exists(), reason="the Zhibei reference data is not available")
+def test_no_zhibei_text_is_shipped():
+    names = set()
+    for name in ("achievements_dev.json", "demands.json"):
+        for row in json.loads((ZHIBEI / name).read_text(encoding="utf-8")):
+            if len(row.get("name") or "") >= 8:
+                names.add(row["name"].strip())
+    shipped = {rec["title"] for source in SOURCES for rec in read_achievements(source)}
+    world = (Path(__file__).resolve().parents[1] / "data" / "demo_world.json").read_text(
+        encoding="utf-8"
+    )
+    assert not names & shipped
+    assert not [n for n in names if n in world]

@@ -1,0 +1,103 @@
+"""The per-process, per-kind duplicate index: built lazily from the database, kept fresh.
+
+Each process (web worker, import job, test run) builds the index of a kind on first use. Before
+every query it catches up with the database cheaply: rows whose ``updated_at`` moved since the
+last look are re-fingerprinted (a small overlap window covers transactions that committed late),
+archived ones are dropped. ``duplicate_index_add`` (services) adds a record at once.
+
+The index only proposes candidates: the selectors re-read every candidate from the database
+before scoring, so a stale entry (a rolled-back test row, a deleted record) can never produce a
+wrong suspect, and patent numbers / credit codes are also looked up in the database directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.utils import timezone
+
+from jieli.duplicates.detect import DuplicateIndex
+from jieli.duplicates.kinds import KindSpec, indexable, record_data
+
+OVERLAP = timedelta(minutes=5)
+
+
+@dataclass
+class _State:
+    index: DuplicateIndex
+    synced_at: datetime | None = None
+    versions: dict[int, datetime] = field(default_factory=dict)
+
+
+_states: dict[str, _State] = {}
+_lock = threading.RLock()
+
+
+def _sync(spec: KindSpec, state: _State) -> None:
+    now = timezone.now()
+    qs = spec.model._default_manager.all()
+    if state.synced_at is not None:
+        qs = qs.filter(updated_at__gte=state.synced_at - OVERLAP)
+    changed = [
+        pk for pk, updated in qs.values_list("pk", "updated_at")
+        if state.versions.get(pk) != updated
+    ]
+    for start in range(0, len(changed), 500):
+        chunk = changed[start : start + 500]
+        live = {r.pk: r for r in indexable(spec).filter(pk__in=chunk)}
+        for pk in chunk:
+            record = live.get(pk)
+            if record is None:
+                state.index.remove(pk)
+                state.versions.pop(pk, None)
+            else:
+                state.index.add(pk, record_data(spec, record))
+                state.versions[pk] = record.updated_at  # type: ignore[attr-defined]
+    state.synced_at = now
+
+
+def index_for(spec: KindSpec) -> DuplicateIndex:
+    """The kind's index, built on first use and caught up with the database."""
+    with _lock:
+        state = _states.get(spec.kind)
+        if state is None:
+            state = _states[spec.kind] = _State(DuplicateIndex(spec.kind))
+        _sync(spec, state)
+        return state.index
+
+
+def index_add(spec: KindSpec, record: models.Model) -> None:
+    with _lock:
+        state = _states.get(spec.kind)
+        if state is None:  # not built yet: the first query will read it from the database
+            return
+        if getattr(record, "status", "") == "archived":
+            state.index.remove(record.pk)
+        else:
+            state.index.add(record.pk, record_data(spec, record))
+        state.versions[record.pk] = record.updated_at  # type: ignore[attr-defined]
+
+
+def index_remove(spec: KindSpec, record_id: int) -> None:
+    with _lock:
+        state = _states.get(spec.kind)
+        if state is not None:
+            state.index.remove(record_id)
+            state.versions.pop(record_id, None)
+
+
+def index_reset(kind: str | None = None) -> None:
+    """Forget the index (all kinds by default); the next query rebuilds it."""
+    with _lock:
+        if kind is None:
+            _states.clear()
+        else:
+            _states.pop(kind, None)
+
+
+def index_rebuild(spec: KindSpec) -> int:
+    index_reset(spec.kind)
+    return len(index_for(spec))

@@ -1,0 +1,124 @@
+import pytest
+
+from jieli.achievements.models import Achievement, IntellectualProperty
+from jieli.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from jieli.core.history import history_for
+from jieli.core.viewer import ANONYMOUS
+from jieli.duplicates.models import DuplicateCase, SameAsLink
+from jieli.duplicates.selectors import duplicate_suspects_for
+from jieli.duplicates.services import duplicate_cases_open_for, duplicate_decide
+from jieli.duplicates.tests.factories import (
+    OLED_REWORDED_TEXT,
+    OLED_REWORDED_TITLE,
+    achievement,
+    case_between,
+)
+from jieli.organisations.tests.factories import viewer_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(roles):
+    a = achievement(roles.owner_org, ip_numbers=("ZL202110123456.7",), keywords=["OLED"])
+    b = achievement(roles.other_org, title=OLED_REWORDED_TITLE, summary=OLED_REWORDED_TEXT,
+                    ip_numbers=("202110123456", "ZL201920123456.1"), keywords=["显示"])
+    return a, b
+
+
+def test_cases_are_opened_for_a_new_record(pair):
+    a, b = pair
+    cases = duplicate_cases_open_for(kind="achievement", record=b)
+    assert len(cases) == 1
+    case = cases[0]
+    assert (case.record_a_id, case.record_b_id) == (a.pk, b.pk)
+    assert case.certainty == "certain" and case.reasons[0]["code"] == "same_ip"
+    # Opening again refreshes the same pending case.
+    assert duplicate_cases_open_for(kind="achievement", record=b)[0].pk == case.pk
+
+
+def test_merge_archives_the_other_and_moves_ip_records(pair, roles):
+    a, b = pair
+    case = case_between(a, b)
+    duplicate_decide(viewer=viewer_of(roles.secretariat), case_id=case.pk, decision="merge",
+                     keep_id=a.pk)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert b.status == "archived"
+    assert sorted(a.ip_records.values_list("number", flat=True)) == [
+        "ZL201920123456.1", "ZL202110123456.7"]
+    # The same patent in another format stays with the archived record, not listed twice.
+    assert list(b.ip_records.values_list("number", flat=True)) == ["202110123456"]
+    assert a.keywords == ["OLED", "显示"]
+    case.refresh_from_db()
+    assert case.status == "merged" and case.kept_id == a.pk and case.decided_at
+    assert history_for(b).filter(action="archive", reason=f"merged into #{a.pk}").exists()
+    assert history_for(a).filter(action="merge").exists()
+    # The archived record is no suspect any more.
+    assert [s.target_id for s in duplicate_suspects_for(
+        kind="achievement", data={"title": b.title, "summary": b.summary})] == [a.pk]
+
+
+def test_merge_rolls_back_when_archiving_fails(pair, roles):
+    a, b = pair
+    Achievement.objects.filter(pk=b.pk).update(status="archived")
+    case = case_between(a, b)
+    with pytest.raises(Conflict):
+        duplicate_decide(viewer=viewer_of(roles.secretariat), case_id=case.pk,
+                         decision="merge", keep_id=a.pk)
+    assert IntellectualProperty.objects.filter(achievement=a).count() == 1
+    case.refresh_from_db()
+    assert case.status == "pending"
+
+
+def test_link_records_same_as_group(pair, roles):
+    a, b = pair
+    case = case_between(a, b)
+    duplicate_decide(viewer=viewer_of(roles.secretariat), case_id=case.pk, decision="link")
+    groups = set(SameAsLink.objects.values_list("group", flat=True))
+    assert len(groups) == 1 and SameAsLink.objects.count() == 2
+    assert history_for(a).filter(action="same_as_link").exists()
+    assert history_for(b).filter(action="same_as_link").exists()
+    a.refresh_from_db()
+    assert a.status == "published"
+
+
+def test_keep_suppresses_resuggestion(pair, roles):
+    a, b = pair
+    case = duplicate_cases_open_for(kind="achievement", record=b)[0]
+    duplicate_decide(viewer=viewer_of(roles.secretariat), case_id=case.pk, decision="keep",
+                     note="不同的专利族")
+    assert duplicate_cases_open_for(kind="achievement", record=b) == []
+    assert DuplicateCase.objects.get().status == "kept"
+    assert history_for(a).filter(action="duplicate_dismissed").exists()
+
+
+def test_deciding_a_closed_case_conflicts(pair, roles):
+    case = case_between(*pair, status="kept")
+    with pytest.raises(Conflict):
+        duplicate_decide(viewer=viewer_of(roles.secretariat), case_id=case.pk, decision="link")
+
+
+def test_unknown_decision_and_foreign_keep_id_are_invalid(pair, roles):
+    case = case_between(*pair)
+    viewer = viewer_of(roles.secretariat)
+    with pytest.raises(InvalidInput):
+        duplicate_decide(viewer=viewer, case_id=case.pk, decision="delete")
+    with pytest.raises(InvalidInput):
+        duplicate_decide(viewer=viewer, case_id=case.pk, decision="merge", keep_id=999999)
+
+
+def test_owner_admin_decides_own_cases_but_not_mixed_ones(roles):
+    a = achievement(roles.owner_org)
+    b = achievement(roles.owner_org, title=OLED_REWORDED_TITLE)
+    c = achievement(roles.other_org, title="三")
+    admin = viewer_of(roles.owner_admin)
+    own = case_between(a, b)
+    duplicate_decide(viewer=admin, case_id=own.pk, decision="merge", keep_id=b.pk)
+    a.refresh_from_db()
+    assert a.status == "archived"
+    mixed = case_between(b, c)
+    with pytest.raises(NotFound):
+        duplicate_decide(viewer=admin, case_id=mixed.pk, decision="keep")
+    with pytest.raises(NotAuthenticated):
+        duplicate_decide(viewer=ANONYMOUS, case_id=mixed.pk, decision="keep")

@@ -1,0 +1,432 @@
+"""The import run: stream rows, convert, validate, write in batches, report.
+
+``all-or-nothing``: a first streaming pass converts and validates every row; only if all are
+valid, a second pass writes them inside one transaction (rolled back if any write fails).
+``valid-rows``: one pass writing batches of ``BATCH_SIZE`` rows per transaction; rejected rows go
+to a CSV file (UTF-8 with BOM) with the same headers plus an error column, which can be fixed
+and imported again. A dry run does everything inside a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jieli.core.errors import InvalidInput, PermissionDenied, ServiceError
+from jieli.core.viewer import Viewer
+from jieli.imports import mapping as m
+from jieli.imports.converters import Context, Converter, Issue, Record, neutralise
+from jieli.imports.readers import ImportFileError, RowSource, open_rows
+from jieli.imports.writers import WRITERS, Writer, find_duplicates
+
+BATCH_SIZE = 500
+REPORT_LIMIT = 2000
+MODES = ("all-or-nothing", "valid-rows")
+# Service field names that differ from the import's field names.
+_FIELD_ALIASES = {
+    "price_wan": "price",
+    "price_negotiable": "price",
+    "owner_id": "owner",
+    "budget_min_wan": "budget",
+    "budget_max_wan": "budget",
+    "budget_negotiable": "budget",
+    "ip_records": "patent_numbers",
+}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Options:
+    kind: str
+    mode: str = "all-or-nothing"
+    dry_run: bool = False
+    owner_id: int | None = None
+    source: str = "import"
+    publish: bool = False
+    mapping: dict[str, str] = field(default_factory=dict)
+    file_name: str = ""
+    rejected_out: str | None = None
+
+
+@dataclass
+class Result:
+    kind: str
+    mode: str
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    error_count: int = 0
+    warning_count: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    rejected_path: str = ""
+    fatal: str = ""
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.fatal and self.rejected == 0
+
+    def as_report(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "mode": self.mode,
+            "dry_run": self.dry_run,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "error_count": self.error_count,
+            "warning_count": self.warning_count,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "duplicates": self.duplicates,
+            "ignored_columns": self.ignored_columns,
+            "columns": self.columns,
+            "notes": self.notes,
+            "fatal": self.fatal,
+            "written": self.written,
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def check_permission(viewer: Viewer, options: Options) -> None:
+    """Who may import what: the secretariat anything; organisation admins their own listings."""
+    if options.kind not in m.KINDS:
+        raise InvalidInput(
+            _("Unknown kind “{kind}”; choose one of: {options}.").format(
+                kind=options.kind, options=", ".join(m.KINDS)
+            ),
+            fields={"kind": [_("Choose one of: {options}.").format(options=", ".join(m.KINDS))]},
+        )
+    if options.mode not in MODES:
+        raise InvalidInput(
+            _("Choose one of: {options}.").format(options=", ".join(MODES)),
+            fields={"mode": [_("Choose one of: {options}.").format(options=", ".join(MODES))]},
+        )
+    if not viewer.is_authenticated:
+        raise PermissionDenied(_("Please sign in first."))
+    if viewer.is_staff_role:
+        return
+    if options.publish:
+        raise PermissionDenied(_("Only the secretariat publishes directly."))
+    if options.kind not in ("achievements", "demands") or not viewer.admin_organisation_ids:
+        raise PermissionDenied(
+            _("Only the secretariat and organisation administrators import data.")
+        )
+    if options.owner_id is not None and not viewer.administers(options.owner_id):
+        raise PermissionDenied(_("You can only import into your own organisation."))
+
+
+def _default_owner(viewer: Viewer, options: Options) -> int | None:
+    if options.owner_id is not None:
+        return options.owner_id
+    if not viewer.is_staff_role and len(viewer.admin_organisation_ids) == 1:
+        return next(iter(viewer.admin_organisation_ids))
+    return None
+
+
+class _Rejected:
+    """The rejected-rows CSV, opened on the first rejected row."""
+
+    def __init__(self, path: str | None, header: list[str]):
+        self.path = path
+        self.header = header
+        self._fh: Any = None
+        self._writer: Any = None
+
+    def add(self, rec: Record, issues: list[Issue]) -> None:
+        if not self.path:
+            return
+        if self._writer is None:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+            self._writer = csv.writer(self._fh)
+            self._writer.writerow([neutralise(h) for h in (*self.header, m.ERROR_COLUMN)])
+        reasons = "; ".join(f"{i.column}: {i.reason}" for i in issues if i.level == "error")
+        values = [rec.raw.get(h, "") for h in self.header]
+        self._writer.writerow([neutralise(_cell(v)) for v in (*values, reasons)])
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+    @property
+    def used(self) -> bool:
+        return self._writer is not None
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+class Run:
+    def __init__(
+        self,
+        viewer: Viewer,
+        path: str | os.PathLike[str],
+        options: Options,
+        progress: Progress | None,
+    ):
+        self.viewer = viewer
+        self.path = path
+        self.options = options
+        self.progress = progress
+        self.result = Result(kind=options.kind, mode=options.mode, dry_run=options.dry_run)
+        self._last_progress = 0.0
+
+    # reporting
+
+    def _report(self, issues: list[Issue]) -> None:
+        for issue in issues:
+            if issue.level == "error":
+                self.result.error_count += 1
+                bucket = self.result.errors
+            else:
+                self.result.warning_count += 1
+                bucket = self.result.warnings
+            if len(bucket) < REPORT_LIMIT:
+                bucket.append(issue.as_dict())
+
+    def _reject(self, rec: Record, rejected: _Rejected) -> None:
+        self.result.rejected += 1
+        rejected.add(rec, rec.issues)
+
+    def _tick(self, done: int, estimate: int, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.progress and (force or now - self._last_progress > 0.5):
+            self._last_progress = now
+            self.progress(done, max(estimate, done))
+
+    # reading
+
+    def _source(self) -> RowSource:
+        return open_rows(self.path, name=self.options.file_name)
+
+    def _records(
+        self, source: RowSource, converter: Converter, seen: dict[str, int]
+    ) -> Iterator[Record]:
+        for number, raw in source.rows:
+            rec = converter.convert(number, raw)
+            if rec.external_id:
+                first = seen.setdefault(rec.external_id, number)
+                if first != number:
+                    rec.issues.append(
+                        Issue(
+                            number,
+                            converter._column("external_id"),
+                            rec.external_id,
+                            _("This external ID is already used in row {row}.").format(row=first),
+                        )
+                    )
+            yield rec
+
+    # writing
+
+    def _write(self, writer: Writer, rec: Record, existing: dict[str, Any]) -> None:
+        obj = existing.get(rec.external_id) if rec.external_id else None
+        if obj is None and not rec.external_id:
+            obj = writer.natural_match(rec)
+        try:
+            with transaction.atomic():
+                if obj is None:
+                    suspects = find_duplicates(
+                        self.options.kind, {**rec.data, "owner": rec.owner_id}
+                    )
+                    if suspects and len(self.result.duplicates) < REPORT_LIMIT:
+                        self.result.duplicates.append(
+                            {"row": rec.row, "external_id": rec.external_id, "suspects": suspects}
+                        )
+                    obj = writer.create(rec)
+                    writer.label_history(obj)
+                    self.result.created += 1
+                    if rec.external_id:
+                        existing[rec.external_id] = obj
+                elif writer.unchanged(obj, rec):
+                    self.result.unchanged += 1
+                else:
+                    obj = writer.update(obj, rec)
+                    writer.label_history(obj)
+                    self.result.updated += 1
+        except ServiceError as exc:
+            rec.issues.extend(self._service_issues(rec, exc))
+
+    def _service_issues(self, rec: Record, exc: ServiceError) -> list[Issue]:
+        out: list[Issue] = []
+        header_of = {f: c for c, f in self.result.columns.items()}
+        for name, messages in exc.fields.items():
+            base = name.split(".")[0]
+            target = _FIELD_ALIASES.get(base, base)
+            column = header_of.get(target, target)
+            value = _cell(rec.raw.get(column, "")) if column in rec.raw else ""
+            out.extend(Issue(rec.row, column, value, str(msg)) for msg in messages)
+        if not out:
+            out.append(Issue(rec.row, "", "", exc.message))
+        return out
+
+    def _write_batch(self, writer: Writer, batch: list[Record], rejected: _Rejected) -> None:
+        from jieli.core.models import ChangeRecord
+
+        writer.history_mark = (
+            ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        )
+        existing = writer.existing([r.external_id for r in batch if r.external_id])
+        for rec in batch:
+            self._write(writer, rec, existing)
+            if rec.errors:
+                self._report(rec.errors)
+                self._reject(rec, rejected)
+
+    # the run
+
+    def run(self) -> Result:
+        check_permission(self.viewer, self.options)
+        opts = self.options
+        source = self._source()
+        columns, ignored = m.map_columns(opts.kind, source.header, opts.mapping)
+        self.result.columns = columns
+        self.result.ignored_columns = ignored
+        if "external_id" not in columns.values():
+            self.result.notes.append(
+                _(
+                    "The file has no external ID column: importing it again "
+                    "creates the records again."
+                )
+            )
+        ctx = Context(
+            viewer=self.viewer,
+            kind=opts.kind,
+            columns=columns,
+            default_owner_id=_default_owner(self.viewer, opts),
+            source=opts.source,
+        )
+        converter = Converter(ctx)
+        writer = WRITERS[opts.kind](self.viewer, source=opts.source, publish=opts.publish)
+        rejected = _Rejected(opts.rejected_out, source.header)
+        try:
+            if opts.dry_run:
+                try:
+                    with transaction.atomic():
+                        self._dispatch(source, converter, writer, rejected)
+                        raise _Rollback
+                except _Rollback:
+                    pass
+                self.result.written = False
+            else:
+                self._dispatch(source, converter, writer, rejected)
+        finally:
+            rejected.close()
+        if rejected.used:
+            self.result.rejected_path = str(opts.rejected_out)
+        if self.result.total == 0:
+            raise ImportFileError(_("The file has a header row but no data rows."))
+        self._tick(self.result.total, self.result.total, force=True)
+        return self.result
+
+    def _dispatch(
+        self, source: RowSource, converter: Converter, writer: Writer, rejected: _Rejected
+    ) -> None:
+        if self.options.mode == "valid-rows":
+            self._valid_rows(source, converter, writer, rejected)
+        else:
+            self._all_or_nothing(source, converter, writer, rejected)
+
+    def _valid_rows(
+        self, source: RowSource, converter: Converter, writer: Writer, rejected: _Rejected
+    ) -> None:
+        batch: list[Record] = []
+        estimate = source.estimated_rows
+        for rec in self._records(source, converter, {}):
+            self.result.total += 1
+            self._report([i for i in rec.issues if i.level == "warning"])
+            if rec.errors:
+                self._report(rec.errors)
+                self._reject(rec, rejected)
+            else:
+                batch.append(rec)
+            if len(batch) >= BATCH_SIZE:
+                with transaction.atomic():
+                    self._write_batch(writer, batch, rejected)
+                batch = []
+                self.result.written = True
+            self._tick(self.result.total, estimate)
+        if batch:
+            with transaction.atomic():
+                self._write_batch(writer, batch, rejected)
+            self.result.written = True
+
+    def _all_or_nothing(
+        self, source: RowSource, converter: Converter, writer: Writer, rejected: _Rejected
+    ) -> None:
+        estimate = source.estimated_rows
+        # Pass 1: convert and check every row; nothing is written.
+        for rec in self._records(source, converter, {}):
+            self.result.total += 1
+            self._report(rec.issues)
+            if rec.errors:
+                self._reject(rec, rejected)
+            self._tick(self.result.total // 2, estimate)
+        if self.result.rejected or self.result.total == 0:
+            return
+        # Pass 2: write everything in one transaction; any failure undoes all of it.
+        done = 0
+        try:
+            with transaction.atomic():
+                batch: list[Record] = []
+                for rec in self._records(self._source(), converter, {}):
+                    batch.append(rec)
+                    done += 1
+                    if len(batch) >= BATCH_SIZE:
+                        self._write_batch(writer, batch, rejected)
+                        batch = []
+                        self._tick(self.result.total // 2 + done // 2, estimate)
+                if batch:
+                    self._write_batch(writer, batch, rejected)
+                if self.result.rejected:
+                    raise _Rollback
+                self.result.written = True
+        except _Rollback:
+            self.result.created = self.result.updated = self.result.unchanged = 0
+            self.result.written = False
+
+
+def _duplicate_data(rec: Record) -> dict[str, Any]:
+    """The would-be record for the duplicate detector: text fields and IP numbers."""
+    data = {k: v for k, v in rec.data.items() if isinstance(v, str) and v}
+    if rec.ip_records:
+        data["ip_numbers"] = [r["number"] for r in rec.ip_records]
+    return data
+
+
+def run_import(
+    *,
+    viewer: Viewer,
+    path: str | os.PathLike[str],
+    options: Options,
+    progress: Progress | None = None,
+) -> Result:
+    """Import ``path``; raises ImportFileError (nothing written) for a bad file and
+    PermissionDenied/InvalidInput for a request that may not run at all."""
+    return Run(viewer, path, options, progress).run()

@@ -1,0 +1,67 @@
+import pytest
+from django import forms
+
+from jieli.regions.forms import DisciplineChoiceField, IndustryChoiceField, RegionChoiceField
+
+pytestmark = pytest.mark.django_db
+
+
+class PlaceForm(forms.Form):
+    region = RegionChoiceField(label="Region")
+    industry = IndustryChoiceField(label="Industry", required=False)
+    field = IndustryChoiceField(label="Class", required=False, max_level=4)
+    discipline = DisciplineChoiceField(label="Discipline", required=False)
+
+
+def test_region_field_takes_the_deepest_select():
+    form = PlaceForm(data={"region_1": "37", "region_2": "3710", "region_3": "371003"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["region"] == "371003"
+
+
+def test_region_field_rejects_unknown_and_too_general_codes():
+    form = PlaceForm(data={"region_1": "37", "region_2": "3799", "region_3": "379999"})
+    assert not form.is_valid()
+    assert "379999" in form.errors["region"][0]
+    form = PlaceForm(data={"region_1": "37"})
+    assert not form.is_valid() and form.errors["region"]
+
+
+def test_industry_and_discipline_fields_accept_codes_and_names():
+    form = PlaceForm(
+        data={
+            "region": "371003",
+            "industry": "C38",
+            "field": "电气机械",
+            "discipline": "A0101 数论",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["industry"] == "38"
+    assert form.cleaned_data["field"] == "38"
+    assert form.cleaned_data["discipline"] == "A0101"
+
+
+def test_unknown_industry_and_discipline_codes_are_rejected():
+    form = PlaceForm(data={"region": "371003", "industry": "9999", "discipline": "Z99"})
+    assert not form.is_valid()
+    assert set(form.errors) == {"industry", "discipline"}
+
+
+def test_widgets_render_current_value():
+    html = str(PlaceForm(initial={"region": "371003", "industry": "38"}))
+    assert 'name="region_3"' in html
+    assert '<option value="371003" selected>' in html
+    assert '<option value="38" selected>' in html
+    assert "<datalist" in html
+
+
+@pytest.mark.urls("jieli.regions.tests.urls")
+def test_children_endpoint(client):
+    body = client.get("/regions/children/", {"parent": "37"}).json()
+    assert "3710" in {r["code"] for r in body["results"]}
+    html = client.get("/regions/children/", {"parent": "3710", "format": "html"})
+    assert b'value="371003"' in html.content
+    bad = client.get("/regions/children/", {"kind": "planet"})
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    assert client.get("/regions/children/", {"parent": "99"}).status_code == 404
