@@ -21,10 +21,17 @@ def client_for(user) -> Client:
 
 def payload(owner_id: int, **overrides) -> dict:
     data = {
-        "owner": owner_id, "title": "耐高温隔膜", "problem": "需要耐 180℃ 的隔膜。",
-        "industry": "38", "region": "3701", "cooperation_modes": ["joint_development"],
-        "budget_min_wan": "10", "budget_max_wan": "100", "deadline": str(in_days(30)),
-        "keywords": ["隔膜"], "contact_email": "a@example.com",
+        "owner": owner_id,
+        "title": "耐高温隔膜",
+        "problem": "需要耐 180℃ 的隔膜。",
+        "industry": "38",
+        "region": "3701",
+        "cooperation_modes": ["joint_development"],
+        "budget_min_wan": "10",
+        "budget_max_wan": "100",
+        "deadline": str(in_days(30)),
+        "keywords": ["隔膜"],
+        "contact_email": "a@example.com",
     }
     data.update(overrides)
     return data
@@ -52,9 +59,16 @@ def test_list_paginates_and_hides_contact_from_anonymous(roles):
 @pytest.mark.parametrize(
     "params",
     [
-        {"page": 0}, {"page_size": 101}, {"page": "x"}, {"budget_min": "-1"},
-        {"budget_min": "abc"}, {"deadline_after": "2024-13-01"}, {"industry": "Z9"},
-        {"region": "999999"}, {"cooperation_mode": "barter"}, {"owner": "abc"},
+        {"page": 0},
+        {"page_size": 101},
+        {"page": "x"},
+        {"budget_min": "-1"},
+        {"budget_min": "abc"},
+        {"deadline_after": "2024-13-01"},
+        {"industry": "Z9"},
+        {"region": "999999"},
+        {"cooperation_mode": "barter"},
+        {"owner": "abc"},
         {"negotiable": "maybe"},
     ],
 )
@@ -165,8 +179,7 @@ def test_patch_of_hidden_demand_is_404(roles):
 
 def test_patch_validation(roles):
     demand = DemandFactory(owner=roles.owner_org, budget_min_wan=10, budget_max_wan=20)
-    response = patch(client_for(roles.owner_member), f"{URL}/{demand.pk}",
-                     {"budget_min_wan": "50"})
+    response = patch(client_for(roles.owner_member), f"{URL}/{demand.pk}", {"budget_min_wan": "50"})
     assert response.status_code == 400
     assert "budget_max_wan" in response.json()["fields"]
 

@@ -13,8 +13,15 @@ from jieli.demands.tests.factories import DemandFactory, PublishedDemandFactory,
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "registered", "other_member", "owner_member", "owner_admin", "expert",
-         "secretariat"]
+ROLES = [
+    "anonymous",
+    "registered",
+    "other_member",
+    "owner_member",
+    "owner_admin",
+    "expert",
+    "secretariat",
+]
 OWNER_SIDE = {"owner_member", "owner_admin", "secretariat"}
 
 
@@ -61,16 +68,16 @@ def test_page_list_and_published_detail(world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_page_draft_detail(world, role):
-    status = c_status = client(world, role).get(
-        reverse("demands:detail", args=[world["draft"].pk])).status_code
-    assert status == (200 if role in OWNER_SIDE else 404), c_status
+    status = (
+        client(world, role).get(reverse("demands:detail", args=[world["draft"].pk])).status_code
+    )
+    assert status == (200 if role in OWNER_SIDE else 404)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_page_create(world, role):
     status = client(world, role).get(reverse("demands:create")).status_code
-    assert status == expect(role, {"anonymous": 302, "registered": 403, "expert": 403,
-                                   "*": 200})
+    assert status == expect(role, {"anonymous": 302, "registered": 403, "expert": 403, "*": 200})
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -89,8 +96,10 @@ def test_page_edit(world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_page_edit_post_cannot_change_foreign_demand(world, role):
     demand = world["published"]
-    response = client(world, role).post(reverse("demands:edit", args=[demand.pk]), {
-        "title": "篡改", "problem": "篡改", "visibility": "public"})
+    response = client(world, role).post(
+        reverse("demands:edit", args=[demand.pk]),
+        {"title": "篡改", "problem": "篡改", "visibility": "public"},
+    )
     demand.refresh_from_db()
     assert (demand.title == "篡改") is (role in OWNER_SIDE)
     if role not in OWNER_SIDE:
@@ -122,11 +131,17 @@ def test_page_actions(world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_page_review_actions(world, role):
     submitted = world["submitted"]
-    response = client(world, role).post(reverse("demands:action", args=[submitted.pk]),
-                                        {"action": "publish"})
+    response = client(world, role).post(
+        reverse("demands:action", args=[submitted.pk]), {"action": "publish"}
+    )
     submitted.refresh_from_db()
-    expected = {"anonymous": 302, "owner_member": 403, "owner_admin": 403, "secretariat": 302,
-                "*": 404}
+    expected = {
+        "anonymous": 302,
+        "owner_member": 403,
+        "owner_admin": 403,
+        "secretariat": 302,
+        "*": 404,
+    }
     assert response.status_code == expect(role, expected)
     assert (submitted.status == ListingStatus.PUBLISHED) is (role == "secretariat")
 
@@ -146,8 +161,7 @@ def test_api_list_and_details(world, role):
     assert pub.status_code == 200
     hidden = role in ("anonymous", "registered")
     assert (pub.json()["contact_phone"] is None) is hidden
-    assert c.get(f"{URL}/{world['draft'].pk}").status_code == (200 if role in OWNER_SIDE
-                                                               else 404)
+    assert c.get(f"{URL}/{world['draft'].pk}").status_code == (200 if role in OWNER_SIDE else 404)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -155,8 +169,7 @@ def test_api_create(world, role):
     owner_id = world["roles"].owner_org.pk
     data = {"owner": owner_id, "title": "新需求", "problem": "问题", "deadline": str(in_days(9))}
     response = api(client(world, role), "post", URL, data)
-    expected = {"anonymous": 401, "registered": 403, "other_member": 403, "expert": 403,
-                "*": 201}
+    expected = {"anonymous": 401, "registered": 403, "other_member": 403, "expert": 403, "*": 201}
     assert response.status_code == expect(role, expected)
     assert Demand.objects.filter(title="新需求").exists() is (response.status_code == 201)
 
@@ -180,23 +193,69 @@ def test_api_patch(world, role):
 @pytest.mark.parametrize(
     ("target", "action", "table"),
     [
-        ("draft", "submit", {"anonymous": 401, "owner_member": 200, "owner_admin": 200,
-                             "secretariat": 200, "*": 404}),
-        ("submitted", "publish", {"anonymous": 401, "owner_member": 403, "owner_admin": 403,
-                                  "secretariat": 200, "*": 404}),
-        ("submitted", "return", {"anonymous": 401, "owner_member": 403, "owner_admin": 403,
-                                 "secretariat": 200, "*": 404}),
-        ("published", "reconfirm", {"anonymous": 401, "owner_member": 200, "owner_admin": 200,
-                                    "secretariat": 200, "*": 403}),
-        ("published", "archive", {"anonymous": 401, "owner_member": 200, "owner_admin": 200,
-                                  "secretariat": 200, "*": 403}),
+        (
+            "draft",
+            "submit",
+            {
+                "anonymous": 401,
+                "owner_member": 200,
+                "owner_admin": 200,
+                "secretariat": 200,
+                "*": 404,
+            },
+        ),
+        (
+            "submitted",
+            "publish",
+            {
+                "anonymous": 401,
+                "owner_member": 403,
+                "owner_admin": 403,
+                "secretariat": 200,
+                "*": 404,
+            },
+        ),
+        (
+            "submitted",
+            "return",
+            {
+                "anonymous": 401,
+                "owner_member": 403,
+                "owner_admin": 403,
+                "secretariat": 200,
+                "*": 404,
+            },
+        ),
+        (
+            "published",
+            "reconfirm",
+            {
+                "anonymous": 401,
+                "owner_member": 200,
+                "owner_admin": 200,
+                "secretariat": 200,
+                "*": 403,
+            },
+        ),
+        (
+            "published",
+            "archive",
+            {
+                "anonymous": 401,
+                "owner_member": 200,
+                "owner_admin": 200,
+                "secretariat": 200,
+                "*": 403,
+            },
+        ),
     ],
 )
 def test_api_actions(world, role, target, action, table):
     demand = world[target]
     before = demand.status
-    response = api(client(world, role), "post", f"{URL}/{demand.pk}/actions/{action}",
-                   {"reason": "理由"})
+    response = api(
+        client(world, role), "post", f"{URL}/{demand.pk}/actions/{action}", {"reason": "理由"}
+    )
     assert response.status_code == expect(role, table)
     demand.refresh_from_db()
     if response.status_code != 200:

@@ -24,13 +24,13 @@ def test_visibility_by_role(roles, expert):
     members = PublishedDemandFactory(owner=roles.owner_org, visibility=Visibility.MEMBERS)
     private = PublishedDemandFactory(owner=roles.owner_org, visibility=Visibility.PRIVATE)
     draft = DemandFactory(owner=roles.owner_org)
-    stale = PublishedDemandFactory(owner=roles.owner_org,
-                                   confirmed_at=timezone.now() - timedelta(days=400))
+    stale = PublishedDemandFactory(
+        owner=roles.owner_org, confirmed_at=timezone.now() - timedelta(days=400)
+    )
     everything = {public.pk, members.pk, private.pk, draft.pk, stale.pk}
     assert ids(selectors.visible_demands(ANONYMOUS)) == {public.pk}
     assert ids(selectors.visible_demands(viewer_of(roles.registered))) == {public.pk}
-    assert ids(selectors.visible_demands(viewer_of(roles.other_member))) == {public.pk,
-                                                                              members.pk}
+    assert ids(selectors.visible_demands(viewer_of(roles.other_member))) == {public.pk, members.pk}
     assert ids(selectors.visible_demands(viewer_of(expert))) == {public.pk, members.pk}
     assert ids(selectors.visible_demands(viewer_of(roles.owner_member))) == everything
     assert ids(selectors.visible_demands(viewer_of(roles.secretariat))) == everything
@@ -58,7 +58,8 @@ def test_contact_details_only_for_members(roles, expert):
 def test_actions_offered_by_role(roles):
     submitted = DemandFactory(owner=roles.owner_org, status=ListingStatus.SUBMITTED)
     assert selectors.demand_detail_for(viewer_of(roles.owner_member), submitted).actions == (
-        "archive",)
+        "archive",
+    )
     staff = selectors.demand_detail_for(viewer_of(roles.secretariat), submitted)
     assert set(staff.actions) == {"publish", "return", "archive"}
     assert staff.may_review
@@ -90,18 +91,23 @@ def test_cooperation_mode_filter():
     a = PublishedDemandFactory(cooperation_modes=["transfer", "licensing"])
     PublishedDemandFactory(cooperation_modes=["consulting"])
     assert ids(selectors.demand_list(ANONYMOUS, DemandFilters(cooperation_mode="licensing"))) == {
-        a.pk}
+        a.pk
+    }
 
 
 def test_budget_filters_overlap_ranges():
     low = PublishedDemandFactory(budget_min_wan=10, budget_max_wan=50)
     high = PublishedDemandFactory(budget_min_wan=200, budget_max_wan=500)
     open_ended = PublishedDemandFactory(budget_min_wan=100, budget_max_wan=None)
-    negotiable = PublishedDemandFactory(budget_min_wan=None, budget_max_wan=None,
-                                        budget_negotiable=True)
+    negotiable = PublishedDemandFactory(
+        budget_min_wan=None, budget_max_wan=None, budget_negotiable=True
+    )
     PublishedDemandFactory(budget_min_wan=None, budget_max_wan=None)  # no budget at all
-    found = ids(selectors.demand_list(ANONYMOUS, DemandFilters(
-        budget_min=Decimal(40), budget_max=Decimal(150))))
+    found = ids(
+        selectors.demand_list(
+            ANONYMOUS, DemandFilters(budget_min=Decimal(40), budget_max=Decimal(150))
+        )
+    )
     assert found == {low.pk, open_ended.pk, negotiable.pk}
     assert high.pk in ids(selectors.demand_list(ANONYMOUS, DemandFilters(budget_min=Decimal(300))))
     assert ids(selectors.demand_list(ANONYMOUS, DemandFilters(negotiable=True))) == {negotiable.pk}
@@ -110,8 +116,7 @@ def test_budget_filters_overlap_ranges():
 def test_expired_demands_listed_after_open_ones_and_filterable():
     now = timezone.now()
     expired = PublishedDemandFactory(deadline=in_days(-2), published_at=now)
-    older_open = PublishedDemandFactory(deadline=in_days(30),
-                                        published_at=now - timedelta(days=3))
+    older_open = PublishedDemandFactory(deadline=in_days(30), published_at=now - timedelta(days=3))
     no_deadline = PublishedDemandFactory(deadline=None, published_at=now - timedelta(days=5))
     listed = list(selectors.demand_list(ANONYMOUS, DemandFilters()))
     assert listed == [older_open, no_deadline, expired]
@@ -121,14 +126,16 @@ def test_expired_demands_listed_after_open_ones_and_filterable():
 
 
 def test_published_since_owner_and_status_filters(roles):
-    old = PublishedDemandFactory(owner=roles.owner_org,
-                                 published_at=timezone.now() - timedelta(days=40))
+    old = PublishedDemandFactory(
+        owner=roles.owner_org, published_at=timezone.now() - timedelta(days=40)
+    )
     new = PublishedDemandFactory(owner=roles.other_org)
     draft = DemandFactory(owner=roles.owner_org)
     since = ids(selectors.demand_list(ANONYMOUS, DemandFilters(published_since=in_days(-7))))
     assert since == {new.pk}
     assert ids(selectors.demand_list(ANONYMOUS, DemandFilters(owner=roles.owner_org.pk))) == {
-        old.pk}
+        old.pk
+    }
     owner = viewer_of(roles.owner_member)
     assert ids(selectors.demand_list(owner, DemandFilters(status="draft"))) == {draft.pk}
     assert ids(selectors.demand_list(ANONYMOUS, DemandFilters(status="draft"))) == set()

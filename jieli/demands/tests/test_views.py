@@ -19,10 +19,18 @@ def client_for(user) -> Client:
 
 def form_data(owner_id: int, **overrides) -> dict:
     data = {
-        "owner": str(owner_id), "title": "耐高温隔膜", "problem": "需要耐 180℃ 的隔膜。",
-        "industry": "38", "region": "3701", "cooperation_modes": ["joint_development"],
-        "budget_min_wan": "10", "budget_max_wan": "100", "deadline": str(in_days(30)),
-        "keywords": "隔膜, 耐高温", "visibility": "public", "contact_email": "a@example.com",
+        "owner": str(owner_id),
+        "title": "耐高温隔膜",
+        "problem": "需要耐 180℃ 的隔膜。",
+        "industry": "38",
+        "region": "3701",
+        "cooperation_modes": ["joint_development"],
+        "budget_min_wan": "10",
+        "budget_max_wan": "100",
+        "deadline": str(in_days(30)),
+        "keywords": "隔膜, 耐高温",
+        "visibility": "public",
+        "contact_email": "a@example.com",
     }
     data.update(overrides)
     return data
@@ -60,14 +68,18 @@ def test_detail_locks_contact_for_anonymous(roles):
     html = client_for(None).get(reverse("demands:detail", args=[demand.pk])).content.decode()
     assert "wang@example.com" not in html
     assert 'class="locked"' in html
-    html = client_for(roles.other_member).get(
-        reverse("demands:detail", args=[demand.pk])).content.decode()
+    html = (
+        client_for(roles.other_member)
+        .get(reverse("demands:detail", args=[demand.pk]))
+        .content.decode()
+    )
     assert "wang@example.com" in html
 
 
 def test_titles_are_escaped(roles):
-    demand = PublishedDemandFactory(owner=roles.owner_org, title="<script>alert(1)</script>",
-                                    problem="<b>x</b>")
+    demand = PublishedDemandFactory(
+        owner=roles.owner_org, title="<script>alert(1)</script>", problem="<b>x</b>"
+    )
     for url in (reverse("demands:list"), reverse("demands:detail", args=[demand.pk])):
         html = client_for(None).get(url).content.decode()
         assert "<script>alert(1)</script>" not in html
@@ -101,7 +113,8 @@ def test_create_page_saves_a_draft(roles):
 )
 def test_create_page_shows_field_errors_and_writes_nothing(roles, overrides, field):
     response = client_for(roles.owner_member).post(
-        reverse("demands:create"), form_data(roles.owner_org.pk, **overrides))
+        reverse("demands:create"), form_data(roles.owner_org.pk, **overrides)
+    )
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Demand.objects.exists()
@@ -109,15 +122,18 @@ def test_create_page_shows_field_errors_and_writes_nothing(roles, overrides, fie
 
 def test_create_page_refuses_foreign_owner(roles):
     response = client_for(roles.owner_member).post(
-        reverse("demands:create"), form_data(roles.other_org.pk))
+        reverse("demands:create"), form_data(roles.other_org.pk)
+    )
     assert response.status_code == 200
     assert "owner" in response.context["form"].errors
     assert not Demand.objects.exists()
 
 
 def test_form_validates_without_a_request(roles):
-    form = DemandForm(data=form_data(roles.owner_org.pk, title="", budget_min_wan="-1"),
-                      owner_choices=[(roles.owner_org.pk, "x")])
+    form = DemandForm(
+        data=form_data(roles.owner_org.pk, title="", budget_min_wan="-1"),
+        owner_choices=[(roles.owner_org.pk, "x")],
+    )
     assert not form.is_valid()
     assert set(form.errors) == {"title", "budget_min_wan"}
 
@@ -154,7 +170,8 @@ def test_owner_submits_and_secretariat_returns_with_reason(roles):
 def test_secretariat_approves_in_one_click(roles):
     demand = DemandFactory(owner=roles.owner_org, status=ListingStatus.SUBMITTED)
     response = client_for(roles.secretariat).post(
-        reverse("demands:action", args=[demand.pk]), {"action": "publish", "reason": ""})
+        reverse("demands:action", args=[demand.pk]), {"action": "publish", "reason": ""}
+    )
     assert response.status_code == 302
     demand.refresh_from_db()
     assert demand.status == ListingStatus.PUBLISHED

@@ -21,7 +21,11 @@ def test_only_public_active_profiles_are_listed_for_others(roles, expert):
     own = expert.expert_profile
     assert ids(selectors.visible_experts(ANONYMOUS)) == {public.pk, own.pk}
     assert ids(selectors.visible_experts(viewer_of(roles.secretariat))) == {
-        public.pk, private.pk, inactive.pk, own.pk}
+        public.pk,
+        private.pk,
+        inactive.pk,
+        own.pk,
+    }
     own.is_public = False
     own.save()
     assert own.pk in ids(selectors.visible_experts(viewer_of(expert)))
@@ -34,8 +38,10 @@ def test_contact_for_members_and_affiliations_for_self_and_staff(roles, expert):
     other = ExpertFactory()
     AffiliationFactory(expert=other)
     for user, contact, affiliations in [
-        (None, False, False), (roles.registered, False, False),
-        (roles.other_member, True, False), (expert, True, False),
+        (None, False, False),
+        (roles.registered, False, False),
+        (roles.other_member, True, False),
+        (expert, True, False),
         (roles.secretariat, True, True),
     ]:
         detail = selectors.expert_detail_for(viewer_of(user), other)
@@ -48,21 +54,25 @@ def test_contact_for_members_and_affiliations_for_self_and_staff(roles, expert):
 
 
 def test_filters():
-    a = ExpertFactory(name="张三", willing_to_consult=True, willing_to_evaluate=True,
-                      region_id="370102")
+    a = ExpertFactory(
+        name="张三", willing_to_consult=True, willing_to_evaluate=True, region_id="370102"
+    )
     a.industries.set(["3841"])
     a.disciplines.set(["F0101"])
-    b = ExpertFactory(name="李四", willing_to_consult=False, region_id="1101",
-                      keywords=["区块链"], keywords_text="区块链")
+    b = ExpertFactory(
+        name="李四",
+        willing_to_consult=False,
+        region_id="1101",
+        keywords=["区块链"],
+        keywords_text="区块链",
+    )
     assert ids(selectors.expert_list(ANONYMOUS, ExpertFilters(q="张三"))) == {a.pk}
     assert ids(selectors.expert_list(ANONYMOUS, ExpertFilters(q="区块链"))) == {b.pk}
     assert ids(selectors.expert_list(ANONYMOUS, ExpertFilters(industry="C"))) == {a.pk}
     assert ids(selectors.expert_list(ANONYMOUS, ExpertFilters(discipline="F01"))) == {a.pk}
     assert ids(selectors.expert_list(ANONYMOUS, ExpertFilters(region="37"))) == {a.pk}
-    assert ids(selectors.expert_list(ANONYMOUS, ExpertFilters(willing_to_consult=False))) == {
-        b.pk}
-    assert ids(selectors.expert_list(ANONYMOUS, ExpertFilters(willing_to_evaluate=True))) == {
-        a.pk}
+    assert ids(selectors.expert_list(ANONYMOUS, ExpertFilters(willing_to_consult=False))) == {b.pk}
+    assert ids(selectors.expert_list(ANONYMOUS, ExpertFilters(willing_to_evaluate=True))) == {a.pk}
 
 
 @pytest.mark.parametrize("field", ["industry", "discipline", "region"])

@@ -15,17 +15,24 @@ pytestmark = pytest.mark.django_db
 
 
 def data(**overrides):
-    base = {"name": "李教授", "title": "教授", "industries": ["C", "38"], "disciplines": ["F01"],
-            "keywords": ["储能"], "region": "370102", "bio": "研究储能。",
-            "willing_to_consult": True, "email": "li@example.com"}
+    base = {
+        "name": "李教授",
+        "title": "教授",
+        "industries": ["C", "38"],
+        "disciplines": ["F01"],
+        "keywords": ["储能"],
+        "region": "370102",
+        "bio": "研究储能。",
+        "willing_to_consult": True,
+        "email": "li@example.com",
+    }
     base.update(overrides)
     return base
 
 
 def test_secretariat_registers_expert_and_links_user(roles):
     user = UserFactory(username="li")
-    expert = services.expert_create(viewer=viewer_of(roles.secretariat),
-                                    data=data(user=user.pk))
+    expert = services.expert_create(viewer=viewer_of(roles.secretariat), data=data(user=user.pk))
     assert sorted(expert.industries.values_list("code", flat=True)) == ["38", "C"]
     assert list(expert.disciplines.values_list("code", flat=True)) == ["F01"]
     assert expert.region_id == "370102"
@@ -74,8 +81,9 @@ def test_invalid_expert_data_writes_nothing(roles, overrides, field):
 def test_expert_edits_own_profile_but_not_staff_fields(expert):
     viewer = viewer_of(expert)
     profile = expert.expert_profile
-    services.expert_update(viewer=viewer, pk=profile.pk, data={"bio": "新简介",
-                                                                "industries": ["3841"]})
+    services.expert_update(
+        viewer=viewer, pk=profile.pk, data={"bio": "新简介", "industries": ["3841"]}
+    )
     profile.refresh_from_db()
     assert profile.bio == "新简介"
     assert list(profile.industries.values_list("code", flat=True)) == ["3841"]
@@ -102,9 +110,14 @@ def test_affiliations_added_and_removed_by_expert_with_history(expert, roles):
     viewer = viewer_of(expert)
     profile = expert.expert_profile
     affiliation = services.expert_affiliation_add(
-        viewer=viewer, expert_id=profile.pk,
-        data={"organisation": roles.other_org.pk, "relation": "advisory",
-              "start_date": date(2020, 1, 1)})
+        viewer=viewer,
+        expert_id=profile.pk,
+        data={
+            "organisation": roles.other_org.pk,
+            "relation": "advisory",
+            "start_date": date(2020, 1, 1),
+        },
+    )
     assert affiliation.organisation_id == roles.other_org.pk
     services.expert_affiliation_remove(viewer=viewer, affiliation_id=affiliation.pk)
     assert not ExpertAffiliation.objects.exists()
@@ -117,15 +130,23 @@ def test_affiliations_added_and_removed_by_expert_with_history(expert, roles):
     [
         ({"relation": "lover", "organisation_name": "X"}, "relation"),
         ({"relation": "other"}, "organisation_name"),
-        ({"relation": "other", "organisation_name": "X", "start_date": date(2020, 1, 2),
-          "end_date": date(2020, 1, 1)}, "end_date"),
+        (
+            {
+                "relation": "other",
+                "organisation_name": "X",
+                "start_date": date(2020, 1, 2),
+                "end_date": date(2020, 1, 1),
+            },
+            "end_date",
+        ),
         ({"relation": "other", "organisation": 999_999}, "organisation"),
     ],
 )
 def test_invalid_affiliations(expert, affiliation, field):
     with pytest.raises(InvalidInput) as exc:
-        services.expert_affiliation_add(viewer=viewer_of(expert),
-                                        expert_id=expert.expert_profile.pk, data=affiliation)
+        services.expert_affiliation_add(
+            viewer=viewer_of(expert), expert_id=expert.expert_profile.pk, data=affiliation
+        )
     assert field in exc.value.fields
     assert not ExpertAffiliation.objects.exists()
 
@@ -133,12 +154,13 @@ def test_invalid_affiliations(expert, affiliation, field):
 def test_others_cannot_touch_affiliations(roles, expert):
     affiliation = AffiliationFactory()
     with pytest.raises(NotFound):
-        services.expert_affiliation_remove(viewer=viewer_of(expert),
-                                           affiliation_id=affiliation.pk)
+        services.expert_affiliation_remove(viewer=viewer_of(expert), affiliation_id=affiliation.pk)
     with pytest.raises(PermissionDenied):
-        services.expert_affiliation_add(viewer=viewer_of(roles.owner_admin),
-                                        expert_id=affiliation.expert_id,
-                                        data={"relation": "other", "organisation_name": "X"})
+        services.expert_affiliation_add(
+            viewer=viewer_of(roles.owner_admin),
+            expert_id=affiliation.expert_id,
+            data={"relation": "other", "organisation_name": "X"},
+        )
     assert ExpertAffiliation.objects.count() == 1
 
 
