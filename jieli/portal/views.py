@@ -21,7 +21,8 @@ from jieli.organisations import selectors as organisation_selectors
 from jieli.organisations import services as organisation_services
 from jieli.organisations.forms import RegisterForm
 
-MAX_QUERY = 500
+# The listing filters accept at most 200 characters; a longer paste is cut, not refused.
+MAX_QUERY = 200
 
 
 def home(request: HttpRequest) -> HttpResponse:
