@@ -55,6 +55,8 @@ class Options:
     mapping: dict[str, str] = field(default_factory=dict)
     file_name: str = ""
     rejected_out: str | None = None
+    # Ask jieli.duplicates about each new record (slow for bulk loads; report only).
+    check_duplicates: bool = True
 
 
 @dataclass
@@ -252,13 +254,8 @@ class Run:
         try:
             with transaction.atomic():
                 if obj is None:
-                    suspects = find_duplicates(
-                        self.options.kind, {**rec.data, "owner": rec.owner_id}
-                    )
-                    if suspects and len(self.result.duplicates) < REPORT_LIMIT:
-                        self.result.duplicates.append(
-                            {"row": rec.row, "external_id": rec.external_id, "suspects": suspects}
-                        )
+                    if self.options.check_duplicates:
+                        self._check_duplicates(rec)
                     obj = writer.create(rec)
                     writer.label_history(obj)
                     self.result.created += 1
@@ -272,6 +269,13 @@ class Run:
                     self.result.updated += 1
         except ServiceError as exc:
             rec.issues.extend(self._service_issues(rec, exc))
+
+    def _check_duplicates(self, rec: Record) -> None:
+        suspects = find_duplicates(self.options.kind, _duplicate_data(rec), self.viewer)
+        if suspects and len(self.result.duplicates) < REPORT_LIMIT:
+            self.result.duplicates.append(
+                {"row": rec.row, "external_id": rec.external_id, "suspects": suspects}
+            )
 
     def _service_issues(self, rec: Record, exc: ServiceError) -> list[Issue]:
         out: list[Issue] = []
@@ -414,7 +418,7 @@ class Run:
 
 def _duplicate_data(rec: Record) -> dict[str, Any]:
     """The would-be record for the duplicate detector: text fields and IP numbers."""
-    data = {k: v for k, v in rec.data.items() if isinstance(v, str) and v}
+    data: dict[str, Any] = {k: v for k, v in rec.data.items() if isinstance(v, str) and v}
     if rec.ip_records:
         data["ip_numbers"] = [r["number"] for r in rec.ip_records]
     return data

@@ -39,3 +39,13 @@ def owner_org(db):
 @pytest.fixture
 def org_admin(owner_org):
     return member_of(owner_org, role=MemberRole.ADMIN, username="orgadmin")
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions match the English source strings (the interface default is Chinese)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

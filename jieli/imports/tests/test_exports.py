@@ -20,9 +20,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _achievement(owner, title, **kwargs):
-    defaults = {"status": "published", "confirmed_at": timezone.now(),
-                "published_at": timezone.now(), "price_negotiable": True,
-                "detail": "仅会员可见的详情", "visibility": "public"}
+    defaults = {
+        "status": "published",
+        "confirmed_at": timezone.now(),
+        "published_at": timezone.now(),
+        "price_negotiable": True,
+        "detail": "仅会员可见的详情",
+        "visibility": "public",
+    }
     defaults.update(kwargs)
     return Achievement.objects.create(owner=owner, title=title, **defaults)
 
@@ -31,10 +36,11 @@ def _achievement(owner, title, **kwargs):
 def listings(db):
     owner = OrganisationFactory(name="甲单位")
     return {
-        "public": _achievement(owner, "=HYPERLINK(\"http://evil\")"),
+        "public": _achievement(owner, '=HYPERLINK("http://evil")'),
         "members": _achievement(owner, "会员成果", visibility="members"),
-        "draft": _achievement(owner, "草稿成果", status="draft", confirmed_at=None,
-                              published_at=None),
+        "draft": _achievement(
+            owner, "草稿成果", status="draft", confirmed_at=None, published_at=None
+        ),
         "owner": owner,
     }
 
@@ -50,7 +56,7 @@ def test_anonymous_export_has_public_rows_only_and_no_member_columns(client, lis
     assert response.status_code == 200
     table = _csv(response)
     titles = [row[2] for row in table[1:]]
-    assert titles == ["'=HYPERLINK(\"http://evil\")"]
+    assert titles == ['\'=HYPERLINK("http://evil")']
     flat = "\n".join(",".join(r) for r in table)
     assert "仅会员可见的详情" not in flat
     assert "会员成果" not in flat and "草稿成果" not in flat
@@ -61,15 +67,21 @@ def test_member_export_includes_members_only_rows_and_detail(client, listings):
     client.force_login(member)
     table = _csv(client.get(reverse("imports:export", args=["achievements"])))
     titles = {row[2] for row in table[1:]}
-    assert titles == {"'=HYPERLINK(\"http://evil\")", "会员成果"}
+    assert titles == {'\'=HYPERLINK("http://evil")', "会员成果"}
     assert "仅会员可见的详情" in {cell for row in table for cell in row}
 
 
 def test_export_headers_follow_the_language(client, listings):
-    zh = _csv(client.get(reverse("imports:export", args=["achievements"]),
-                         headers={"accept-language": "zh-hans"}))
-    en = _csv(client.get(reverse("imports:export", args=["achievements"]),
-                         headers={"accept-language": "en"}))
+    zh = _csv(
+        client.get(
+            reverse("imports:export", args=["achievements"]), headers={"accept-language": "zh-hans"}
+        )
+    )
+    en = _csv(
+        client.get(
+            reverse("imports:export", args=["achievements"]), headers={"accept-language": "en"}
+        )
+    )
     assert "title" in en[0]
     assert zh[0][0] == en[0][0] == "ID"
 
@@ -88,7 +100,7 @@ def test_xlsx_export_neutralises_formulas(client, listings, tmp_path):
     path.write_bytes(b"".join(response.streaming_content))
     sheet = openpyxl.load_workbook(path).worksheets[0]
     values = [c.value for row in sheet.iter_rows() for c in row if c.value]
-    assert "'=HYPERLINK(\"http://evil\")" in values
+    assert '\'=HYPERLINK("http://evil")' in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
     assert sheet.cell(2, 3).data_type == "s"
 
@@ -96,8 +108,7 @@ def test_xlsx_export_neutralises_formulas(client, listings, tmp_path):
 def test_export_command_as_a_user_and_the_public(tmp_path, listings):
     admin = member_of(listings["owner"], role="admin", username="owner_admin_x")
     out = tmp_path / "mine.csv"
-    call_command("jieli_export", "achievements", str(out), "--as", admin.username,
-                 "status=draft")
+    call_command("jieli_export", "achievements", str(out), "--as", admin.username, "status=draft")
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert [r[2] for r in rows[1:]] == ["草稿成果"]
     public = tmp_path / "public.xlsx"
@@ -109,14 +120,20 @@ def test_export_command_as_a_user_and_the_public(tmp_path, listings):
 def test_demand_contacts_are_left_out_for_the_public(listings):
     from jieli.demands.models import Demand
 
-    Demand.objects.create(owner=listings["owner"], title="求技术", problem="@problem",
-                          contact_phone="13800000000", status="published",
-                          confirmed_at=timezone.now(), published_at=timezone.now())
-    headers, rows = export_table(ANONYMOUS, "demands")
+    Demand.objects.create(
+        owner=listings["owner"],
+        title="求技术",
+        problem="@problem",
+        contact_phone="13800000000",
+        status="published",
+        confirmed_at=timezone.now(),
+        published_at=timezone.now(),
+    )
+    _headers, rows = export_table(ANONYMOUS, "demands")
     flat = [cell for row in rows for cell in row]
     assert "13800000000" not in flat and "'@problem" in flat
     member = viewer_of(member_of(OrganisationFactory()))
-    headers, rows = export_table(member, "demands")
+    _headers, rows = export_table(member, "demands")
     assert "13800000000" in [cell for row in rows for cell in row]
 
 

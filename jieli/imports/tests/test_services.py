@@ -364,3 +364,23 @@ def test_experts_import_for_the_secretariat(tmp_path, staff_viewer, owner_org):
     assert zhang.organisation_id == owner_org.pk and zhang.willing_to_consult
     assert sorted(zhang.industries.values_list("code", flat=True)) == ["38", "C"]
     assert Expert.objects.get(external_id="X2").organisation_name == "外单位"
+
+
+def test_suspected_duplicates_are_reported_but_not_blocking(
+    tmp_path, staff_viewer, owner_org, monkeypatch
+):
+    from jieli.duplicates import selectors as duplicate_selectors
+
+    calls = []
+
+    def fake(*, kind, data, viewer=None):
+        calls.append((kind, data.get("title")))
+        return [{"target_id": 99, "reasons": ["same title"]}]
+
+    monkeypatch.setattr(duplicate_selectors, "duplicate_suspects_for", fake)
+    result = _run(
+        staff_viewer, write_csv(tmp_path / "a.csv", HEADER, achievement_rows(1)), owner_org
+    )
+    assert result.created == 1
+    assert calls == [("achievement", "一种新型电池材料1")]
+    assert result.duplicates == [{"row": 2, "external_id": "A1", "suspects": ["#99 same title"]}]

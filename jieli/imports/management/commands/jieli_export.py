@@ -16,6 +16,13 @@ from jieli.imports.services import viewer_for_command
 class Command(BaseCommand):
     help = "Export what a user may see as CSV or XLSX; filters as key=value like the list pages."
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # key=value filters may come after the options: ``FILE --as alice status=draft``.
+        parse = parser.parse_intermixed_args
+        parser.parse_args = lambda args=None, namespace=None: parse(args, namespace)  # type: ignore[method-assign,assignment]
+        return parser
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind")
         parser.add_argument("file")

@@ -31,6 +31,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--rejected-out", help="CSV file for the rejected rows")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--skip-duplicate-check",
+            action="store_true",
+            help="do not ask the duplicate detector about new records (faster bulk loads)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from tqdm import tqdm

@@ -1,0 +1,217 @@
+"""Import speed: 10,000 and 100,000-row achievement CSVs into a fresh SQLite database.
+
+Rows are recombined from real titles and abstracts (the CSL corpus under ../shared). Each size
+is imported in valid-rows mode into a new database in a temporary JIELI_VAR_DIR, in a child
+process, measuring rows/s and peak RSS; the 10k run is repeated and the median reported.
+
+    .venv/bin/python bench/import_speed.py [--runs 3] [--sizes 10000,100000] [--write-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "data" / "csl" / "csl_benchmark_joined_dev_test.jsonl"
+HEADER = [
+    "外部编号",
+    "成果名称",
+    "成果简介",
+    "所在地区",
+    "技术领域",
+    "成熟度",
+    "转让价格",
+    "合作方式",
+    "关键词",
+]
+REGIONS = ["山东省威海市", "山东省济南市", "370100", "青岛市", "北京市", "江苏省南京市"]
+INDUSTRIES = ["C38", "C", "3811", "I65", "C39", "M73"]
+MATURITY = ["研发", "小试", "中试", "量产", "产业化"]
+MODES = ["转让", "许可、转让", "合作开发", "技术服务", "作价投资"]
+
+
+def _corpus(limit: int = 20000) -> list[tuple[str, str]]:
+    pairs = []
+    with open(CORPUS, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row.get("title") and row.get("abstract"):
+                pairs.append((row["title"][:190], row["abstract"][:1900]))
+            if len(pairs) >= limit:
+                break
+    return pairs
+
+
+def make_csv(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    pairs = _corpus()
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            title, _abs = rng.choice(pairs)
+            _t, abstract = rng.choice(pairs)
+            writer.writerow(
+                [
+                    f"B{i}",
+                    title,
+                    abstract,
+                    rng.choice(REGIONS),
+                    rng.choice(INDUSTRIES),
+                    rng.choice(MATURITY),
+                    rng.choice(["面议", str(rng.randint(5, 500))]),
+                    rng.choice(MODES),
+                    "; ".join(rng.sample(title[:12], 3)),
+                ]
+            )
+
+
+CHILD = r"""
+import json, os, resource, sys, time
+import django
+os.environ["DJANGO_SETTINGS_MODULE"] = "jieli.settings"
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.contrib.auth import get_user_model
+from jieli.organisations.models import Organisation
+from jieli.organisations.services import secretariat_group
+from jieli.core.middleware import viewer_for_user
+from jieli.imports.engine import Options, run_import
+user = get_user_model().objects.create(username="bench")
+user.groups.add(secretariat_group())
+org = Organisation.objects.create(name="基准机构", org_type="university",
+                                  membership_status="member")
+path = sys.argv[1]
+start = time.perf_counter()
+result = run_import(viewer=viewer_for_user(user), path=path, options=Options(
+    kind="achievements", mode="valid-rows", owner_id=org.pk, source="bench",
+    rejected_out=path + ".rejected.csv", check_duplicates=sys.argv[2] == "1"))
+seconds = time.perf_counter() - start
+rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"rows": result.total, "created": result.created,
+                  "rejected": result.rejected, "seconds": seconds,
+                  "rows_per_s": result.total / seconds, "peak_rss_mib": rss_kib / 1024}))
+"""
+
+
+DUPLICATE_CHECK = False
+
+
+def run_once(csv_path: Path) -> dict:
+    with tempfile.TemporaryDirectory() as var:
+        env = {**os.environ, "JIELI_VAR_DIR": var}
+        env.pop("DATABASE_URL", None)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(csv_path), "1" if DUPLICATE_CHECK else "0"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode != 0:
+            raise SystemExit(out.stderr[-3000:])
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs (nproc), {cpu}, Python {platform.python_version()}, SQLite"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs of the 10k file (median)")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument(
+        "--write-docs",
+        action="store_true",
+        help="write the results to docs/benchmarks.md under “Import”",
+    )
+    parser.add_argument(
+        "--duplicate-check",
+        action="store_true",
+        help="also ask jieli.duplicates about every new row (slow)",
+    )
+    args = parser.parse_args()
+    global DUPLICATE_CHECK
+    DUPLICATE_CHECK = args.duplicate_check
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            path = Path(tmp) / f"achievements-{size}.csv"
+            make_csv(path, size)
+            runs = [run_once(path) for _ in range(args.runs if size <= 10000 else 1)]
+            median = statistics.median(r["rows_per_s"] for r in runs)
+            best = min(runs, key=lambda r: abs(r["rows_per_s"] - median))
+            entry = {
+                "size": size,
+                "runs": len(runs),
+                "file_mib": path.stat().st_size / 2**20,
+                **best,
+                "all_rows_per_s": [round(r["rows_per_s"]) for r in runs],
+            }
+            results.append(entry)
+            print(json.dumps(entry), flush=True)
+    if args.write_docs:
+        write_docs(results)
+    return 0
+
+
+def write_docs(results: list[dict]) -> None:
+    lines = [
+        "## Import",
+        "",
+        "Achievement CSVs recombined from real CSL titles and abstracts, imported in "
+        "`valid-rows` mode (batches of 500 rows per transaction, every row through "
+        "`achievement_create` with validation, region/industry resolution and history) into a "
+        "fresh SQLite database. Peak RSS is the whole importing process (Django included). "
+        "The near-duplicate check (`jieli.duplicates`) is "
+        + ("on" if DUPLICATE_CHECK else "off (`--skip-duplicate-check`)")
+        + ".",
+        "",
+        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')}.",
+        "",
+        "| rows | file | runs | time | rows/s (median) | peak RSS |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['size']:,} | {r['file_mib']:.1f} MiB | {r['runs']} | "
+            f"{r['seconds']:.1f} s | {r['rows_per_s']:.0f} | "
+            f"{r['peak_rss_mib']:.0f} MiB |"
+        )
+    lines += ["", "Reproduce: `.venv/bin/python bench/import_speed.py --write-docs`", ""]
+    section = "\n".join(lines)
+    docs = REPO / "docs" / "benchmarks.md"
+    text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n"
+    start = text.find("\n## Import\n")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[: start + 1] + section + (text[end:] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    docs.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
