@@ -9,7 +9,19 @@ def _jieli_test_settings(settings):
     HUEY.immediate = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "zh-hans"
+    # Word ranking only: tests that need a sentence encoder switch it on themselves.
+    settings.JIELI_DENSE_ENCODERS = []
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index():
+    """Each test has its own database rows, so the in-memory indexes start empty."""
+    from jieli.matching.index import reset_indexes
+
+    reset_indexes()
+    yield
+    reset_indexes()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import random
 import re
@@ -43,10 +42,24 @@ DEFAULT_DATA = str((REPO / ".." / "shared" / "data" / "zhibei" / "achievements_d
 SWEEP = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.70)
 
 SYNONYMS = [
-    ("本发明", "本技术"), ("本项目", "该成果"), ("采用", "使用"), ("提高", "提升"),
-    ("具有", "拥有"), ("可以", "能够"), ("降低", "减少"), ("方法", "工艺"), ("装置", "设备"),
-    ("研究", "研制"), ("应用", "使用"), ("显著", "明显"), ("优点", "优势"), ("目前", "当前"),
-    ("广泛", "大量"), ("技术", "工艺技术"), ("制备", "制作"), ("系统", "体系"),
+    ("本发明", "本技术"),
+    ("本项目", "该成果"),
+    ("采用", "使用"),
+    ("提高", "提升"),
+    ("具有", "拥有"),
+    ("可以", "能够"),
+    ("降低", "减少"),
+    ("方法", "工艺"),
+    ("装置", "设备"),
+    ("研究", "研制"),
+    ("应用", "使用"),
+    ("显著", "明显"),
+    ("优点", "优势"),
+    ("目前", "当前"),
+    ("广泛", "大量"),
+    ("技术", "工艺技术"),
+    ("制备", "制作"),
+    ("系统", "体系"),
 ]
 TITLE_PREFIXES = ("一种", "新型", "基于")
 TITLE_SUFFIXES = ("技术", "的研究", "及其应用", "项目")
@@ -66,8 +79,13 @@ def load(path: str) -> list[dict]:
             continue
         seen_names.add(name)
         seen_texts.add(text)
-        out.append({"title": row["name"].strip(), "summary": row.get("context", "").strip(),
-                    "cls": row.get("classification", "")})
+        out.append(
+            {
+                "title": row["name"].strip(),
+                "summary": row.get("context", "").strip(),
+                "cls": row.get("classification", ""),
+            }
+        )
     return out
 
 
@@ -87,7 +105,7 @@ def edit_title(title: str, rng: random.Random, strength: int) -> str:
         op = rng.choice(("prefix", "suffix", "synonym", "drop"))
         if op == "prefix":
             hit = next((p for p in TITLE_PREFIXES if title.startswith(p)), None)
-            title = title[len(hit):] if hit else rng.choice(TITLE_PREFIXES) + title
+            title = title[len(hit) :] if hit else rng.choice(TITLE_PREFIXES) + title
         elif op == "suffix":
             hit = next((s for s in TITLE_SUFFIXES if title.endswith(s)), None)
             title = title[: -len(hit)] if hit else title + rng.choice(TITLE_SUFFIXES)
@@ -120,8 +138,9 @@ def variant(rec: dict, others: list[dict], rng: random.Random, strength: int) ->
 
 
 def title_closeness(a: str, b: str) -> float:
-    return detect.jaccard(detect.shingles(detect.normalise_text(a), 2),
-                          detect.shingles(detect.normalise_text(b), 2))
+    return detect.jaccard(
+        detect.shingles(detect.normalise_text(a), 2), detect.shingles(detect.normalise_text(b), 2)
+    )
 
 
 def build(records: list[dict], n_queries: int, rng: random.Random):
@@ -133,8 +152,10 @@ def build(records: list[dict], n_queries: int, rng: random.Random):
     for rec in indexed:
         by_cls[rec["cls"]].append(rec)
     # Hard negatives: held-out records whose title is closest to an indexed one of their class.
-    closeness = [max((title_closeness(h["title"], r["title"]) for r in by_cls[h["cls"]]),
-                     default=0.0) for h in held]
+    closeness = [
+        max((title_closeness(h["title"], r["title"]) for r in by_cls[h["cls"]]), default=0.0)
+        for h in held
+    ]
     ranked = sorted(range(len(held)), key=lambda i: -closeness[i])
     hard = [held[i] for i in ranked[: n_queries // 2]]
     easy = rng.sample([held[i] for i in ranked[n_queries // 2 :]], n_queries // 2)
@@ -143,17 +164,25 @@ def build(records: list[dict], n_queries: int, rng: random.Random):
         strength = 1 + k % 3
         positives.append((variant(indexed[idx], indexed, rng, strength), idx, strength))
     negatives = [(q, None, "hard") for q in hard] + [(q, None, "easy") for q in easy]
-    return indexed, positives, negatives, statistics.mean(closeness[i] for i in ranked[:n_queries // 2])
+    return (
+        indexed,
+        positives,
+        negatives,
+        statistics.mean(closeness[i] for i in ranked[: n_queries // 2]),
+    )
 
 
 def machine() -> str:
     cpu = platform.processor()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         pass
-    return f"{os.cpu_count()} CPUs (nproc {subprocess.getoutput('nproc')}), {cpu}, Python {platform.python_version()}"
+    nproc = subprocess.getoutput("nproc")
+    return f"nproc {nproc}, {cpu}, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -207,38 +236,57 @@ def main() -> None:
         p = correct / predicted if predicted else 1.0
         r = found / len(positives)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
-        return {"t": threshold, "p": p, "r": r, "f1": f1, "pred": predicted,
-                "groups": {g: v[0] / v[1] for g, v in per_group.items()}, "fp": dict(fp_groups)}
+        return {
+            "t": threshold,
+            "p": p,
+            "r": r,
+            "f1": f1,
+            "pred": predicted,
+            "groups": {g: v[0] / v[1] for g, v in per_group.items()},
+            "fp": dict(fp_groups),
+        }
 
     rows = [measure(t) for t in SWEEP]
     best = max(rows, key=lambda r: (round(r["f1"], 3), r["p"]))
     chosen = measure(detect.SUSPECT_THRESHOLD)
     strength = {"1": "light", "2": "medium", "3": "heavy"}
     print(f"machine: {machine()}")
-    print(f"source: {len(records)} unique records; indexed {len(indexed)}; "
-          f"{len(positives)} positives, {len(negatives)} negatives "
-          f"(hard: mean title 2-gram Jaccard to closest same-class record {hard_closeness:.2f})")
-    print(f"index build: {build_s:.2f} s; LSH candidate recall of true pairs: "
-          f"{lsh_hits / len(positives):.3f}")
-    print(f"candidate generation per query: median {statistics.median(cand_times) * 1e3:.2f} ms, "
-          f"p95 {sorted(cand_times)[int(0.95 * len(cand_times))] * 1e3:.2f} ms; "
-          f"with scoring: median {statistics.median(query_times) * 1e3:.2f} ms")
+    print(
+        f"source: {len(records)} unique records; indexed {len(indexed)}; "
+        f"{len(positives)} positives, {len(negatives)} negatives "
+        f"(hard: mean title 2-gram Jaccard to closest same-class record {hard_closeness:.2f})"
+    )
+    print(
+        f"index build: {build_s:.2f} s; LSH candidate recall of true pairs: "
+        f"{lsh_hits / len(positives):.3f}"
+    )
+    print(
+        f"candidate generation per query: median {statistics.median(cand_times) * 1e3:.2f} ms, "
+        f"p95 {sorted(cand_times)[int(0.95 * len(cand_times))] * 1e3:.2f} ms; "
+        f"with scoring: median {statistics.median(query_times) * 1e3:.2f} ms"
+    )
     print()
-    print("| threshold | precision | recall | F1 | predicted pairs | recall light / medium / heavy "
-          "| false pos. (positives / hard / easy) |")
+    print(
+        "| threshold | precision | recall | F1 | predicted pairs | recall light / medium / heavy "
+        "| false pos. (positives / hard / easy) |"
+    )
     print("|---|---|---|---|---|---|---|")
     for r in rows + ([] if detect.SUSPECT_THRESHOLD in SWEEP else [chosen]):
         mark = " **(chosen)**" if abs(r["t"] - detect.SUSPECT_THRESHOLD) < 1e-9 else ""
         g = r["groups"]
-        print(f"| {r['t']:.2f}{mark} | {r['p']:.3f} | {r['r']:.3f} | {r['f1']:.3f} | {r['pred']} "
-              f"| {' / '.join(f'{g.get(k, 0):.2f}' for k in ('1', '2', '3'))} "
-              f"| {r['fp'].get('positives', 0)} / {r['fp'].get('hard', 0)} / "
-              f"{r['fp'].get('easy', 0)} |")
+        print(
+            f"| {r['t']:.2f}{mark} | {r['p']:.3f} | {r['r']:.3f} | {r['f1']:.3f} | {r['pred']} "
+            f"| {' / '.join(f'{g.get(k, 0):.2f}' for k in ('1', '2', '3'))} "
+            f"| {r['fp'].get('positives', 0)} / {r['fp'].get('hard', 0)} / "
+            f"{r['fp'].get('easy', 0)} |"
+        )
     print()
-    print(f"best F1 in the sweep at threshold {best['t']:.2f} (F1 {best['f1']:.3f}); "
-          f"code uses SUSPECT_THRESHOLD = {detect.SUSPECT_THRESHOLD} "
-          f"(P {chosen['p']:.3f}, R {chosen['r']:.3f}, F1 {chosen['f1']:.3f}); "
-          f"strengths: {strength}")
+    print(
+        f"best F1 in the sweep at threshold {best['t']:.2f} (F1 {best['f1']:.3f}); "
+        f"code uses SUSPECT_THRESHOLD = {detect.SUSPECT_THRESHOLD} "
+        f"(P {chosen['p']:.3f}, R {chosen['r']:.3f}, F1 {chosen['f1']:.3f}); "
+        f"strengths: {strength}"
+    )
 
 
 if __name__ == "__main__":

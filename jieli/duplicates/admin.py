@@ -7,13 +7,35 @@ from jieli.duplicates.models import DuplicateCase, SameAsLink
 class DuplicateCaseAdmin(admin.ModelAdmin):
     """Read-mostly: decisions go through the queue page so merges run the service."""
 
-    list_display = ("id", "kind", "record_a_id", "record_b_id", "certainty", "score", "status",
-                    "decided_by", "decided_at")
+    list_display = (
+        "id",
+        "kind",
+        "record_a_id",
+        "record_b_id",
+        "certainty",
+        "score",
+        "status",
+        "decided_by",
+        "decided_at",
+    )
     list_filter = ("status", "kind", "certainty")
     search_fields = ("record_a_id", "record_b_id")
-    readonly_fields = ("kind", "record_a_id", "record_b_id", "owner_a_id", "owner_b_id", "score",
-                       "certainty", "reasons", "status", "kept_id", "decided_by", "decided_at",
-                       "created_at", "updated_at")
+    readonly_fields = (
+        "kind",
+        "record_a_id",
+        "record_b_id",
+        "owner_a_id",
+        "owner_b_id",
+        "score",
+        "certainty",
+        "reasons",
+        "status",
+        "kept_id",
+        "decided_by",
+        "decided_at",
+        "created_at",
+        "updated_at",
+    )
 
 
 @admin.register(SameAsLink)

@@ -34,8 +34,13 @@ class SuspectOut(Schema):
 
     @staticmethod
     def of(s: Suspect) -> SuspectOut:
-        return SuspectOut(kind=s.kind, target_id=s.target_id, score=round(s.score, 3),
-                          certainty=s.certainty, reasons=s.reasons)
+        return SuspectOut(
+            kind=s.kind,
+            target_id=s.target_id,
+            score=round(s.score, 3),
+            certainty=s.certainty,
+            reasons=s.reasons,
+        )
 
 
 class CheckOut(Schema):
@@ -60,11 +65,19 @@ class CaseOut(Schema):
     @staticmethod
     def of(case: DuplicateCase) -> CaseOut:
         return CaseOut(
-            id=case.pk, kind=case.kind, record_a_id=case.record_a_id,
-            record_b_id=case.record_b_id, score=round(case.score, 3), certainty=case.certainty,
-            reasons=selectors.case_reasons(case), status=case.status, kept_id=case.kept_id,
+            id=case.pk,
+            kind=case.kind,
+            record_a_id=case.record_a_id,
+            record_b_id=case.record_b_id,
+            score=round(case.score, 3),
+            certainty=case.certainty,
+            reasons=selectors.case_reasons(case),
+            status=case.status,
+            kept_id=case.kept_id,
             decided_by=case.decided_by.get_username() if case.decided_by else None,
-            decided_at=case.decided_at, note=case.note, created_at=case.created_at,
+            decided_at=case.decided_at,
+            note=case.note,
+            created_at=case.created_at,
         )
 
 
@@ -89,7 +102,9 @@ class DecisionIn(Schema):
 def check(request: HttpRequest, payload: CheckIn):
     """Suspected duplicates of a would-be record (what is hidden from you is only hinted at)."""
     suspects = selectors.duplicate_suspects_for(
-        kind=payload.kind, data=payload.data, exclude_id=payload.exclude_id,
+        kind=payload.kind,
+        data=payload.data,
+        exclude_id=payload.exclude_id,
         viewer=viewer_of(request),
     )
     return CheckOut(suspects=[SuspectOut.of(s) for s in suspects])
@@ -113,7 +128,10 @@ def get_case(request: HttpRequest, case_id: int):
 @router.post("/cases/{case_id}/decision", response={200: CaseOut, **ERRORS}, auth=REQUIRED_AUTH)
 def decide_case(request: HttpRequest, case_id: int, payload: DecisionIn):
     case = services.duplicate_decide(
-        viewer=viewer_of(request), case_id=case_id, decision=payload.decision,
-        keep_id=payload.keep_id, note=payload.note,
+        viewer=viewer_of(request),
+        case_id=case_id,
+        decision=payload.decision,
+        keep_id=payload.keep_id,
+        note=payload.note,
     )
     return CaseOut.of(case)

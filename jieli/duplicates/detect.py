@@ -286,8 +286,9 @@ class DuplicateIndex:
     Thread-safe; ``add`` replaces an existing entry of the same id.
     """
 
-    def __init__(self, kind: str, *, lsh_threshold: float = LSH_THRESHOLD,
-                 num_perm: int = NUM_PERM) -> None:
+    def __init__(
+        self, kind: str, *, lsh_threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM
+    ) -> None:
         self.kind = kind
         self.num_perm = num_perm
         self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
@@ -360,8 +361,9 @@ class DuplicateIndex:
             target = self._prints.get(target_id)
             if target is None:
                 continue
-            suspect = compare(self.kind, fp, target_id, target, threshold=threshold,
-                              translate=translate)
+            suspect = compare(
+                self.kind, fp, target_id, target, threshold=threshold, translate=translate
+            )
             if suspect is not None:
                 out.append(suspect)
         return rank(out)

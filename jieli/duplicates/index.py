@@ -42,7 +42,8 @@ def _sync(spec: KindSpec, state: _State) -> None:
     if state.synced_at is not None:
         qs = qs.filter(updated_at__gte=state.synced_at - OVERLAP)
     changed = [
-        pk for pk, updated in qs.values_list("pk", "updated_at")
+        pk
+        for pk, updated in qs.values_list("pk", "updated_at")
         if state.versions.get(pk) != updated
     ]
     for start in range(0, len(changed), 500):

@@ -33,20 +33,39 @@ class KindSpec:
 
 
 SPECS: dict[str, KindSpec] = {
-    "achievement": KindSpec("achievement", "achievements.Achievement", "title",
-                            ("summary", "detail"), "achievements:detail", True),
-    "demand": KindSpec("demand", "demands.Demand", "title",
-                       ("problem", "target_indicators"), "demands:detail", True),
-    "organisation": KindSpec("organisation", "organisations.Organisation", "name",
-                             ("description",), "organisations:detail", False),
+    "achievement": KindSpec(
+        "achievement",
+        "achievements.Achievement",
+        "title",
+        ("summary", "detail"),
+        "achievements:detail",
+        True,
+    ),
+    "demand": KindSpec(
+        "demand",
+        "demands.Demand",
+        "title",
+        ("problem", "target_indicators"),
+        "demands:detail",
+        True,
+    ),
+    "organisation": KindSpec(
+        "organisation",
+        "organisations.Organisation",
+        "name",
+        ("description",),
+        "organisations:detail",
+        False,
+    ),
 }
 
 
 def kind_spec(kind: Any) -> KindSpec:
     spec = SPECS.get(kind) if isinstance(kind, str) else None
     if spec is None:
-        raise InvalidInput(fields={"kind": [_("Choose one of: {options}.").format(
-            options=", ".join(SPECS))]})
+        raise InvalidInput(
+            fields={"kind": [_("Choose one of: {options}.").format(options=", ".join(SPECS))]}
+        )
     return spec
 
 
@@ -71,8 +90,11 @@ def record_data(spec: KindSpec, record: models.Model) -> dict[str, Any]:
     if spec.kind == "demand":
         data["summary"] = ""
     if spec.kind == "achievement":
-        data["ip_numbers"] = [ip.number for ip in record.ip_records.all()  # type: ignore[attr-defined]
-                              if ip.number]
+        data["ip_numbers"] = [
+            ip.number
+            for ip in record.ip_records.all()  # type: ignore[attr-defined]
+            if ip.number
+        ]
     return data
 
 

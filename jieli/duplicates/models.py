@@ -53,12 +53,21 @@ class DuplicateCase(BaseModel):
     certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty.choices)
     # [{"code": "same_ip", "params": {"number": "ZL…"}}, …], rendered in the reader's language.
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=8, choices=CaseStatus.choices,
-                              default=CaseStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=CaseStatus.choices,
+        default=CaseStatus.PENDING,
+        db_index=True,
+    )
     kept_id = models.PositiveBigIntegerField(_("kept record"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("decided by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
@@ -68,12 +77,15 @@ class DuplicateCase(BaseModel):
         verbose_name = _("duplicate case")
         verbose_name_plural = _("duplicate cases")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "record_a_id", "record_b_id"],
-                                    name="duplicate_case_pair_unique"),
-            models.CheckConstraint(condition=Q(record_a_id__lt=F("record_b_id")),
-                                   name="duplicate_case_pair_ordered"),
-            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1),
-                                   name="duplicate_case_score_range"),
+            models.UniqueConstraint(
+                fields=["kind", "record_a_id", "record_b_id"], name="duplicate_case_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(record_a_id__lt=F("record_b_id")), name="duplicate_case_pair_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="duplicate_case_score_range"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "kind", "-created_at"], name="duplicate_case_queue_idx"),
@@ -94,11 +106,21 @@ class SameAsLink(BaseModel):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     record_id = models.PositiveBigIntegerField(_("record"))
     group = models.UUIDField(_("group"), default=uuid.uuid4, db_index=True)
-    case = models.ForeignKey(DuplicateCase, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="links", verbose_name=_("case"))
+    case = models.ForeignKey(
+        DuplicateCase,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="links",
+        verbose_name=_("case"),
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:

@@ -26,10 +26,20 @@ from jieli.duplicates.kinds import (
 from jieli.duplicates.models import CaseStatus, DuplicateCase, SameAsLink
 
 MAX_FIELD_CHARS = 20000
-DATA_FIELDS = frozenset({
-    "title", "name", "summary", "detail", "problem", "target_indicators", "description",
-    "ip_numbers", "ip_records", "credit_code",
-})
+DATA_FIELDS = frozenset(
+    {
+        "title",
+        "name",
+        "summary",
+        "detail",
+        "problem",
+        "target_indicators",
+        "description",
+        "ip_numbers",
+        "ip_records",
+        "credit_code",
+    }
+)
 
 
 def _translate(message: str) -> str:
@@ -53,8 +63,9 @@ def clean_check_data(data: Any) -> dict[str, Any]:
                 errors.setdefault(name, []).append(_("Enter a list."))
                 continue
             if len(value) > 50 or any(len(v) > 50 for v in value):
-                errors.setdefault(name, []).append(_("At most {n} numbers of {m} characters.")
-                                                   .format(n=50, m=50))
+                errors.setdefault(name, []).append(
+                    _("At most {n} numbers of {m} characters.").format(n=50, m=50)
+                )
                 continue
         elif name == "ip_records":
             if not isinstance(value, list | tuple) or len(value) > 50:
@@ -65,7 +76,8 @@ def clean_check_data(data: Any) -> dict[str, Any]:
             continue
         elif len(value) > MAX_FIELD_CHARS:
             errors.setdefault(name, []).append(
-                _("At most {n} characters.").format(n=MAX_FIELD_CHARS))
+                _("At most {n} characters.").format(n=MAX_FIELD_CHARS)
+            )
             continue
         out[name] = value
     if errors:
@@ -89,27 +101,36 @@ def _db_certain_ids(spec: KindSpec, fp: detect.Fingerprint) -> set[int]:
             if detect.normalise_patent_number(number) in fp.ip_numbers:
                 ids.add(achievement_id)
     if spec.kind == "organisation" and fp.credit_code:
-        ids.update(spec.model._default_manager.filter(
-            credit_code__iexact=fp.credit_code).values_list("pk", flat=True))
+        ids.update(
+            spec.model._default_manager.filter(credit_code__iexact=fp.credit_code).values_list(
+                "pk", flat=True
+            )
+        )
     return ids
 
 
 def decided_partners(kind: str, record_id: int) -> set[int]:
     """Records a decision already separated from (kept) or tied to (linked/merged) this one."""
     partners: set[int] = set()
-    for a, b in DuplicateCase.objects.filter(
-        Q(record_a_id=record_id) | Q(record_b_id=record_id), kind=kind
-    ).exclude(status=CaseStatus.PENDING).values_list("record_a_id", "record_b_id"):
+    for a, b in (
+        DuplicateCase.objects.filter(Q(record_a_id=record_id) | Q(record_b_id=record_id), kind=kind)
+        .exclude(status=CaseStatus.PENDING)
+        .values_list("record_a_id", "record_b_id")
+    ):
         partners.add(b if a == record_id else a)
     group = SameAsLink.objects.filter(kind=kind, record_id=record_id).values("group")
-    partners.update(SameAsLink.objects.filter(kind=kind, group__in=group)
-                    .values_list("record_id", flat=True))
+    partners.update(
+        SameAsLink.objects.filter(kind=kind, group__in=group).values_list("record_id", flat=True)
+    )
     partners.discard(record_id)
     return partners
 
 
 def duplicate_suspects_for(
-    *, kind: str, data: Mapping[str, Any], exclude_id: int | None = None,
+    *,
+    kind: str,
+    data: Mapping[str, Any],
+    exclude_id: int | None = None,
     viewer: Viewer | None = None,
 ) -> list[detect.Suspect]:
     """Existing records that the would-be record ``data`` probably duplicates.
@@ -141,19 +162,25 @@ def duplicate_suspects_for(
     suspects = detect.rank(suspects)
     if viewer is None or viewer.is_staff_role or not suspects:
         return suspects
-    visible = set(spec.model._default_manager.filter(
-        visible_q(spec, viewer), pk__in=[s.target_id for s in suspects]
-    ).values_list("pk", flat=True))
+    visible = set(
+        spec.model._default_manager.filter(
+            visible_q(spec, viewer), pk__in=[s.target_id for s in suspects]
+        ).values_list("pk", flat=True)
+    )
     shown = [s for s in suspects if s.target_id in visible]
     hidden = [s for s in suspects if s.target_id not in visible]
     if hidden:
         certain = any(s.certainty == "certain" for s in hidden)
-        shown.append(detect.Suspect(
-            kind=spec.kind, target_id=None, score=max(s.score for s in hidden),
-            certainty="certain" if certain else "suspected",
-            reasons=[detect.render_reason("hidden", {}, _translate)],
-            reason_codes=[("hidden", {})],
-        ))
+        shown.append(
+            detect.Suspect(
+                kind=spec.kind,
+                target_id=None,
+                score=max(s.score for s in hidden),
+                certainty="certain" if certain else "suspected",
+                reasons=[detect.render_reason("hidden", {}, _translate)],
+                reason_codes=[("hidden", {})],
+            )
+        )
     return shown
 
 
@@ -180,8 +207,9 @@ def duplicate_case_list(
 ) -> QuerySet[DuplicateCase]:
     errors: dict[str, list[str]] = {}
     if status and status not in CaseStatus.values:
-        errors["status"] = [_("Choose one of: {options}.").format(
-            options=", ".join(CaseStatus.values))]
+        errors["status"] = [
+            _("Choose one of: {options}.").format(options=", ".join(CaseStatus.values))
+        ]
     if kind and kind not in SPECS:
         errors["kind"] = [_("Choose one of: {options}.").format(options=", ".join(SPECS))]
     if errors:
@@ -246,7 +274,9 @@ def duplicate_case_detail(viewer: Viewer, case: DuplicateCase) -> CaseDetail:
 
     def side(pk: int, record: Any, title: str, text: str, o_title: str, o_text: str) -> CaseSide:
         return CaseSide(
-            record_id=pk, title=title, exists=record is not None,
+            record_id=pk,
+            title=title,
+            exists=record is not None,
             status=str(getattr(record, "get_status_display", lambda: "")()) if record else "",
             url_name=spec.detail_url,
             title_segments=detect.highlight_segments(title, o_title, 2),
@@ -254,7 +284,8 @@ def duplicate_case_detail(viewer: Viewer, case: DuplicateCase) -> CaseDetail:
         )
 
     return CaseDetail(
-        case=case, reasons=case_reasons(case),
+        case=case,
+        reasons=case_reasons(case),
         a=side(case.record_a_id, ra, na, ta, nb, tb),
         b=side(case.record_b_id, rb, nb, tb, na, ta),
     )

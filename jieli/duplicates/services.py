@@ -41,7 +41,12 @@ def duplicate_index_remove(kind: str, record_id: int) -> None:
 
 
 def duplicate_case_open(
-    *, kind: str, record_id: int, other_id: int, score: float, certainty: str,
+    *,
+    kind: str,
+    record_id: int,
+    other_id: int,
+    score: float,
+    certainty: str,
     reason_codes: list[tuple[str, dict[str, Any]]] | None = None,
 ) -> DuplicateCase | None:
     """Open (or refresh) the pending case for a pair; None when the pair was already decided."""
@@ -49,18 +54,23 @@ def duplicate_case_open(
     if record_id == other_id:
         raise InvalidInput(fields={"other_id": [_("A record cannot duplicate itself.")]})
     if certainty not in ("certain", "suspected"):
-        raise InvalidInput(fields={"certainty": [_("Choose one of: {options}.").format(
-            options="certain, suspected")]})
+        raise InvalidInput(
+            fields={
+                "certainty": [_("Choose one of: {options}.").format(options="certain, suspected")]
+            }
+        )
     a, b = sorted((record_id, other_id))
     records = spec.model._default_manager.in_bulk([a, b])
     if len(records) != 2:
         raise NotFound()
     reasons = [{"code": c, "params": p} for c, p in reason_codes or []]
-    values = {"score": max(0.0, min(1.0, float(score))), "certainty": certainty,
-              "reasons": reasons}
+    values = {"score": max(0.0, min(1.0, float(score))), "certainty": certainty, "reasons": reasons}
     with transaction.atomic():
-        case = DuplicateCase.objects.select_for_update().filter(
-            kind=spec.kind, record_a_id=a, record_b_id=b).first()
+        case = (
+            DuplicateCase.objects.select_for_update()
+            .filter(kind=spec.kind, record_a_id=a, record_b_id=b)
+            .first()
+        )
         if case is not None:
             if not case.is_open:
                 return None
@@ -73,13 +83,17 @@ def duplicate_case_open(
         try:
             with transaction.atomic():
                 return DuplicateCase.objects.create(
-                    kind=spec.kind, record_a_id=a, record_b_id=b,
-                    owner_a_id=owner_of(spec, records[a]), owner_b_id=owner_of(spec, records[b]),
+                    kind=spec.kind,
+                    record_a_id=a,
+                    record_b_id=b,
+                    owner_a_id=owner_of(spec, records[a]),
+                    owner_b_id=owner_of(spec, records[b]),
                     **values,
                 )
         except IntegrityError:  # opened concurrently by another process
-            return DuplicateCase.objects.filter(kind=spec.kind, record_a_id=a,
-                                                record_b_id=b, status=CaseStatus.PENDING).first()
+            return DuplicateCase.objects.filter(
+                kind=spec.kind, record_a_id=a, record_b_id=b, status=CaseStatus.PENDING
+            ).first()
 
 
 def duplicate_cases_open_for(*, kind: str, record: models.Model) -> list[DuplicateCase]:
@@ -90,14 +104,18 @@ def duplicate_cases_open_for(*, kind: str, record: models.Model) -> list[Duplica
     """
     spec = kind_spec(kind)
     index.index_add(spec, record)
-    suspects = duplicate_suspects_for(kind=spec.kind, data=record_data(spec, record),
-                                      exclude_id=record.pk)
+    suspects = duplicate_suspects_for(
+        kind=spec.kind, data=record_data(spec, record), exclude_id=record.pk
+    )
     cases = []
     for suspect in suspects:
         assert suspect.target_id is not None
         case = duplicate_case_open(
-            kind=spec.kind, record_id=record.pk, other_id=suspect.target_id,
-            score=suspect.score, certainty=suspect.certainty,
+            kind=spec.kind,
+            record_id=record.pk,
+            other_id=suspect.target_id,
+            score=suspect.score,
+            certainty=suspect.certainty,
             reason_codes=suspect.reason_codes,
         )
         if case is not None:
@@ -114,14 +132,20 @@ def _merge(viewer: Viewer, case: DuplicateCase, keep: Any, other: Any) -> dict[s
 
     spec = kind_spec(case.kind)
     if not spec.is_listing:
-        raise InvalidInput(fields={"decision": [
-            _("Organisations cannot be merged here; link them or keep them apart.")]})
+        raise InvalidInput(
+            fields={
+                "decision": [
+                    _("Organisations cannot be merged here; link them or keep them apart.")
+                ]
+            }
+        )
     if keep.status == "archived":
         raise Conflict(_("The record to keep is archived."))
     moved: dict[str, Any] = {"merged_from": [None, other.pk]}
     if spec.kind == "achievement":
-        have = {detect.normalise_patent_number(ip.number) for ip in keep.ip_records.all()
-                if ip.number}
+        have = {
+            detect.normalise_patent_number(ip.number) for ip in keep.ip_records.all() if ip.number
+        }
         moved_ips = []
         for ip in other.ip_records.all():
             if ip.number and detect.normalise_patent_number(ip.number) in have:
@@ -140,19 +164,32 @@ def _merge(viewer: Viewer, case: DuplicateCase, keep: Any, other: Any) -> dict[s
         moved["keywords"] = [keywords, keep.keywords]
     keep.save()
     reason = _("Merged #{other} into #{keep}").format(other=other.pk, keep=keep.pk)
-    change_record(target=keep, actor_id=viewer.user_id, action="merge", changes=moved,
-                  reason=reason)
-    change_record(target=other, actor_id=viewer.user_id, action="merged",
-                  changes={"merged_into": [None, keep.pk]}, reason=reason)
-    listing_transition(model=spec.model, viewer=viewer, pk=other.pk,  # type: ignore[arg-type]
-                       action="archive",
-                       reason=_("merged into #{n}").format(n=keep.pk))
+    change_record(
+        target=keep, actor_id=viewer.user_id, action="merge", changes=moved, reason=reason
+    )
+    change_record(
+        target=other,
+        actor_id=viewer.user_id,
+        action="merged",
+        changes={"merged_into": [None, keep.pk]},
+        reason=reason,
+    )
+    listing_transition(
+        model=spec.model,  # type: ignore[arg-type]
+        viewer=viewer,
+        pk=other.pk,
+        action="archive",
+        reason=_("merged into #{n}").format(n=keep.pk),
+    )
     return moved
 
 
 def _link(viewer: Viewer, case: DuplicateCase) -> uuid.UUID:
-    links = list(SameAsLink.objects.select_for_update().filter(
-        kind=case.kind, record_id__in=[case.record_a_id, case.record_b_id]))
+    links = list(
+        SameAsLink.objects.select_for_update().filter(
+            kind=case.kind, record_id__in=[case.record_a_id, case.record_b_id]
+        )
+    )
     groups = {link.group for link in links}
     group = min(groups) if groups else uuid.uuid4()
     if len(groups) > 1:  # both already grouped: join the groups
@@ -160,13 +197,23 @@ def _link(viewer: Viewer, case: DuplicateCase) -> uuid.UUID:
     linked = {link.record_id for link in links}
     for record_id in (case.record_a_id, case.record_b_id):
         if record_id not in linked:
-            SameAsLink.objects.create(kind=case.kind, record_id=record_id, group=group,
-                                      case=case, created_by_id=viewer.user_id)
+            SameAsLink.objects.create(
+                kind=case.kind,
+                record_id=record_id,
+                group=group,
+                case=case,
+                created_by_id=viewer.user_id,
+            )
     return group
 
 
 def duplicate_decide(
-    *, viewer: Viewer, case_id: int, decision: str, keep_id: int | None = None, note: str = "",
+    *,
+    viewer: Viewer,
+    case_id: int,
+    decision: str,
+    keep_id: int | None = None,
+    note: str = "",
 ) -> DuplicateCase:
     """Close a pending case: ``merge`` (into ``keep_id``, default the older record), ``link``
     (same achievement, separate listings) or ``keep`` (distinct; never suggested again).
@@ -176,8 +223,11 @@ def duplicate_decide(
     if not viewer.is_authenticated:
         raise NotAuthenticated()
     if decision not in DECISIONS:
-        raise InvalidInput(fields={"decision": [_("Choose one of: {options}.").format(
-            options=", ".join(DECISIONS))]})
+        raise InvalidInput(
+            fields={
+                "decision": [_("Choose one of: {options}.").format(options=", ".join(DECISIONS))]
+            }
+        )
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         raise InvalidInput(fields={"note": [_("At most {n} characters.").format(n=MAX_NOTE)]})
     with transaction.atomic():
@@ -186,17 +236,22 @@ def duplicate_decide(
             raise NotFound()
         spec = kind_spec(case.kind)
         records = spec.model._default_manager.select_for_update().in_bulk(
-            [case.record_a_id, case.record_b_id])
+            [case.record_a_id, case.record_b_id]
+        )
         ra, rb = records.get(case.record_a_id), records.get(case.record_b_id)
         if ra is None or rb is None:
             raise Conflict(_("One of the two records no longer exists."))
         # The owners may have changed since the case was opened: check the current ones.
         if not _may_decide(viewer, owner_of(spec, ra), owner_of(spec, rb)):
             raise PermissionDenied(
-                _("Only the secretariat decides cases involving another organisation's records."))
+                _("Only the secretariat decides cases involving another organisation's records.")
+            )
         if not case.is_open:
-            raise Conflict(_("This case was already decided ({status}).").format(
-                status=case.get_status_display()))
+            raise Conflict(
+                _("This case was already decided ({status}).").format(
+                    status=case.get_status_display()
+                )
+            )
         if keep_id is not None and keep_id not in (case.record_a_id, case.record_b_id):
             raise InvalidInput(fields={"keep_id": [_("Choose one of the two records.")]})
         changes: dict[str, Any] = {"duplicate_case": [None, case.pk]}
@@ -207,15 +262,22 @@ def duplicate_decide(
         elif decision == "link":
             group = _link(viewer, case)
             for record, partner in ((ra, rb), (rb, ra)):
-                change_record(target=record, actor_id=viewer.user_id, action="same_as_link",
-                              changes={"same_as": [None, partner.pk], "group": [None, str(group)]},
-                              reason=note)
+                change_record(
+                    target=record,
+                    actor_id=viewer.user_id,
+                    action="same_as_link",
+                    changes={"same_as": [None, partner.pk], "group": [None, str(group)]},
+                    reason=note,
+                )
         else:
             for record, partner in ((ra, rb), (rb, ra)):
-                change_record(target=record, actor_id=viewer.user_id,
-                              action="duplicate_dismissed",
-                              changes={"distinct_from": [None, partner.pk], **changes},
-                              reason=note)
+                change_record(
+                    target=record,
+                    actor_id=viewer.user_id,
+                    action="duplicate_dismissed",
+                    changes={"distinct_from": [None, partner.pk], **changes},
+                    reason=note,
+                )
         case.status = DECISIONS[decision]
         case.decided_by_id = viewer.user_id
         case.decided_at = timezone.now()

@@ -31,10 +31,14 @@ def check(request: HttpRequest) -> HttpResponse:
     """
     p = request.POST
     wants_json = p.get("format") == "json" or "application/json" in request.headers.get(
-        "Accept", "")
+        "Accept", ""
+    )
     kind = p.get("kind", "achievement")
-    data = {name: p[name] for name in ("title", "name", "summary", "detail", "problem",
-                                       "description", "credit_code") if name in p}
+    data: dict[str, object] = {
+        name: p[name]
+        for name in ("title", "name", "summary", "detail", "problem", "description", "credit_code")
+        if name in p
+    }
     if "ip_numbers" in p:
         data["ip_numbers"] = _split_numbers(p.get("ip_numbers", "")[:3000])
     exclude = p.get("exclude_id", "")
@@ -44,22 +48,45 @@ def check(request: HttpRequest) -> HttpResponse:
 
             raise InvalidInput(fields={"exclude_id": [_("Enter a whole number.")]})
         suspects = selectors.duplicate_suspects_for(
-            kind=kind, data=data, exclude_id=int(exclude) if exclude else None,
+            kind=kind,
+            data=data,
+            exclude_id=int(exclude) if exclude else None,
             viewer=request.viewer,  # type: ignore[attr-defined]
         )
     except ServiceError as exc:
         if wants_json:
-            return JsonResponse({"code": exc.code, "message": exc.message,
-                                 "fields": exc.fields}, status=exc.status)
-        return render(request, "duplicates/_suspects.html",
-                      {"suspects": [], "error": exc.message}, status=exc.status)
+            return JsonResponse(
+                {"code": exc.code, "message": exc.message, "fields": exc.fields}, status=exc.status
+            )
+        return render(
+            request,
+            "duplicates/_suspects.html",
+            {"suspects": [], "error": exc.message},
+            status=exc.status,
+        )
     if wants_json:
-        return JsonResponse({"suspects": [
-            {"kind": s.kind, "target_id": s.target_id, "score": round(s.score, 3),
-             "certainty": s.certainty, "reasons": s.reasons} for s in suspects]})
-    return render(request, "duplicates/_suspects.html", {
-        "suspects": suspects, "detail_url": SPECS[kind].detail_url,
-    })
+        return JsonResponse(
+            {
+                "suspects": [
+                    {
+                        "kind": s.kind,
+                        "target_id": s.target_id,
+                        "score": round(s.score, 3),
+                        "certainty": s.certainty,
+                        "reasons": s.reasons,
+                    }
+                    for s in suspects
+                ]
+            }
+        )
+    return render(
+        request,
+        "duplicates/_suspects.html",
+        {
+            "suspects": suspects,
+            "detail_url": SPECS[kind].detail_url,
+        },
+    )
 
 
 def _queue_viewer(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -82,10 +109,18 @@ def queue(request: HttpRequest) -> HttpResponse:
         qs = selectors.duplicate_case_list(viewer, status=status, kind=kind)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     cases = [selectors.duplicate_case_detail(viewer, case) for case in page.object_list]
-    return render(request, "duplicates/queue.html", {
-        "page": page, "cases": cases, "status": status, "kind": kind,
-        "statuses": CaseStatus.choices, "kinds": [(k, s.kind) for k, s in SPECS.items()],
-    })
+    return render(
+        request,
+        "duplicates/queue.html",
+        {
+            "page": page,
+            "cases": cases,
+            "status": status,
+            "kind": kind,
+            "statuses": CaseStatus.choices,
+            "kinds": [(k, s.kind) for k, s in SPECS.items()],
+        },
+    )
 
 
 @login_required
@@ -96,9 +131,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         case = selectors.duplicate_case_get(viewer, pk)
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "duplicates/case.html", {
-        "detail": selectors.duplicate_case_detail(viewer, case),
-    })
+    return render(
+        request,
+        "duplicates/case.html",
+        {
+            "detail": selectors.duplicate_case_detail(viewer, case),
+        },
+    )
 
 
 @login_required
@@ -111,8 +150,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
             raise InvalidInput(fields={"keep_id": [_("Choose one of the two records.")]})
         services.duplicate_decide(
-            viewer=request.viewer, case_id=pk,  # type: ignore[attr-defined]
-            decision=request.POST.get("decision", ""), keep_id=int(keep) if keep else None,
+            viewer=request.viewer,  # type: ignore[attr-defined]
+            case_id=pk,
+            decision=request.POST.get("decision", ""),
+            keep_id=int(keep) if keep else None,
             note=request.POST.get("note", ""),
         )
     except ServiceError as exc:
@@ -122,10 +163,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "403.html", {"message": exc.message}, status=403)
         messages.error(request, exc.message)
         if exc.status == 409:
-            return render(request, "duplicates/conflict.html", {"message": exc.message,
-                                                                "pk": pk}, status=409)
+            return render(
+                request, "duplicates/conflict.html", {"message": exc.message, "pk": pk}, status=409
+            )
         return redirect("duplicates:case", pk=pk)
     messages.success(request, _("Decision recorded."))
-    nxt = request.POST.get("next", "")
-    return redirect("duplicates:queue" if nxt != "case" else "duplicates:case",
-                    **({} if nxt != "case" else {"pk": pk}))
+    if request.POST.get("next", "") == "case":
+        return redirect("duplicates:case", pk=pk)
+    return redirect("duplicates:queue")

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,21 +85,50 @@ class Fit:
     reasons: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
+def _code_name(kind: str, code: str) -> str:
+    """“C38 电气机械和器材制造业” or “山东省”: the name of one code, for a reason sentence."""
+    from jieli.core.errors import NotFound
+    from jieli.regions import selectors as codes
+
+    try:
+        if kind == "industry":
+            entry = codes.industry_get(code)
+            prefix = entry.section if entry.level > 1 else ""
+            return f"{prefix}{entry.code} {entry.display_name}"
+        return codes.region_label(code) or code
+    except NotFound:
+        return code
+
+
 def _industry(need: Facts, offer: Facts) -> tuple[float | None, str]:
     a, b = need.industry, offer.industry
     if not a or not b:
         return None, ""
     # GB/T 4754 codes nest by prefix within a section (38 ⊃ 381 ⊃ 3811); sections are letters.
     if a[0].isalpha() or b[0].isalpha():
-        same = a[0] == b[0]
+        section_a = a[0] if a[0].isalpha() else _section_of(a)
+        section_b = b[0] if b[0].isalpha() else _section_of(b)
+        same = bool(section_a) and section_a == section_b
         return (0.7 if same else 0.0), (
-            _("Same industry section: {label}").format(label=offer.industry_label) if same else ""
+            _("Same industry: {label}").format(label=_code_name("industry", section_a))
+            if same else ""
         )
-    common = len(_common_prefix(a, b))
-    if common >= 2:
-        score = {2: 0.8, 3: 0.9}.get(common, 1.0)
-        return score, _("Same industry: {label}").format(label=offer.industry_label)
+    common = _common_prefix(a, b)
+    if len(common) >= 2:
+        score = {2: 0.8, 3: 0.9}.get(len(common), 1.0)
+        return score, _("Same industry: {label}").format(label=_code_name("industry", common))
     return 0.0, ""
+
+
+def _section_of(code: str) -> str:
+    from jieli.core.errors import NotFound
+    from jieli.regions.selectors import industry_get
+
+    try:
+        return industry_get(code).section
+    except NotFound:
+        return ""
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -145,9 +175,9 @@ def _region(need: Facts, offer: Facts) -> tuple[float | None, str]:
     if not a or not b:
         return None, ""
     if len(a) >= 4 and len(b) >= 4 and a[:4] == b[:4]:
-        return 1.0, _("Same city: {label}").format(label=offer.region_label)
+        return 1.0, _("Same city: {label}").format(label=_code_name("region", a[:4]))
     if a[:2] == b[:2]:
-        return 0.6, _("Same province: {label}").format(label=offer.region_label)
+        return 0.6, _("Same province: {label}").format(label=_code_name("region", a[:2]))
     return 0.0, ""
 
 

@@ -54,21 +54,64 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    """Plain word search across listings; the matching engine ranks results when it is ready."""
+    """Ranked search across achievements, demands and experts, with facets and reasons."""
+    from jieli.matching import selectors as matching
+
     viewer = request.viewer  # type: ignore[attr-defined]
-    q = request.GET.get("q", "").strip()[:MAX_QUERY]
-    context: dict = {"q": q, "achievements": [], "demands": [], "experts": []}
-    if q:
-        context["achievements"] = achievement_selectors.achievement_list(
-            viewer, achievement_selectors.AchievementFilters(q=q)
-        )[:20]
-        context["demands"] = demand_selectors.demand_list(
-            viewer, demand_selectors.DemandFilters(q=q)
-        )[:20]
-        context["experts"] = expert_selectors.expert_list(
-            viewer, expert_selectors.ExpertFilters(q=q)
-        )[:10]
+    g = request.GET
+    q = g.get("q", "").strip()[:MAX_QUERY]
+    industry = g.get("industry", "").strip()[:8]
+    region = g.get("region", "").strip()[:12]
+    context: dict = {"q": q, "industry": industry, "region": region, "sections": {}}
+    if not q:
+        return render(request, "portal/search.html", context)
+    for kind in ("achievement", "demand", "expert"):
+        base = matching.visible_queryset(viewer, kind)
+        try:
+            base = _narrow(base, kind, industry=industry, region=region)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            industry = region = context["industry"] = context["region"] = ""
+        found = matching.search(viewer, kind=kind, q=q, k=100, base=base)
+        context["sections"][kind] = {"results": found[:20], "count": len(found),
+                                     "facets": _facets(found) if kind != "expert" else {}}
     return render(request, "portal/search.html", context)
+
+
+def _narrow(qs, kind: str, *, industry: str, region: str):  # type: ignore[no-untyped-def]
+    from jieli.regions.selectors import industry_descendant_q, region_descendant_q
+
+    if kind == "expert":
+        if industry:
+            qs = qs.filter(industry_descendant_q("industries", industry)).distinct()
+        if region:
+            qs = qs.filter(region_descendant_q("region_id", region))
+        return qs
+    if industry:
+        qs = qs.filter(industry_descendant_q("industry_id", industry))
+    if region:
+        qs = qs.filter(region_descendant_q("region_id", region))
+    return qs
+
+
+def _facets(matches: list) -> dict[str, list[tuple[str, str, int]]]:
+    """Counts by industry section and province over the visible results only."""
+    from collections import Counter
+
+    from jieli.regions.selectors import industry_label, region_label
+
+    sections: Counter[str] = Counter()
+    provinces: Counter[str] = Counter()
+    for match in matches:
+        obj = match.obj
+        if getattr(obj, "industry_id", None):
+            sections[obj.industry.section] += 1
+        if getattr(obj, "region_id", None):
+            provinces[obj.region_id[:2]] += 1
+    return {
+        "industry": [(code, industry_label(code), n) for code, n in sections.most_common(8)],
+        "region": [(code, region_label(code), n) for code, n in provinces.most_common(8)],
+    }
 
 
 @login_required

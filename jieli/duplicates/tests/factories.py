@@ -1,4 +1,4 @@
-"""Records for duplicate tests (built directly, so these tests do not depend on other apps' factories)."""
+"""Records for duplicate tests, built directly (no dependency on other apps' factories)."""
 
 from __future__ import annotations
 
@@ -29,16 +29,29 @@ OTHER_TEXT = (
 )
 
 
-def achievement(owner: Organisation, *, title: str = OLED_TITLE, summary: str = OLED_TEXT,
-                status: str = "published", visibility: str = "public",
-                ip_numbers: tuple[str, ...] = (), keywords: list[str] | None = None,
-                **extra: Any) -> Achievement:
+def achievement(
+    owner: Organisation,
+    *,
+    title: str = OLED_TITLE,
+    summary: str = OLED_TEXT,
+    status: str = "published",
+    visibility: str = "public",
+    ip_numbers: tuple[str, ...] = (),
+    keywords: list[str] | None = None,
+    **extra: Any,
+) -> Achievement:
     now = timezone.now()
     obj = Achievement.objects.create(
-        owner=owner, title=title, summary=summary, status=status, visibility=visibility,
-        price_negotiable=True, keywords=keywords or [],
+        owner=owner,
+        title=title,
+        summary=summary,
+        status=status,
+        visibility=visibility,
+        price_negotiable=True,
+        keywords=keywords or [],
         published_at=now - timedelta(days=1) if status == "published" else None,
-        confirmed_at=now - timedelta(days=1) if status == "published" else None, **extra,
+        confirmed_at=now - timedelta(days=1) if status == "published" else None,
+        **extra,
     )
     for number in ip_numbers:
         IntellectualProperty.objects.create(achievement=obj, number=number, ip_type="invention")
@@ -48,7 +61,13 @@ def achievement(owner: Organisation, *, title: str = OLED_TITLE, summary: str = 
 def case_between(a: Achievement, b: Achievement, **extra: Any) -> DuplicateCase:
     lo, hi = sorted((a, b), key=lambda r: r.pk)
     return DuplicateCase.objects.create(
-        kind="achievement", record_a_id=lo.pk, record_b_id=hi.pk, owner_a_id=lo.owner_id,
-        owner_b_id=hi.owner_id, score=0.9, certainty="suspected",
-        reasons=[{"code": "title_similar", "params": {"percent": 90}}], **extra,
+        kind="achievement",
+        record_a_id=lo.pk,
+        record_b_id=hi.pk,
+        owner_a_id=lo.owner_id,
+        owner_b_id=hi.owner_id,
+        score=0.9,
+        certainty="suspected",
+        reasons=[{"code": "title_similar", "params": {"percent": 90}}],
+        **extra,
     )

@@ -29,8 +29,12 @@ def test_reworded_variant_is_found_as_suspected():
 
 
 def test_distinct_record_is_not_suspected():
-    suspects = _index().query({"title": "一种高速列车转向架轮对检测装置",
-                               "summary": "本装置利用激光测距对轮对尺寸进行在线检测，精度高。"})
+    suspects = _index().query(
+        {
+            "title": "一种高速列车转向架轮对检测装置",
+            "summary": "本装置利用激光测距对轮对尺寸进行在线检测，精度高。",
+        }
+    )
     assert suspects == []
 
 
@@ -42,11 +46,19 @@ def test_patent_number_in_another_format_is_certain():
 
 
 def test_patent_number_forms_normalise_to_one():
-    forms = ["ZL202110123456.7", "zl 2021 1 0123456.7", "202110123456", "ＺＬ２０２１１０１２３４５６．７",
-             "专利号：ZL202110123456.7"]
+    forms = [
+        "ZL202110123456.7",
+        "zl 2021 1 0123456.7",
+        "202110123456",
+        "ＺＬ２０２１１０１２３４５６．７",
+        "专利号：ZL202110123456.7",
+    ]
     assert {detect.normalise_patent_number(f) for f in forms} == {"ZL202110123456"}
-    assert detect.normalise_patent_number("CN112345678A") == detect.normalise_patent_number(
-        "CN 112345678 B") == "CN112345678"
+    assert (
+        detect.normalise_patent_number("CN112345678A")
+        == detect.normalise_patent_number("CN 112345678 B")
+        == "CN112345678"
+    )
     assert detect.normalise_patent_number("ZL98123456.X") == "ZL98123456"
     assert detect.normalise_patent_number("") is None
 
@@ -54,7 +66,9 @@ def test_patent_number_forms_normalise_to_one():
 def test_credit_code_is_certain_for_organisations():
     index = detect.DuplicateIndex("organisation")
     index.add(5, {"name": "山东某某科技有限公司", "credit_code": "91370000163044841F"})
-    suspects = index.query({"name": "某某科技（山东）", "credit_code": "９１３７００００１６３０４４８４１ｆ"})
+    suspects = index.query(
+        {"name": "某某科技（山东）", "credit_code": "９１３７００００１６３０４４８４１ｆ"}
+    )
     assert suspects[0].target_id == 5 and suspects[0].certainty == "certain"
 
 

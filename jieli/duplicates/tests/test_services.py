@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from jieli.achievements.models import Achievement, IntellectualProperty
 from jieli.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -21,8 +22,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pair(roles):
     a = achievement(roles.owner_org, ip_numbers=("ZL202110123456.7",), keywords=["OLED"])
-    b = achievement(roles.other_org, title=OLED_REWORDED_TITLE, summary=OLED_REWORDED_TEXT,
-                    ip_numbers=("202110123456", "ZL201920123456.1"), keywords=["显示"])
+    b = achievement(
+        roles.other_org,
+        title=OLED_REWORDED_TITLE,
+        summary=OLED_REWORDED_TEXT,
+        ip_numbers=("202110123456", "ZL201920123456.1"),
+        keywords=["显示"],
+    )
     return a, b
 
 
@@ -40,13 +46,17 @@ def test_cases_are_opened_for_a_new_record(pair):
 def test_merge_archives_the_other_and_moves_ip_records(pair, roles):
     a, b = pair
     case = case_between(a, b)
-    duplicate_decide(viewer=viewer_of(roles.secretariat), case_id=case.pk, decision="merge",
-                     keep_id=a.pk)
+    with translation.override("en"):
+        duplicate_decide(
+            viewer=viewer_of(roles.secretariat), case_id=case.pk, decision="merge", keep_id=a.pk
+        )
     a.refresh_from_db()
     b.refresh_from_db()
     assert b.status == "archived"
     assert sorted(a.ip_records.values_list("number", flat=True)) == [
-        "ZL201920123456.1", "ZL202110123456.7"]
+        "ZL201920123456.1",
+        "ZL202110123456.7",
+    ]
     # The same patent in another format stays with the archived record, not listed twice.
     assert list(b.ip_records.values_list("number", flat=True)) == ["202110123456"]
     assert a.keywords == ["OLED", "显示"]
@@ -55,8 +65,12 @@ def test_merge_archives_the_other_and_moves_ip_records(pair, roles):
     assert history_for(b).filter(action="archive", reason=f"merged into #{a.pk}").exists()
     assert history_for(a).filter(action="merge").exists()
     # The archived record is no suspect any more.
-    assert [s.target_id for s in duplicate_suspects_for(
-        kind="achievement", data={"title": b.title, "summary": b.summary})] == [a.pk]
+    assert [
+        s.target_id
+        for s in duplicate_suspects_for(
+            kind="achievement", data={"title": b.title, "summary": b.summary}
+        )
+    ] == [a.pk]
 
 
 def test_merge_rolls_back_when_archiving_fails(pair, roles):
@@ -64,8 +78,9 @@ def test_merge_rolls_back_when_archiving_fails(pair, roles):
     Achievement.objects.filter(pk=b.pk).update(status="archived")
     case = case_between(a, b)
     with pytest.raises(Conflict):
-        duplicate_decide(viewer=viewer_of(roles.secretariat), case_id=case.pk,
-                         decision="merge", keep_id=a.pk)
+        duplicate_decide(
+            viewer=viewer_of(roles.secretariat), case_id=case.pk, decision="merge", keep_id=a.pk
+        )
     assert IntellectualProperty.objects.filter(achievement=a).count() == 1
     case.refresh_from_db()
     assert case.status == "pending"
@@ -86,8 +101,9 @@ def test_link_records_same_as_group(pair, roles):
 def test_keep_suppresses_resuggestion(pair, roles):
     a, b = pair
     case = duplicate_cases_open_for(kind="achievement", record=b)[0]
-    duplicate_decide(viewer=viewer_of(roles.secretariat), case_id=case.pk, decision="keep",
-                     note="不同的专利族")
+    duplicate_decide(
+        viewer=viewer_of(roles.secretariat), case_id=case.pk, decision="keep", note="不同的专利族"
+    )
     assert duplicate_cases_open_for(kind="achievement", record=b) == []
     assert DuplicateCase.objects.get().status == "kept"
     assert history_for(a).filter(action="duplicate_dismissed").exists()
@@ -122,3 +138,14 @@ def test_owner_admin_decides_own_cases_but_not_mixed_ones(roles):
         duplicate_decide(viewer=admin, case_id=mixed.pk, decision="keep")
     with pytest.raises(NotAuthenticated):
         duplicate_decide(viewer=ANONYMOUS, case_id=mixed.pk, decision="keep")
+
+
+def test_rebuild_command_indexes_and_opens_cases(pair):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("duplicates_rebuild", "--kind", "achievement", "--open-cases", stdout=out)
+    assert "achievement: 2 records indexed" in out.getvalue()
+    assert DuplicateCase.objects.filter(status="pending").count() == 1

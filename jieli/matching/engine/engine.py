@@ -176,9 +176,7 @@ class SearchEngine:
     def encode_queries(self, queries: Sequence[str]) -> dict[str, np.ndarray]:
         return {c: self.encoder(c).encode_queries(list(queries)) for c in self.vectors}
 
-    def candidates(
-        self, query: str, qvecs: Mapping[str, np.ndarray] | None = None
-    ) -> Candidates:
+    def candidates(self, query: str, qvecs: Mapping[str, np.ndarray] | None = None) -> Candidates:
         depth = self.config.depth
         if qvecs is None:
             qvecs = {c: v[0] for c, v in self.encode_queries([query]).items()}

@@ -23,10 +23,7 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     n = scores.shape[0]
     if n == 0 or k <= 0:
         return np.empty(0, dtype=np.int64)
-    if k < n:
-        part = np.argpartition(-scores, k - 1)[:k]
-    else:
-        part = np.arange(n)
+    part = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
     # lexsort: last key is primary. Index as secondary key keeps results deterministic.
     order = np.lexsort((part, -scores[part]))
     return part[order]

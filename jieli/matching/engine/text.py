@@ -45,18 +45,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Short, hand-written stop lists: only function words that carry no topical signal.
 # They matter mostly for BM25 on English queries; Chinese function characters are
 # cheap to keep but make "matched terms" explanations noisy.
-ZH_STOPWORDS = frozenset(
-    """的 了 和 与 及 或 是 在 对 等 中 为 以 将 把 被 由 从 其 之 而 并 也 都 就 于 上 下
-    个 这 那 该 此 其中 我们 一种 一个 进行 通过 采用 使用 利用 具有 可以 能够 以及 以上
-    研究 方法 本文 基于 提出 结果 表明 分析 及其 关于 对于 有 无 不 可 所 着 过 很 更 最""".split()
-)
-EN_STOPWORDS = frozenset(
-    """a an the and or of to in on for with by from as at is are was were be been being
-    this that these those it its into than then there their which who whom what when where
-    how why not no but if so such can could may might will would should do does did has
-    have had also we our you your they them he she his her i me my via based using use
-    used study paper new""".split()
-)
+_ZH_STOP = """
+的 了 和 与 及 或 是 在 对 等 中 为 以 将 把 被 由 从 其 之 而 并 也 都 就 于 上 下 个 这 那
+该 此 其中 我们 一种 一个 进行 通过 采用 使用 利用 具有 可以 能够 以及 以上 研究 方法
+本文 基于 提出 结果 表明 分析 及其 关于 对于 有 无 不 可 所 着 过 很 更 最
+"""
+_EN_STOP = """
+a an the and or of to in on for with by from as at is are was were be been being this
+that these those it its into than then there their which who whom what when where how
+why not no but if so such can could may might will would should do does did has have
+had also we our you your they them he she his her i me my via based using use used
+study paper new
+"""
+ZH_STOPWORDS = frozenset(_ZH_STOP.split())
+EN_STOPWORDS = frozenset(_EN_STOP.split())
 
 _converter_lock = threading.Lock()
 _t2s = OpenCC("t2s")

@@ -12,7 +12,7 @@ NASTY = [
     "😀🚀🔬",
     "。，、；：？！……——“”",
     '"石墨烯" AND (电池 OR -储能) *:',
-    "title:(foo OR bar) -baz \"exact phrase\" * ? ~ ^2 [a TO b] {x} \\ /",
+    'title:(foo OR bar) -baz "exact phrase" * ? ~ ^2 [a TO b] {x} \\ /',
     "\x00\x01\u200b\ufeff",
     "石墨烯电池 graphene battery 3.7V 5G通信 MoO3层",
     "中" * 10_000,

@@ -14,10 +14,17 @@ class Command(BaseCommand):
     help = "Rebuild the duplicate index from the database (and optionally open duplicate cases)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--kind", choices=sorted(SPECS), action="append",
-                            help="only this kind (repeatable); default all")
-        parser.add_argument("--open-cases", action="store_true",
-                            help="compare every record with the others and open pending cases")
+        parser.add_argument(
+            "--kind",
+            choices=sorted(SPECS),
+            action="append",
+            help="only this kind (repeatable); default all",
+        )
+        parser.add_argument(
+            "--open-cases",
+            action="store_true",
+            help="compare every record with the others and open pending cases",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from jieli.duplicates.services import duplicate_cases_open_for

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from jieli.matching.models import ListingVector, MatchFeedback
+
+
+@admin.register(MatchFeedback)
+class MatchFeedbackAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "source_kind", "source_id", "target_kind", "target_id",
+                    "useful", "rank")
+    list_filter = ("useful", "source_kind", "target_kind")
+    search_fields = ("user__username", "comment")
+
+
+@admin.register(ListingVector)
+class ListingVectorAdmin(admin.ModelAdmin):
+    list_display = ("kind", "object_id", "encoder", "dim", "updated_at")
+    list_filter = ("kind", "encoder")
+    readonly_fields = ("kind", "object_id", "encoder", "dim", "text_sha1")
+    exclude = ("vector",)

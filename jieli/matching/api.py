@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, viewer_of
+from jieli.matching import selectors, services
+from jieli.matching.selectors import Match
+
+router = Router(tags=["matching"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+Kind = Literal["achievement", "demand", "expert"]
+
+
+class MatchOut(Schema):
+    kind: str
+    id: int
+    title: str
+    score: float
+    components: dict[str, float | None]
+    reasons: list[str]
+    matched_terms: list[str]
+    highlighted_title: str
+    highlighted_snippet: str
+
+    @staticmethod
+    def of(match: Match) -> MatchOut:
+        obj = match.obj
+        return MatchOut(
+            kind=match.kind, id=match.pk,
+            title=obj.name if match.kind == "expert" else obj.title,
+            score=match.score, components=match.components, reasons=match.reasons,
+            matched_terms=match.matched_terms,
+            highlighted_title=str(match.highlighted_title),
+            highlighted_snippet=str(match.highlighted_snippet),
+        )
+
+
+class OrganisationMatchOut(Schema):
+    id: int
+    name: str
+    score: float
+    reasons: list[str]
+    via: list[MatchOut]
+
+
+class SearchQuery(Schema):
+    q: str = Field("", max_length=10000)
+    kind: Kind = "achievement"
+    k: int = 20
+
+
+class KQuery(Schema):
+    k: int = 10
+
+
+class ExpertQuery(Schema):
+    text: str = Field(..., max_length=10000)
+    k: int = 10
+    exclude_organisation: list[int] = []
+    willing_to_evaluate: bool | None = None
+
+
+class FeedbackIn(Schema):
+    source_kind: Literal["achievement", "demand", "expert", "organisation"]
+    source_id: int
+    target_kind: Literal["achievement", "demand", "expert", "organisation"]
+    target_id: int
+    useful: bool
+    score: float | None = None
+    rank: int | None = Field(None, ge=1)
+    comment: str = Field("", max_length=500)
+
+
+class FeedbackOut(Schema):
+    id: int
+    useful: bool
+
+
+class StatusOut(Schema):
+    kind: str
+    encoder: str
+    listings: int
+    done: int
+    pending: int
+    percent: int
+
+
+@router.get("/search", response={200: list[MatchOut], **ERRORS}, auth=OPTIONAL_AUTH)
+def search(request: HttpRequest, params: Query[SearchQuery]):
+    """Ranked search with component scores, reasons and highlighted matched terms."""
+    found = selectors.search(viewer_of(request), kind=params.kind, q=params.q, k=params.k)
+    return [MatchOut.of(m) for m in found]
+
+
+@router.get("/demands/{demand_id}/achievements", response={200: list[MatchOut], **ERRORS},
+            auth=OPTIONAL_AUTH)
+def achievements_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
+    found = selectors.matches_for_demand(viewer_of(request), demand_id=demand_id, k=params.k)
+    return [MatchOut.of(m) for m in found]
+
+
+@router.get("/demands/{demand_id}/experts", response={200: list[MatchOut], **ERRORS},
+            auth=OPTIONAL_AUTH)
+def experts_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
+    found = selectors.matches_for_demand(viewer_of(request), demand_id=demand_id,
+                                         kind="expert", k=params.k)
+    return [MatchOut.of(m) for m in found]
+
+
+@router.get("/demands/{demand_id}/organisations",
+            response={200: list[OrganisationMatchOut], **ERRORS}, auth=OPTIONAL_AUTH)
+def organisations_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
+    found = selectors.organisations_for_demand(viewer_of(request), demand_id=demand_id,
+                                               k=params.k)
+    return [
+        OrganisationMatchOut(id=o.organisation.pk, name=o.organisation.name, score=o.score,
+                             reasons=o.reasons, via=[MatchOut.of(m) for m in o.via])
+        for o in found
+    ]
+
+
+@router.get("/achievements/{achievement_id}/demands", response={200: list[MatchOut], **ERRORS},
+            auth=OPTIONAL_AUTH)
+def demands_for_achievement(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
+    found = selectors.demands_for_achievement(viewer_of(request), achievement_id=achievement_id,
+                                              k=params.k)
+    return [MatchOut.of(m) for m in found]
+
+
+@router.get("/achievements/{achievement_id}/similar", response={200: list[MatchOut], **ERRORS},
+            auth=OPTIONAL_AUTH)
+def similar(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
+    found = selectors.similar_achievements(viewer_of(request), achievement_id=achievement_id,
+                                           k=params.k)
+    return [MatchOut.of(m) for m in found]
+
+
+@router.get("/experts", response={200: list[MatchOut], **ERRORS}, auth=OPTIONAL_AUTH)
+def experts_for_topic(request: HttpRequest, params: Query[ExpertQuery]):
+    """Experts for a topic; ``exclude_organisation`` leaves out experts tied to them."""
+    found = selectors.experts_for_topic(
+        viewer_of(request), text=params.text, k=params.k,
+        exclude_organisation_ids=params.exclude_organisation,
+        willing_to_evaluate=params.willing_to_evaluate,
+    )
+    return [MatchOut.of(m) for m in found]
+
+
+@router.post("/feedback", response={200: FeedbackOut, **ERRORS}, auth=REQUIRED_AUTH)
+def feedback(request: HttpRequest, payload: FeedbackIn):
+    record = services.match_feedback_record(viewer=viewer_of(request), **payload.dict())
+    return FeedbackOut(id=record.pk, useful=record.useful)
+
+
+@router.get("/status", response={200: list[StatusOut]}, auth=OPTIONAL_AUTH)
+def status(request: HttpRequest):
+    """Progress of the background sentence-vector jobs."""
+    return [StatusOut(kind=s.kind, encoder=s.encoder, listings=s.listings, done=s.done,
+                      pending=s.pending, percent=s.percent) for s in selectors.vector_status()]

@@ -1,0 +1,128 @@
+"""The process-wide search index of each listing kind, kept in step with the database.
+
+Embedded mode keeps the indexes in memory (BM25 over words and character bigrams, plus the
+stored sentence vectors). Before each query the index reads the rows changed since its last
+look (an indexed ``updated_at`` range query), so a new or edited listing is findable lexically
+at once, in every process, with no messaging between web server and worker. Vectors arrive
+later from background jobs and are picked up the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from django.conf import settings
+
+from jieli.matching.documents import indexable, text_for
+from jieli.matching.engine.engine import EngineConfig, SearchEngine, SearchResult
+from jieli.matching.engine.fusion import DEFAULT_WEIGHTS
+from jieli.matching.models import ListingKind, ListingVector
+
+LEXICAL_COMPONENTS = ("bm25_words", "bm25_bigrams")
+
+
+def dense_components() -> tuple[str, ...]:
+    """Dense components served by the platform (``JIELI_DENSE_ENCODERS``, default USE)."""
+    names = getattr(settings, "JIELI_DENSE_ENCODERS", ["use"])
+    return tuple(f"dense_{name}" for name in names)
+
+
+def engine_config() -> EngineConfig:
+    components = LEXICAL_COMPONENTS + dense_components()
+    return EngineConfig(
+        components=components,
+        weights={c: DEFAULT_WEIGHTS.get(c, 1.0) for c in components},
+        depth=200,
+        tag="platform",
+    )
+
+
+@dataclass
+class KindIndex:
+    kind: str
+    engine: SearchEngine
+    rows_seen_at: datetime | None = None
+    vectors_seen_at: datetime | None = None
+    doc_ids: set[str] = field(default_factory=set)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def _add_text(self, doc_id: str, text: str) -> None:
+        for comp, idx in self.engine.lexical.items():
+            idx.remove(doc_id)
+            idx.add(doc_id, self.engine._tokens(comp, text))
+        self.doc_ids.add(doc_id)
+
+    def _remove(self, doc_id: str) -> None:
+        self.engine.remove(doc_id)
+        self.doc_ids.discard(doc_id)
+
+    def sync(self) -> int:
+        """Apply the rows and vectors changed since the last sync; return rows applied."""
+        with self.lock:
+            model = indexable(self.kind).model
+            changed = model._default_manager.all()
+            if self.rows_seen_at is not None:
+                changed = changed.filter(updated_at__gte=self.rows_seen_at)
+            wanted = set(indexable(self.kind).filter(pk__in=changed.values("pk")).values_list(
+                "pk", flat=True))
+            applied = 0
+            latest = self.rows_seen_at
+            for row in changed.order_by("updated_at").iterator(chunk_size=2000):
+                doc_id = str(row.pk)
+                if row.pk in wanted:
+                    self._add_text(doc_id, text_for(self.kind, row))
+                else:
+                    self._remove(doc_id)
+                latest = row.updated_at if latest is None else max(latest, row.updated_at)
+                applied += 1
+            self.rows_seen_at = latest
+            self._sync_vectors()
+            return applied
+
+    def _sync_vectors(self) -> None:
+        components = {c.removeprefix("dense_"): c for c in self.engine.vectors}
+        if not components:
+            return
+        rows = ListingVector.objects.filter(kind=self.kind, encoder__in=components)
+        if self.vectors_seen_at is not None:
+            rows = rows.filter(updated_at__gte=self.vectors_seen_at)
+        latest = self.vectors_seen_at
+        for vec in rows.order_by("updated_at").iterator(chunk_size=2000):
+            doc_id = str(vec.object_id)
+            if doc_id in self.doc_ids:
+                array = np.frombuffer(bytes(vec.vector), dtype="<f2").astype(np.float32)
+                self.engine.vectors[components[vec.encoder]].add([doc_id], array[None, :])
+            latest = vec.updated_at if latest is None else max(latest, vec.updated_at)
+        self.vectors_seen_at = latest
+
+    def search(self, query: str, k: int) -> list[SearchResult]:
+        self.sync()
+        with self.lock:
+            if not self.doc_ids:
+                return []
+            return self.engine.search(query, k=k)
+
+    def vector_count(self) -> dict[str, int]:
+        return {c: len(v) for c, v in self.engine.vectors.items()}
+
+
+_indexes: dict[str, KindIndex] = {}
+_registry_lock = threading.Lock()
+
+
+def index_for(kind: str) -> KindIndex:
+    with _registry_lock:
+        found = _indexes.get(kind)
+        if found is None:
+            found = KindIndex(kind=ListingKind(kind), engine=SearchEngine(engine_config()))
+            _indexes[kind] = found
+        return found
+
+
+def reset_indexes() -> None:
+    """Forget every in-memory index; the next query rebuilds from the database."""
+    with _registry_lock:
+        _indexes.clear()

@@ -1,0 +1,124 @@
+"""Writes of the matching app: sentence vectors, match feedback, index rebuilds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from jieli.core.errors import InvalidInput, NotAuthenticated, NotFound
+from jieli.core.viewer import Viewer
+from jieli.matching.documents import indexable, text_for, text_sha1
+from jieli.matching.index import dense_components, index_for, reset_indexes
+from jieli.matching.models import ListingKind, ListingVector, MatchFeedback
+
+VECTOR_BATCH = 64
+
+
+def _encoder(name: str):  # type: ignore[no-untyped-def]
+    from jieli.matching.engine.encoders import get_encoder
+
+    return get_encoder(name)
+
+
+def vectors_pending(*, kind: str, encoder: str) -> list[tuple[int, str]]:
+    """(id, text) of listings whose vector is missing or was computed from other text."""
+    have = dict(
+        ListingVector.objects.filter(kind=kind, encoder=encoder).values_list(
+            "object_id", "text_sha1"
+        )
+    )
+    pending = []
+    for row in indexable(kind).iterator(chunk_size=2000):
+        text = text_for(kind, row)
+        if have.get(row.pk) != text_sha1(text):
+            pending.append((row.pk, text))
+    return pending
+
+
+def vectors_compute(
+    *, kind: str, encoder: str, limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Encode pending listings in batches, one short transaction per batch; return how many."""
+    pending = vectors_pending(kind=kind, encoder=encoder)
+    if limit is not None:
+        pending = pending[:limit]
+    if not pending:
+        return 0
+    model = _encoder(encoder)
+    done = 0
+    for start in range(0, len(pending), VECTOR_BATCH):
+        batch = pending[start : start + VECTOR_BATCH]
+        vectors = model.encode_passages([text for _pk, text in batch]).astype("<f2")
+        with transaction.atomic():
+            for (pk, text), vec in zip(batch, vectors, strict=True):
+                ListingVector.objects.update_or_create(
+                    kind=kind, object_id=pk, encoder=encoder,
+                    defaults={"text_sha1": text_sha1(text), "dim": int(vec.shape[0]),
+                              "vector": np.ascontiguousarray(vec).tobytes()},
+                )
+        done += len(batch)
+        if progress:
+            progress(done, len(pending))
+    return done
+
+
+def vectors_refresh_all(*, limit_per_kind: int | None = None) -> dict[str, int]:
+    out = {}
+    for component in dense_components():
+        encoder = component.removeprefix("dense_")
+        for kind in (ListingKind.ACHIEVEMENT, ListingKind.DEMAND, ListingKind.EXPERT):
+            out[f"{kind}:{encoder}"] = vectors_compute(kind=kind, encoder=encoder,
+                                                       limit=limit_per_kind)
+    return out
+
+
+def index_rebuild(*, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Drop the in-memory indexes of this process and build them again from the database."""
+    reset_indexes()
+    counts = {}
+    for kind in (ListingKind.ACHIEVEMENT, ListingKind.DEMAND, ListingKind.EXPERT):
+        counts[kind] = index_for(kind).sync()
+        if progress:
+            progress(kind, counts[kind])
+    return counts
+
+
+def match_feedback_record(
+    *, viewer: Viewer, source_kind: str, source_id: int, target_kind: str, target_id: int,
+    useful: bool, score: float | None = None, rank: int | None = None, comment: str = "",
+) -> MatchFeedback:
+    """Store (or change) one person's judgement of one suggested match."""
+    from jieli.matching.selectors import listing_visible
+
+    if not viewer.is_authenticated:
+        raise NotAuthenticated()
+    kinds = set(ListingKind.values)
+    errors = {}
+    if source_kind not in kinds:
+        errors["source_kind"] = [_("Unknown kind.")]
+    if target_kind not in kinds:
+        errors["target_kind"] = [_("Unknown kind.")]
+    if len(comment) > 500:
+        errors["comment"] = [_("At most {n} characters.").format(n=500)]
+    if errors:
+        raise InvalidInput(fields=errors)
+    if not (listing_visible(viewer, source_kind, source_id)
+            and listing_visible(viewer, target_kind, target_id)):
+        raise NotFound()
+    try:
+        with transaction.atomic():
+            feedback, _created = MatchFeedback.objects.update_or_create(
+                user_id=viewer.user_id, source_kind=source_kind, source_id=source_id,
+                target_kind=target_kind, target_id=target_id,
+                defaults={"useful": useful, "score": score, "rank": rank, "comment": comment},
+            )
+    except IntegrityError:  # the same person clicking twice at once: the other click won
+        feedback = MatchFeedback.objects.get(
+            user_id=viewer.user_id, source_kind=source_kind, source_id=source_id,
+            target_kind=target_kind, target_id=target_id,
+        )
+    return feedback

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jieli.core.errors import NotFound, ServiceError
+from jieli.matching import selectors, services
+from jieli.matching.models import ListingKind
+
+
+def _viewer(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.viewer  # type: ignore[attr-defined]
+
+
+def demand_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    try:
+        achievements = selectors.matches_for_demand(viewer, demand_id=pk, k=10)
+        experts = selectors.matches_for_demand(viewer, demand_id=pk, kind=ListingKind.EXPERT,
+                                               k=6)
+        organisations = selectors.organisations_for_demand(viewer, demand_id=pk, k=6)
+    except NotFound as exc:
+        raise Http404 from exc
+    from jieli.demands.selectors import demand_get
+
+    return render(request, "matching/demand.html", {
+        "demand": demand_get(viewer, pk), "achievements": achievements, "experts": experts,
+        "organisations": organisations, "source_kind": "demand",
+    })
+
+
+def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    try:
+        demands = selectors.demands_for_achievement(viewer, achievement_id=pk, k=10)
+        similar = selectors.similar_achievements(viewer, achievement_id=pk, k=6)
+    except NotFound as exc:
+        raise Http404 from exc
+    from jieli.achievements.selectors import achievement_get
+
+    return render(request, "matching/achievement.html", {
+        "achievement": achievement_get(viewer, pk), "demands": demands, "similar": similar,
+        "source_kind": "achievement",
+    })
+
+
+def vector_status(request: HttpRequest) -> HttpResponse:
+    return render(request, "matching/status.html", {"rows": selectors.vector_status()})
+
+
+@login_required
+@require_POST
+def feedback(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    back = post.get("next", "/")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    try:
+        services.match_feedback_record(
+            viewer=_viewer(request),
+            source_kind=post.get("source_kind", ""), source_id=int(post.get("source_id", "")),
+            target_kind=post.get("target_kind", ""), target_id=int(post.get("target_id", "")),
+            useful=post.get("useful") == "1",
+            rank=int(post["rank"]) if post.get("rank", "").isdigit() else None,
+        )
+    except ValueError:
+        messages.error(request, _("The feedback form was incomplete."))
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you: your feedback was saved."))
+    return redirect(back)
