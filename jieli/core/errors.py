@@ -6,7 +6,7 @@ every failure has one shape whether it reaches a form, a page or the JSON API.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 class ServiceError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "invalid"
-    default_message: ClassVar[str] = _("The request is not valid.")
+    default_message: ClassVar[Any] = _("The request is not valid.")
 
-    def __init__(self, message: str | None = None, *, fields: dict[str, list[str]] | None = None):
+    def __init__(self, message: object = None, *, fields: dict[str, list[Any]] | None = None):
         self.message = str(message) if message is not None else str(self.default_message)
         self.fields = {name: [str(m) for m in msgs] for name, msgs in (fields or {}).items()}
         super().__init__(self.message)

@@ -29,7 +29,7 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         if field.many_to_many:
             out[name] = sorted(str(pk) for pk in getattr(obj, name).values_list("pk", flat=True))
         else:
-            out[name] = _render(getattr(obj, field.attname))
+            out[name] = _render(getattr(obj, getattr(field, "attname", name)))
     return out
 
 

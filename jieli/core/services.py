@@ -11,7 +11,8 @@ from jieli.core.viewer import Viewer
 @transaction.atomic
 def api_token_create(*, viewer: Viewer, name: str) -> str:
     """Create a personal API token and return the key, which is never stored in clear."""
-    if not viewer.is_authenticated:
+    user_id = viewer.user_id
+    if user_id is None:
         raise NotAuthenticated()
     name = name.strip()
     if not name or len(name) > 100:
@@ -20,6 +21,6 @@ def api_token_create(*, viewer: Viewer, name: str) -> str:
         )
     key = ApiToken.new_key()
     ApiToken.objects.create(
-        user_id=viewer.user_id, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key)
+        user_id=user_id, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key)
     )
     return key

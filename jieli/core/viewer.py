@@ -57,3 +57,8 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+
+
+def request_viewer(request: object) -> Viewer:
+    """The viewer that ViewerMiddleware put on the request (anonymous if none)."""
+    return getattr(request, "viewer", ANONYMOUS)

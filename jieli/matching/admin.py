@@ -5,8 +5,16 @@ from jieli.matching.models import ListingVector, MatchFeedback
 
 @admin.register(MatchFeedback)
 class MatchFeedbackAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "source_kind", "source_id", "target_kind", "target_id",
-                    "useful", "rank")
+    list_display = (
+        "created_at",
+        "user",
+        "source_kind",
+        "source_id",
+        "target_kind",
+        "target_id",
+        "useful",
+        "rank",
+    )
     list_filter = ("useful", "source_kind", "target_kind")
     search_fields = ("user__username", "comment")
 

@@ -30,9 +30,12 @@ class MatchOut(Schema):
     def of(match: Match) -> MatchOut:
         obj = match.obj
         return MatchOut(
-            kind=match.kind, id=match.pk,
+            kind=match.kind,
+            id=match.pk,
             title=obj.name if match.kind == "expert" else obj.title,
-            score=match.score, components=match.components, reasons=match.reasons,
+            score=match.score,
+            components=match.components,
+            reasons=match.reasons,
             matched_terms=match.matched_terms,
             highlighted_title=str(match.highlighted_title),
             highlighted_snippet=str(match.highlighted_snippet),
@@ -96,46 +99,66 @@ def search(request: HttpRequest, params: Query[SearchQuery]):
     return [MatchOut.of(m) for m in found]
 
 
-@router.get("/demands/{demand_id}/achievements", response={200: list[MatchOut], **ERRORS},
-            auth=OPTIONAL_AUTH)
+@router.get(
+    "/demands/{demand_id}/achievements",
+    response={200: list[MatchOut], **ERRORS},
+    auth=OPTIONAL_AUTH,
+)
 def achievements_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
     found = selectors.matches_for_demand(viewer_of(request), demand_id=demand_id, k=params.k)
     return [MatchOut.of(m) for m in found]
 
 
-@router.get("/demands/{demand_id}/experts", response={200: list[MatchOut], **ERRORS},
-            auth=OPTIONAL_AUTH)
+@router.get(
+    "/demands/{demand_id}/experts", response={200: list[MatchOut], **ERRORS}, auth=OPTIONAL_AUTH
+)
 def experts_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
-    found = selectors.matches_for_demand(viewer_of(request), demand_id=demand_id,
-                                         kind="expert", k=params.k)
+    found = selectors.matches_for_demand(
+        viewer_of(request), demand_id=demand_id, kind="expert", k=params.k
+    )
     return [MatchOut.of(m) for m in found]
 
 
-@router.get("/demands/{demand_id}/organisations",
-            response={200: list[OrganisationMatchOut], **ERRORS}, auth=OPTIONAL_AUTH)
+@router.get(
+    "/demands/{demand_id}/organisations",
+    response={200: list[OrganisationMatchOut], **ERRORS},
+    auth=OPTIONAL_AUTH,
+)
 def organisations_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
-    found = selectors.organisations_for_demand(viewer_of(request), demand_id=demand_id,
-                                               k=params.k)
+    found = selectors.organisations_for_demand(viewer_of(request), demand_id=demand_id, k=params.k)
     return [
-        OrganisationMatchOut(id=o.organisation.pk, name=o.organisation.name, score=o.score,
-                             reasons=o.reasons, via=[MatchOut.of(m) for m in o.via])
+        OrganisationMatchOut(
+            id=o.organisation.pk,
+            name=o.organisation.name,
+            score=o.score,
+            reasons=o.reasons,
+            via=[MatchOut.of(m) for m in o.via],
+        )
         for o in found
     ]
 
 
-@router.get("/achievements/{achievement_id}/demands", response={200: list[MatchOut], **ERRORS},
-            auth=OPTIONAL_AUTH)
+@router.get(
+    "/achievements/{achievement_id}/demands",
+    response={200: list[MatchOut], **ERRORS},
+    auth=OPTIONAL_AUTH,
+)
 def demands_for_achievement(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
-    found = selectors.demands_for_achievement(viewer_of(request), achievement_id=achievement_id,
-                                              k=params.k)
+    found = selectors.demands_for_achievement(
+        viewer_of(request), achievement_id=achievement_id, k=params.k
+    )
     return [MatchOut.of(m) for m in found]
 
 
-@router.get("/achievements/{achievement_id}/similar", response={200: list[MatchOut], **ERRORS},
-            auth=OPTIONAL_AUTH)
+@router.get(
+    "/achievements/{achievement_id}/similar",
+    response={200: list[MatchOut], **ERRORS},
+    auth=OPTIONAL_AUTH,
+)
 def similar(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
-    found = selectors.similar_achievements(viewer_of(request), achievement_id=achievement_id,
-                                           k=params.k)
+    found = selectors.similar_achievements(
+        viewer_of(request), achievement_id=achievement_id, k=params.k
+    )
     return [MatchOut.of(m) for m in found]
 
 
@@ -143,7 +166,9 @@ def similar(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
 def experts_for_topic(request: HttpRequest, params: Query[ExpertQuery]):
     """Experts for a topic; ``exclude_organisation`` leaves out experts tied to them."""
     found = selectors.experts_for_topic(
-        viewer_of(request), text=params.text, k=params.k,
+        viewer_of(request),
+        text=params.text,
+        k=params.k,
         exclude_organisation_ids=params.exclude_organisation,
         willing_to_evaluate=params.willing_to_evaluate,
     )
@@ -159,5 +184,14 @@ def feedback(request: HttpRequest, payload: FeedbackIn):
 @router.get("/status", response={200: list[StatusOut]}, auth=OPTIONAL_AUTH)
 def status(request: HttpRequest):
     """Progress of the background sentence-vector jobs."""
-    return [StatusOut(kind=s.kind, encoder=s.encoder, listings=s.listings, done=s.done,
-                      pending=s.pending, percent=s.percent) for s in selectors.vector_status()]
+    return [
+        StatusOut(
+            kind=s.kind,
+            encoder=s.encoder,
+            listings=s.listings,
+            done=s.done,
+            pending=s.pending,
+            percent=s.percent,
+        )
+        for s in selectors.vector_status()
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -34,18 +34,19 @@ def _keywords(value: Any) -> str:
 
 def achievement_text(row: Any) -> str:
     # The title goes in twice: it is the densest statement of what a result is.
-    return _join([row.title, row.title, _keywords(row.keywords), row.summary,
-                  row.application_fields])
+    return _join(
+        [row.title, row.title, _keywords(row.keywords), row.summary, row.application_fields]
+    )
 
 
 def demand_text(row: Any) -> str:
-    return _join([row.title, row.title, _keywords(row.keywords), row.problem,
-                  row.target_indicators])
+    return _join(
+        [row.title, row.title, _keywords(row.keywords), row.problem, row.target_indicators]
+    )
 
 
 def expert_text(row: Any) -> str:
-    return _join([row.name, row.title, _keywords(row.keywords), _keywords(row.keywords),
-                  row.bio])
+    return _join([row.name, row.title, _keywords(row.keywords), _keywords(row.keywords), row.bio])
 
 
 def text_for(kind: str, row: Any) -> str:
@@ -85,16 +86,16 @@ def facts_for(kind: str, obj: Any) -> Facts:
 
     industry = getattr(obj, "industry_id", "") or ""
     region = getattr(obj, "region_id", "") or ""
-    common = {
-        "industry": industry,
-        "industry_label": industry_label(industry) if industry else "",
-        "region": region,
-        "region_label": region_label(region) if region else "",
-        "confirmed_at": getattr(obj, "confirmed_at", None),
-    }
+    common = Facts(
+        industry=industry,
+        industry_label=industry_label(industry) if industry else "",
+        region=region,
+        region_label=region_label(region) if region else "",
+        confirmed_at=getattr(obj, "confirmed_at", None),
+    )
     if kind == ListingKind.ACHIEVEMENT:
-        return Facts(
-            **common,
+        return replace(
+            common,
             trl=obj.trl,
             maturity=obj.maturity or "",
             maturity_label=str(obj.get_maturity_display()) if obj.maturity else "",
@@ -103,11 +104,11 @@ def facts_for(kind: str, obj: Any) -> Facts:
             price_negotiable=obj.price_negotiable,
         )
     if kind == ListingKind.DEMAND:
-        return Facts(
-            **common,
+        return replace(
+            common,
             cooperation_modes=tuple(obj.cooperation_modes or ()),
             budget_min_wan=obj.budget_min_wan,
             budget_max_wan=obj.budget_max_wan,
             budget_negotiable=obj.budget_negotiable,
         )
-    return Facts(**common)
+    return common

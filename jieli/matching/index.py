@@ -66,8 +66,11 @@ class KindIndex:
             changed = model._default_manager.all()
             if self.rows_seen_at is not None:
                 changed = changed.filter(updated_at__gte=self.rows_seen_at)
-            wanted = set(indexable(self.kind).filter(pk__in=changed.values("pk")).values_list(
-                "pk", flat=True))
+            wanted = set(
+                indexable(self.kind)
+                .filter(pk__in=changed.values("pk"))
+                .values_list("pk", flat=True)
+            )
             applied = 0
             latest = self.rows_seen_at
             for row in changed.order_by("updated_at").iterator(chunk_size=2000):

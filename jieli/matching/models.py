@@ -32,8 +32,9 @@ class ListingVector(BaseModel):
         verbose_name = _("listing vector")
         verbose_name_plural = _("listing vectors")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "encoder"],
-                                    name="listing_vector_unique")
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "encoder"], name="listing_vector_unique"
+            )
         ]
         indexes = [models.Index(fields=["encoder", "updated_at"])]
 
@@ -41,8 +42,9 @@ class ListingVector(BaseModel):
 class MatchFeedback(BaseModel):
     """A person's judgement of one suggested match, kept to measure and later tune the engine."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="match_feedback")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_feedback"
+    )
     source_kind = models.CharField(_("source kind"), max_length=16, choices=ListingKind.choices)
     source_id = models.PositiveBigIntegerField(_("source"))
     target_kind = models.CharField(_("target kind"), max_length=16, choices=ListingKind.choices)

@@ -112,7 +112,8 @@ def _industry(need: Facts, offer: Facts) -> tuple[float | None, str]:
         same = bool(section_a) and section_a == section_b
         return (0.7 if same else 0.0), (
             _("Same industry: {label}").format(label=_code_name("industry", section_a))
-            if same else ""
+            if same
+            else ""
         )
     common = _common_prefix(a, b)
     if len(common) >= 2:
@@ -246,9 +247,7 @@ def highlight(text: str, terms: Iterable[str], *, limit: int | None = None) -> s
     if not words:
         return html.escape(text)
     # Latin terms are stems ("batteri"): mark the whole word that starts with them.
-    parts = [
-        r"\b" + re.escape(w) + r"\w*" if w.isascii() else re.escape(w) for w in words
-    ]
+    parts = [r"\b" + re.escape(w) + r"\w*" if w.isascii() else re.escape(w) for w in words]
     pattern = re.compile("|".join(parts), re.IGNORECASE)
     out, pos = [], 0
     for match in pattern.finditer(text):

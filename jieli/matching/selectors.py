@@ -62,8 +62,8 @@ class Match:
     components: dict[str, float | None] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     matched_terms: list[str] = field(default_factory=list)
-    highlighted_title: SafeString = mark_safe("")  # noqa: S308 - empty string
-    highlighted_snippet: SafeString = mark_safe("")  # noqa: S308 - empty string
+    highlighted_title: SafeString = field(default_factory=SafeString)
+    highlighted_snippet: SafeString = field(default_factory=SafeString)
 
     @property
     def pk(self) -> int:
@@ -86,8 +86,14 @@ def _title(kind: str, obj: Any) -> str:
     return obj.name if kind == ListingKind.EXPERT else obj.title
 
 
-def _ranked(viewer: Viewer, kind: str, query: str, *, exclude: Iterable[int] = (),
-            base: QuerySet[Any] | None = None) -> list[tuple[Any, Any]]:
+def _ranked(
+    viewer: Viewer,
+    kind: str,
+    query: str,
+    *,
+    exclude: Iterable[int] = (),
+    base: QuerySet[Any] | None = None,
+) -> list[tuple[Any, Any]]:
     """(object, engine result) for visible candidates, in engine order."""
     results = index_for(kind).search(query, k=CANDIDATES)
     if not results:
@@ -110,8 +116,7 @@ def _text_scores(pairs: Sequence[tuple[Any, Any]]) -> list[float]:
     return [(v - low) / (high - low) for v in values]
 
 
-def _build_match(kind: str, obj: Any, result: Any, text_score: float, need: Facts | None
-                 ) -> Match:
+def _build_match(kind: str, obj: Any, result: Any, text_score: float, need: Facts | None) -> Match:
     terms = list(result.matched_terms)
     components: dict[str, float | None] = {
         name: round(value, 4) for name, value in result.components.items()
@@ -121,14 +126,19 @@ def _build_match(kind: str, obj: Any, result: Any, text_score: float, need: Fact
     score = text_score
     if need is not None:
         fit = structured_fit(need, facts_for(kind, obj))
-        components.update({k: (None if v is None else round(v, 4))
-                           for k, v in fit.components.items()})
+        components.update(
+            {k: (None if v is None else round(v, 4)) for k, v in fit.components.items()}
+        )
         components["fit"] = round(fit.score, 4)
         reasons += fit.reasons
         score = combine(text_score, fit)
     return Match(
-        kind=kind, obj=obj, score=round(score, 4), components=components,
-        reasons=[r for r in reasons if r], matched_terms=terms,
+        kind=kind,
+        obj=obj,
+        score=round(score, 4),
+        components=components,
+        reasons=[r for r in reasons if r],
+        matched_terms=terms,
         highlighted_title=mark_safe(highlight(_title(kind, obj), terms)),  # noqa: S308 - escaped
         highlighted_snippet=mark_safe(  # noqa: S308 - highlight() escapes
             highlight(getattr(obj, _snippet_field(kind)) or "", terms, limit=220)
@@ -136,8 +146,16 @@ def _build_match(kind: str, obj: Any, result: Any, text_score: float, need: Fact
     )
 
 
-def _matches(viewer: Viewer, kind: str, query: str, *, need: Facts | None, k: int,
-             exclude: Iterable[int] = (), base: QuerySet[Any] | None = None) -> list[Match]:
+def _matches(
+    viewer: Viewer,
+    kind: str,
+    query: str,
+    *,
+    need: Facts | None,
+    k: int,
+    exclude: Iterable[int] = (),
+    base: QuerySet[Any] | None = None,
+) -> list[Match]:
     pairs = _ranked(viewer, kind, query, exclude=exclude, base=base)
     scores = _text_scores(pairs)
     matches = [_build_match(kind, o, r, s, need) for (o, r), s in zip(pairs, scores, strict=True)]
@@ -151,8 +169,9 @@ def _check_k(k: int) -> None:
         raise InvalidInput(fields={"k": [_("Must be between {a} and {b}.").format(a=1, b=100)]})
 
 
-def search(viewer: Viewer, *, kind: str, q: str, k: int = 20,
-           base: QuerySet[Any] | None = None) -> list[Match]:
+def search(
+    viewer: Viewer, *, kind: str, q: str, k: int = 20, base: QuerySet[Any] | None = None
+) -> list[Match]:
     """Ranked search of one kind; ``base`` narrows to a filtered visible queryset (facets)."""
     _check_k(k)
     query = clean_query(q)
@@ -171,14 +190,21 @@ def _source(viewer: Viewer, kind: str, pk: int) -> Model:
     return model_for(kind)._default_manager.get(pk=pk)
 
 
-def matches_for_demand(viewer: Viewer, *, demand_id: int, kind: str = ListingKind.ACHIEVEMENT,
-                       k: int = 10) -> list[Match]:
+def matches_for_demand(
+    viewer: Viewer, *, demand_id: int, kind: str = ListingKind.ACHIEVEMENT, k: int = 10
+) -> list[Match]:
     """Achievements (or experts) that may answer a demand, best first, with reasons."""
     _check_k(k)
     demand = _source(viewer, ListingKind.DEMAND, demand_id)
     need = facts_for(ListingKind.DEMAND, demand)
-    return _matches(viewer, kind, text_for(ListingKind.DEMAND, demand), need=need, k=k,
-                    exclude=_conflicted_experts(demand) if kind == ListingKind.EXPERT else ())
+    return _matches(
+        viewer,
+        kind,
+        text_for(ListingKind.DEMAND, demand),
+        need=need,
+        k=k,
+        exclude=_conflicted_experts(demand) if kind == ListingKind.EXPERT else (),
+    )
 
 
 def demands_for_achievement(viewer: Viewer, *, achievement_id: int, k: int = 10) -> list[Match]:
@@ -192,8 +218,9 @@ def demands_for_achievement(viewer: Viewer, *, achievement_id: int, k: int = 10)
     for (demand, result), text_score in zip(pairs, scores, strict=True):
         match = _build_match(ListingKind.DEMAND, demand, result, text_score, None)
         fit = structured_fit(facts_for(ListingKind.DEMAND, demand), offer)
-        match.components.update({k_: (None if v is None else round(v, 4))
-                                 for k_, v in fit.components.items()})
+        match.components.update(
+            {k_: (None if v is None else round(v, 4)) for k_, v in fit.components.items()}
+        )
         match.reasons += fit.reasons
         match.score = round(combine(text_score, fit), 4)
         matches.append(match)
@@ -204,9 +231,14 @@ def demands_for_achievement(viewer: Viewer, *, achievement_id: int, k: int = 10)
 def similar_achievements(viewer: Viewer, *, achievement_id: int, k: int = 6) -> list[Match]:
     _check_k(k)
     achievement = _source(viewer, ListingKind.ACHIEVEMENT, achievement_id)
-    return _matches(viewer, ListingKind.ACHIEVEMENT,
-                    text_for(ListingKind.ACHIEVEMENT, achievement), need=None, k=k,
-                    exclude=[achievement_id])
+    return _matches(
+        viewer,
+        ListingKind.ACHIEVEMENT,
+        text_for(ListingKind.ACHIEVEMENT, achievement),
+        need=None,
+        k=k,
+        exclude=[achievement_id],
+    )
 
 
 @dataclass
@@ -217,8 +249,9 @@ class OrganisationMatch:
     via: list[Match]
 
 
-def organisations_for_demand(viewer: Viewer, *, demand_id: int, k: int = 10
-                             ) -> list[OrganisationMatch]:
+def organisations_for_demand(
+    viewer: Viewer, *, demand_id: int, k: int = 10
+) -> list[OrganisationMatch]:
     """Organisations whose achievements answer the demand, scored by their best match."""
     from jieli.organisations.selectors import visible_organisations
 
@@ -233,7 +266,8 @@ def organisations_for_demand(viewer: Viewer, *, demand_id: int, k: int = 10
             continue
         best = max(m.score for m in items)
         reason = _("{n} matching achievements, best: {title}").format(
-            n=len(items), title=items[0].obj.title)
+            n=len(items), title=items[0].obj.title
+        )
         out.append(OrganisationMatch(visible[org_id], round(best, 4), [reason], items[:3]))
     out.sort(key=lambda o: (-o.score, o.organisation.pk))
     return out[:k]
@@ -251,15 +285,22 @@ def experts_with_conflict(*, organisation_ids: Sequence[int]) -> list[int]:
     if not organisation_ids:
         return []
     direct = Expert.objects.filter(organisation_id__in=organisation_ids).values_list(
-        "pk", flat=True)
-    declared = ExpertAffiliation.objects.filter(
-        organisation_id__in=organisation_ids).values_list("expert_id", flat=True)
+        "pk", flat=True
+    )
+    declared = ExpertAffiliation.objects.filter(organisation_id__in=organisation_ids).values_list(
+        "expert_id", flat=True
+    )
     return sorted(set(direct) | set(declared))
 
 
-def experts_for_topic(viewer: Viewer, *, text: str, k: int = 10,
-                      exclude_organisation_ids: Sequence[int] = (),
-                      willing_to_evaluate: bool | None = None) -> list[Match]:
+def experts_for_topic(
+    viewer: Viewer,
+    *,
+    text: str,
+    k: int = 10,
+    exclude_organisation_ids: Sequence[int] = (),
+    willing_to_evaluate: bool | None = None,
+) -> list[Match]:
     """Experts for a topic, leaving out those tied to the given organisations."""
     _check_k(k)
     query = clean_query(text)
@@ -268,8 +309,15 @@ def experts_for_topic(viewer: Viewer, *, text: str, k: int = 10,
     base = visible_queryset(viewer, ListingKind.EXPERT)
     if willing_to_evaluate is not None:
         base = base.filter(willing_to_evaluate=willing_to_evaluate)
-    return _matches(viewer, ListingKind.EXPERT, query, need=None, k=k, base=base,
-                    exclude=experts_with_conflict(organisation_ids=exclude_organisation_ids))
+    return _matches(
+        viewer,
+        ListingKind.EXPERT,
+        query,
+        need=None,
+        k=k,
+        base=base,
+        exclude=experts_with_conflict(organisation_ids=exclude_organisation_ids),
+    )
 
 
 @dataclass
@@ -297,7 +345,8 @@ def vector_status() -> list[VectorStatus]:
         encoder = component.removeprefix("dense_")
         for kind in (ListingKind.ACHIEVEMENT, ListingKind.DEMAND, ListingKind.EXPERT):
             ids = indexable(kind).values("pk")
-            done = ListingVector.objects.filter(kind=kind, encoder=encoder,
-                                                object_id__in=ids).count()
+            done = ListingVector.objects.filter(
+                kind=kind, encoder=encoder, object_id__in=ids
+            ).count()
             out.append(VectorStatus(kind, encoder, indexable(kind).count(), done))
     return out

@@ -39,7 +39,10 @@ def vectors_pending(*, kind: str, encoder: str) -> list[tuple[int, str]]:
 
 
 def vectors_compute(
-    *, kind: str, encoder: str, limit: int | None = None,
+    *,
+    kind: str,
+    encoder: str,
+    limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Encode pending listings in batches, one short transaction per batch; return how many."""
@@ -56,9 +59,14 @@ def vectors_compute(
         with transaction.atomic():
             for (pk, text), vec in zip(batch, vectors, strict=True):
                 ListingVector.objects.update_or_create(
-                    kind=kind, object_id=pk, encoder=encoder,
-                    defaults={"text_sha1": text_sha1(text), "dim": int(vec.shape[0]),
-                              "vector": np.ascontiguousarray(vec).tobytes()},
+                    kind=kind,
+                    object_id=pk,
+                    encoder=encoder,
+                    defaults={
+                        "text_sha1": text_sha1(text),
+                        "dim": int(vec.shape[0]),
+                        "vector": np.ascontiguousarray(vec).tobytes(),
+                    },
                 )
         done += len(batch)
         if progress:
@@ -71,15 +79,16 @@ def vectors_refresh_all(*, limit_per_kind: int | None = None) -> dict[str, int]:
     for component in dense_components():
         encoder = component.removeprefix("dense_")
         for kind in (ListingKind.ACHIEVEMENT, ListingKind.DEMAND, ListingKind.EXPERT):
-            out[f"{kind}:{encoder}"] = vectors_compute(kind=kind, encoder=encoder,
-                                                       limit=limit_per_kind)
+            out[f"{kind}:{encoder}"] = vectors_compute(
+                kind=kind, encoder=encoder, limit=limit_per_kind
+            )
     return out
 
 
 def index_rebuild(*, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
     """Drop the in-memory indexes of this process and build them again from the database."""
     reset_indexes()
-    counts = {}
+    counts: dict[str, int] = {}
     for kind in (ListingKind.ACHIEVEMENT, ListingKind.DEMAND, ListingKind.EXPERT):
         counts[kind] = index_for(kind).sync()
         if progress:
@@ -88,13 +97,22 @@ def index_rebuild(*, progress: Callable[[str, int], None] | None = None) -> dict
 
 
 def match_feedback_record(
-    *, viewer: Viewer, source_kind: str, source_id: int, target_kind: str, target_id: int,
-    useful: bool, score: float | None = None, rank: int | None = None, comment: str = "",
+    *,
+    viewer: Viewer,
+    source_kind: str,
+    source_id: int,
+    target_kind: str,
+    target_id: int,
+    useful: bool,
+    score: float | None = None,
+    rank: int | None = None,
+    comment: str = "",
 ) -> MatchFeedback:
     """Store (or change) one person's judgement of one suggested match."""
     from jieli.matching.selectors import listing_visible
 
-    if not viewer.is_authenticated:
+    user_id = viewer.user_id
+    if user_id is None:
         raise NotAuthenticated()
     kinds = set(ListingKind.values)
     errors = {}
@@ -106,19 +124,27 @@ def match_feedback_record(
         errors["comment"] = [_("At most {n} characters.").format(n=500)]
     if errors:
         raise InvalidInput(fields=errors)
-    if not (listing_visible(viewer, source_kind, source_id)
-            and listing_visible(viewer, target_kind, target_id)):
+    if not (
+        listing_visible(viewer, source_kind, source_id)
+        and listing_visible(viewer, target_kind, target_id)
+    ):
         raise NotFound()
     try:
         with transaction.atomic():
             feedback, _created = MatchFeedback.objects.update_or_create(
-                user_id=viewer.user_id, source_kind=source_kind, source_id=source_id,
-                target_kind=target_kind, target_id=target_id,
+                user_id=user_id,
+                source_kind=source_kind,
+                source_id=source_id,
+                target_kind=target_kind,
+                target_id=target_id,
                 defaults={"useful": useful, "score": score, "rank": rank, "comment": comment},
             )
     except IntegrityError:  # the same person clicking twice at once: the other click won
         feedback = MatchFeedback.objects.get(
-            user_id=viewer.user_id, source_kind=source_kind, source_id=source_id,
-            target_kind=target_kind, target_id=target_id,
+            user_id=user_id,
+            source_kind=source_kind,
+            source_id=source_id,
+            target_kind=target_kind,
+            target_id=target_id,
         )
     return feedback

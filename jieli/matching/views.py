@@ -9,29 +9,36 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jieli.core.errors import NotFound, ServiceError
+from jieli.core.viewer import Viewer, request_viewer
 from jieli.matching import selectors, services
 from jieli.matching.models import ListingKind
 
 
-def _viewer(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.viewer  # type: ignore[attr-defined]
+def _viewer(request: HttpRequest) -> Viewer:
+    return request_viewer(request)
 
 
 def demand_matches(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
     try:
         achievements = selectors.matches_for_demand(viewer, demand_id=pk, k=10)
-        experts = selectors.matches_for_demand(viewer, demand_id=pk, kind=ListingKind.EXPERT,
-                                               k=6)
+        experts = selectors.matches_for_demand(viewer, demand_id=pk, kind=ListingKind.EXPERT, k=6)
         organisations = selectors.organisations_for_demand(viewer, demand_id=pk, k=6)
     except NotFound as exc:
         raise Http404 from exc
     from jieli.demands.selectors import demand_get
 
-    return render(request, "matching/demand.html", {
-        "demand": demand_get(viewer, pk), "achievements": achievements, "experts": experts,
-        "organisations": organisations, "source_kind": "demand",
-    })
+    return render(
+        request,
+        "matching/demand.html",
+        {
+            "demand": demand_get(viewer, pk),
+            "achievements": achievements,
+            "experts": experts,
+            "organisations": organisations,
+            "source_kind": "demand",
+        },
+    )
 
 
 def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
@@ -43,10 +50,16 @@ def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     from jieli.achievements.selectors import achievement_get
 
-    return render(request, "matching/achievement.html", {
-        "achievement": achievement_get(viewer, pk), "demands": demands, "similar": similar,
-        "source_kind": "achievement",
-    })
+    return render(
+        request,
+        "matching/achievement.html",
+        {
+            "achievement": achievement_get(viewer, pk),
+            "demands": demands,
+            "similar": similar,
+            "source_kind": "achievement",
+        },
+    )
 
 
 def vector_status(request: HttpRequest) -> HttpResponse:
@@ -63,8 +76,10 @@ def feedback(request: HttpRequest) -> HttpResponse:
     try:
         services.match_feedback_record(
             viewer=_viewer(request),
-            source_kind=post.get("source_kind", ""), source_id=int(post.get("source_id", "")),
-            target_kind=post.get("target_kind", ""), target_id=int(post.get("target_id", "")),
+            source_kind=post.get("source_kind", ""),
+            source_id=int(post.get("source_id", "")),
+            target_kind=post.get("target_kind", ""),
+            target_id=int(post.get("target_id", "")),
             useful=post.get("useful") == "1",
             rank=int(post["rank"]) if post.get("rank", "").isdigit() else None,
         )

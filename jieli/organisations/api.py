@@ -14,9 +14,6 @@ from jieli.organisations.models import MembershipTier, Organisation, Organisatio
 router = Router(tags=["organisations"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
-OrgType = Literal[tuple(OrganisationType.values)]  # type: ignore[valid-type]
-Tier = Literal[tuple(MembershipTier.values)]  # type: ignore[valid-type]
-
 
 class OrganisationOut(Schema):
     id: int
@@ -58,7 +55,7 @@ class OrganisationPage(Page):
 
 class OrganisationIn(Schema):
     name: str = Field(min_length=1, max_length=200)
-    org_type: OrgType
+    org_type: OrganisationType
     credit_code: str = Field("", max_length=18)
     region: str = Field("", max_length=12)
     address: str = Field("", max_length=300)
@@ -68,24 +65,24 @@ class OrganisationIn(Schema):
 
 class OrganisationPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
-    org_type: OrgType | None = None
+    org_type: OrganisationType | None = None
     credit_code: str | None = Field(None, max_length=18)
     region: str | None = Field(None, max_length=12)
     address: str | None = Field(None, max_length=300)
     website: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=5000)
-    tier: Tier | None = None
+    tier: MembershipTier | None = None
 
 
 class DecisionIn(Schema):
     action: Literal["admit", "suspend", "remove"]
     reason: str = Field(min_length=1, max_length=2000)
-    tier: Tier | None = None
+    tier: MembershipTier | None = None
 
 
 class OrganisationQuery(Schema):
     q: str = Field("", max_length=200)
-    org_type: OrgType | None = None
+    org_type: OrganisationType | None = None
     region: str = Field("", max_length=12)
     membership_status: str = Field("", max_length=12)
     tier: str = Field("", max_length=12)

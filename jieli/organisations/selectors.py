@@ -33,7 +33,7 @@ def viewer_for_user(user: AbstractBaseUser | AnonymousUser | None) -> Viewer:
         admin_organisation_ids=frozenset(org for org, role, _s in rows if role == MemberRole.ADMIN),
         is_alliance_member=any(status == MembershipStatus.MEMBER for _o, _r, status in rows),
         is_expert=_is_expert(user),
-        is_secretariat=user.groups.filter(name=SECRETARIAT_GROUP).exists(),  # type: ignore[union-attr]
+        is_secretariat=getattr(user, "groups").filter(name=SECRETARIAT_GROUP).exists(),  # noqa: B009 - not every user model has groups
         is_platform_admin=is_superuser,
     )
 

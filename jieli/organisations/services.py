@@ -95,7 +95,8 @@ def _save(organisation: Organisation) -> None:
 @transaction.atomic
 def organisation_apply(*, viewer: Viewer, data: dict[str, Any]) -> Organisation:
     """A signed-in user applies for membership on behalf of an organisation and manages it."""
-    if not viewer.is_authenticated:
+    applicant_id = viewer.user_id
+    if applicant_id is None:
         raise PermissionDenied(_("Please sign in first."))
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -105,7 +106,7 @@ def organisation_apply(*, viewer: Viewer, data: dict[str, Any]) -> Organisation:
     _validate(organisation, data)
     _save(organisation)
     Membership.objects.create(
-        user_id=viewer.user_id, organisation=organisation, role=MemberRole.ADMIN
+        user_id=applicant_id, organisation=organisation, role=MemberRole.ADMIN
     )
     change_record(
         target=organisation,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.history import history_for
+from jieli.core.viewer import request_viewer
 from jieli.organisations import selectors, services
 from jieli.organisations.forms import DecisionForm, MemberAddForm, OrganisationForm
 from jieli.organisations.models import MembershipStatus, MembershipTier, OrganisationType
@@ -26,12 +27,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         membership_status=g.get("membership_status", "")[:12],
     )
     try:
-        qs = selectors.organisation_list(request.viewer, filters)  # type: ignore[attr-defined]
+        qs = selectors.organisation_list(request_viewer(request), filters)
     except ServiceError as exc:
         messages.error(request, exc.message)
-        qs = selectors.organisation_list(  # type: ignore[attr-defined]
-            request.viewer,
-            selectors.OrganisationFilters(),  # type: ignore[attr-defined]
+        qs = selectors.organisation_list(
+            request_viewer(request),
+            selectors.OrganisationFilters(),
         )
     page = Paginator(qs, 20).get_page(g.get("page"))
     return render(
@@ -48,7 +49,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     try:
         org = selectors.organisation_get(viewer, pk)
     except NotFound as exc:
@@ -73,7 +74,9 @@ def organisation_apply(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organisation_apply(viewer=request.viewer, data=form.cleaned_data)  # type: ignore[attr-defined]
+            org = services.organisation_apply(
+                viewer=request_viewer(request), data=form.cleaned_data
+            )
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
@@ -88,7 +91,7 @@ def organisation_apply(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     try:
         org = selectors.organisation_get(viewer, pk)
     except NotFound as exc:
@@ -116,12 +119,12 @@ def organisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("organisations:detail", pk=pk)
     try:
         services.organisation_decide(
-            viewer=request.viewer,
-            organisation_id=pk,  # type: ignore[attr-defined]
+            viewer=request_viewer(request),
+            organisation_id=pk,
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
             tier=form.cleaned_data["tier"],
@@ -137,7 +140,7 @@ def organisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     try:
         org = selectors.organisation_get(viewer, pk)
     except NotFound as exc:

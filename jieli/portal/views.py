@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jieli.achievements import selectors as achievement_selectors
 from jieli.core.errors import ServiceError
 from jieli.core.forms import apply_service_error
+from jieli.core.viewer import request_viewer
 from jieli.demands import selectors as demand_selectors
 from jieli.experts import selectors as expert_selectors
 from jieli.organisations import selectors as organisation_selectors
@@ -26,7 +27,7 @@ MAX_QUERY = 200
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     achievements = (
         achievement_selectors.visible_achievements(viewer)
         .filter(status="published")
@@ -57,7 +58,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """Ranked search across achievements, demands and experts, with facets and reasons."""
     from jieli.matching import selectors as matching
 
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     g = request.GET
     q = g.get("q", "").strip()[:MAX_QUERY]
     industry = g.get("industry", "").strip()[:8]
@@ -73,8 +74,11 @@ def search(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
             industry = region = context["industry"] = context["region"] = ""
         found = matching.search(viewer, kind=kind, q=q, k=100, base=base)
-        context["sections"][kind] = {"results": found[:20], "count": len(found),
-                                     "facets": _facets(found) if kind != "expert" else {}}
+        context["sections"][kind] = {
+            "results": found[:20],
+            "count": len(found),
+            "facets": _facets(found) if kind != "expert" else {},
+        }
     return render(request, "portal/search.html", context)
 
 
@@ -116,7 +120,7 @@ def _facets(matches: list) -> dict[str, list[tuple[str, str, int]]]:
 
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     return render(
         request,
         "portal/workspace.html",
@@ -135,7 +139,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request_viewer(request)
     if not viewer.is_staff_role:
         return render(request, "403.html", status=403)
     return render(
@@ -161,7 +165,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
             messages.success(
                 request,
                 _("Welcome! You can now apply for your organisation's membership or join one."),

@@ -14,10 +14,12 @@ API = "/api/v1/matching"
 @pytest.fixture
 def world():
     users = role_users()
-    achievement = AchievementFactory(owner=users.owner_org, title="锂电池低温电解液",
-                                     summary="低温容量保持率高。")
-    demand = PublishedDemandFactory(owner=users.other_org, title="锂电池低温衰减",
-                                    problem="低温下容量下降。")
+    achievement = AchievementFactory(
+        owner=users.owner_org, title="锂电池低温电解液", summary="低温容量保持率高。"
+    )
+    demand = PublishedDemandFactory(
+        owner=users.other_org, title="锂电池低温衰减", problem="低温下容量下降。"
+    )
     return users, achievement, demand
 
 
@@ -30,8 +32,12 @@ def test_search_returns_explained_matches(world):
 
 @pytest.mark.parametrize(
     "params",
-    [{"q": "x", "kind": "spaceship"}, {"q": "x", "k": 0}, {"q": "x", "k": "many"},
-     {"q": "x" * 10001}],
+    [
+        {"q": "x", "kind": "spaceship"},
+        {"q": "x", "k": 0},
+        {"q": "x", "k": "many"},
+        {"q": "x" * 10001},
+    ],
 )
 def test_bad_search_parameters_are_400(world, params):
     response = Client().get(f"{API}/search", params)
@@ -61,14 +67,23 @@ def test_private_demand_matches_are_404_for_others(world):
 
 def test_feedback_needs_sign_in_and_is_stored_once(world):
     users, achievement, demand = world
-    payload = {"source_kind": "demand", "source_id": demand.pk, "target_kind": "achievement",
-               "target_id": achievement.pk, "useful": True, "rank": 1}
-    assert Client().post(f"{API}/feedback", payload,
-                         content_type="application/json").status_code == 401
+    payload = {
+        "source_kind": "demand",
+        "source_id": demand.pk,
+        "target_kind": "achievement",
+        "target_id": achievement.pk,
+        "useful": True,
+        "rank": 1,
+    }
+    assert (
+        Client().post(f"{API}/feedback", payload, content_type="application/json").status_code
+        == 401
+    )
     client = Client()
     client.force_login(users.registered)
-    assert client.post(f"{API}/feedback", payload,
-                       content_type="application/json").status_code == 200
+    assert (
+        client.post(f"{API}/feedback", payload, content_type="application/json").status_code == 200
+    )
     payload["useful"] = False
     client.post(f"{API}/feedback", payload, content_type="application/json")
     assert MatchFeedback.objects.get().useful is False
@@ -80,9 +95,17 @@ def test_feedback_on_a_hidden_listing_is_404(world):
     achievement.save()
     client = Client()
     client.force_login(users.registered)
-    response = client.post(f"{API}/feedback", {
-        "source_kind": "demand", "source_id": demand.pk, "target_kind": "achievement",
-        "target_id": achievement.pk, "useful": True}, content_type="application/json")
+    response = client.post(
+        f"{API}/feedback",
+        {
+            "source_kind": "demand",
+            "source_id": demand.pk,
+            "target_kind": "achievement",
+            "target_id": achievement.pk,
+            "useful": True,
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 404
 
 

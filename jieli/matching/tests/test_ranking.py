@@ -5,15 +5,27 @@ from django.utils import timezone, translation
 
 from jieli.matching.ranking import Facts, combine, highlight, structured_fit, terms_reason
 
-NEED = Facts(industry="38", industry_label="电气机械和器材制造业", region="371002",
-             region_label="山东省", cooperation_modes=("licensing",),
-             budget_max_wan=Decimal("200"))
+NEED = Facts(
+    industry="38",
+    industry_label="电气机械和器材制造业",
+    region="371002",
+    region_label="山东省",
+    cooperation_modes=("licensing",),
+    budget_max_wan=Decimal("200"),
+)
 
 
 def offer(**kw):
-    base = {"industry": "3841", "industry_label": "锂离子电池制造", "region": "370102",
-            "region_label": "山东省 济南市", "trl": 6, "transfer_modes": ("licence",),
-            "price_wan": Decimal("150"), "confirmed_at": timezone.now()}
+    base = {
+        "industry": "3841",
+        "industry_label": "锂离子电池制造",
+        "region": "370102",
+        "region_label": "山东省 济南市",
+        "trl": 6,
+        "transfer_modes": ("licence",),
+        "price_wan": Decimal("150"),
+        "confirmed_at": timezone.now(),
+    }
     base.update(kw)
     return Facts(**base)
 
@@ -61,11 +73,13 @@ def test_combine_weights_text_and_fit():
 
 
 def test_highlight_escapes_and_marks_both_scripts():
-    out = highlight('<b>Lithium</b> batteries & 锂电池', ["batteri", "锂电池", "amp"])
+    out = highlight("<b>Lithium</b> batteries & 锂电池", ["batteri", "锂电池", "amp"])
     assert out.startswith("&lt;b&gt;Lithium&lt;/b&gt; <mark>batteries</mark> &amp;")
     assert "<mark>锂电池</mark>" in out
 
 
 def test_terms_reason_lists_shared_terms():
     with translation.override("zh-hans"):
-        assert terms_reason(["低温电解液", "容量保持率"]) == "技术关键词重合：低温电解液、容量保持率"
+        assert (
+            terms_reason(["低温电解液", "容量保持率"]) == "技术关键词重合：低温电解液、容量保持率"
+        )

@@ -20,14 +20,25 @@ def users():
 @pytest.fixture
 def battery(users):
     return AchievementFactory(
-        owner=users.owner_org, title="一种锂离子电池低温电解液添加剂及其制备方法",
-        summary="添加剂提高锂电池在零下二十度的容量保持率。", keywords=["低温电解液", "锂电池"],
-        industry_id="3841", region_id="370102", trl=6, transfer_modes=["licence"])
+        owner=users.owner_org,
+        title="一种锂离子电池低温电解液添加剂及其制备方法",
+        summary="添加剂提高锂电池在零下二十度的容量保持率。",
+        keywords=["低温电解液", "锂电池"],
+        industry_id="3841",
+        region_id="370102",
+        trl=6,
+        transfer_modes=["licence"],
+    )
 
 
 def test_business_words_find_the_patent_language_listing(users, battery):
-    AchievementFactory(owner=users.owner_org, title="智能灌溉控制系统", summary="节水农业。",
-                       keywords=["灌溉"], industry_id="01")
+    AchievementFactory(
+        owner=users.owner_org,
+        title="智能灌溉控制系统",
+        summary="节水农业。",
+        keywords=["灌溉"],
+        industry_id="01",
+    )
     found = selectors.search(viewer_of(None), kind="achievement", q="锂电池 低温 容量衰减")
     assert found[0].obj == battery
     assert "锂电池" in found[0].matched_terms
@@ -36,8 +47,9 @@ def test_business_words_find_the_patent_language_listing(users, battery):
 
 def test_new_listing_is_findable_at_once(users, battery):
     assert selectors.search(viewer_of(None), kind="achievement", q="锂电池")
-    fresh = AchievementFactory(owner=users.owner_org, title="钠离子电池正极材料",
-                               summary="低成本储能。")
+    fresh = AchievementFactory(
+        owner=users.owner_org, title="钠离子电池正极材料", summary="低成本储能。"
+    )
     found = selectors.search(viewer_of(None), kind="achievement", q="钠离子")
     assert found[0].obj == fresh
 
@@ -59,9 +71,15 @@ def test_hidden_listings_never_appear_for_outsiders(users, battery, visibility):
 
 def test_demand_matches_carry_reasons_and_components(users, battery):
     demand = PublishedDemandFactory(
-        owner=users.other_org, title="降低锂电池低温容量衰减", problem="冬季锂电池容量下降明显。",
-        keywords=["锂电池", "低温"], industry_id="38", region_id="371002",
-        cooperation_modes=["licensing"], budget_max_wan=500)
+        owner=users.other_org,
+        title="降低锂电池低温容量衰减",
+        problem="冬季锂电池容量下降明显。",
+        keywords=["锂电池", "低温"],
+        industry_id="38",
+        region_id="371002",
+        cooperation_modes=["licensing"],
+        budget_max_wan=500,
+    )
     with translation.override("zh-hans"):
         matches = selectors.matches_for_demand(viewer_of(None), demand_id=demand.pk)
     top = matches[0]
@@ -79,10 +97,12 @@ def test_demand_the_viewer_cannot_see_is_not_found(users):
 
 
 def test_demands_for_achievement_and_similar(users, battery):
-    demand = PublishedDemandFactory(owner=users.other_org, title="锂电池低温性能提升",
-                                    problem="需要低温电解液。")
-    twin = AchievementFactory(owner=users.other_org, title="锂电池低温电解液配方",
-                              summary="低温电解液。")
+    demand = PublishedDemandFactory(
+        owner=users.other_org, title="锂电池低温性能提升", problem="需要低温电解液。"
+    )
+    twin = AchievementFactory(
+        owner=users.other_org, title="锂电池低温电解液配方", summary="低温电解液。"
+    )
     viewer = viewer_of(None)
     assert selectors.demands_for_achievement(viewer, achievement_id=battery.pk)[0].obj == demand
     similar = selectors.similar_achievements(viewer, achievement_id=battery.pk)
@@ -93,13 +113,16 @@ def test_conflicted_experts_are_left_out(users):
     tied = ExpertFactory(name="储能专家甲", keywords=["储能"], bio="储能电池。")
     free = ExpertFactory(name="储能专家乙", keywords=["储能"], bio="储能电池。")
     AffiliationFactory(expert=tied, organisation=users.owner_org)
-    found = selectors.experts_for_topic(viewer_of(None), text="储能电池",
-                                        exclude_organisation_ids=[users.owner_org.pk])
+    found = selectors.experts_for_topic(
+        viewer_of(None), text="储能电池", exclude_organisation_ids=[users.owner_org.pk]
+    )
     assert [m.obj for m in found] == [free]
 
 
-@pytest.mark.parametrize("q", ["", "   ", "!!!", "🙂🙂", '"*:()AND OR -', "x" * 10000,
-                               "鋰離子電池", "lithium 电池 mixed"])
+@pytest.mark.parametrize(
+    "q",
+    ["", "   ", "!!!", "🙂🙂", '"*:()AND OR -', "x" * 10000, "鋰離子電池", "lithium 电池 mixed"],
+)
 def test_odd_queries_answer_the_same_every_time(users, battery, q):
     first = selectors.search(viewer_of(None), kind="achievement", q=q)
     again = selectors.search(viewer_of(None), kind="achievement", q=q)
