@@ -9,6 +9,8 @@ def _jieli_test_settings(settings):
     HUEY.immediate = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "zh-hans"
+    # Argon2 is deliberately slow; tests only need passwords to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Word ranking only: tests that need a sentence encoder switch it on themselves.
     settings.JIELI_DENSE_ENCODERS = []
     settings.STORAGES = {

@@ -104,13 +104,27 @@ def main() -> None:
         scored.append((ok, mean, weights, res))
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
     for ok, mean, weights, res in scored[:8]:
-        print("W", weights, ok, round(mean, 4), {t: (r["ndcg@10"], r["mrr@10"]) for t, r in res.items()})
+        print(
+            "W",
+            weights,
+            ok,
+            round(mean, 4),
+            {t: (r["ndcg@10"], r["mrr@10"]) for t, r in res.items()},
+        )
     best_w = scored[0][2]
     best = (scored[0][0], scored[0][1], best_w, 0.0, 5)
     for prf_w, prf_depth in itertools.product((0.25, 0.5, 0.75, 1.0, 1.5), (3, 5, 10)):
         res = run_all(best_w, prf_w, prf_depth)
         mean, ok = objective(res)
-        print("P", prf_w, prf_depth, ok, round(mean, 4), {t: (r["ndcg@10"], r["mrr@10"]) for t, r in res.items()}, flush=True)
+        print(
+            "P",
+            prf_w,
+            prf_depth,
+            ok,
+            round(mean, 4),
+            {t: (r["ndcg@10"], r["mrr@10"]) for t, r in res.items()},
+            flush=True,
+        )
         if (ok, mean) > (best[0], best[1]):
             best = (ok, mean, best_w, prf_w, prf_depth)
     print("BEST", best)

@@ -23,7 +23,7 @@ router = Router(tags=["achievements"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 # Written out so type checkers see them; test_api checks they match the model choices.
-MaturityT = Literal["research", "lab", "pilot", "mass"]
+MaturityT = Literal["", "research", "lab", "pilot", "mass"]  # "" = not stated
 TransferModeT = Literal["assignment", "licence", "equity", "joint", "service", "other"]
 IPTypeT = Literal["invention", "utility", "design", "software", "plant", "secret"]
 LegalStatusT = Literal["pending", "in_force", "lapsed", "transferred"]
@@ -180,7 +180,7 @@ class AchievementIn(Schema):
     region: Code | None = None
     keywords: list[Keyword] = Field(default_factory=list, max_length=MAX_KEYWORDS)
     trl: TRL | None = None
-    maturity: MaturityT | Literal[""] = ""
+    maturity: MaturityT = ""
     transfer_modes: list[TransferModeT] = Field(default_factory=list, max_length=6)
     price_wan: Price | None = None
     price_negotiable: bool = False
@@ -200,7 +200,7 @@ class AchievementPatch(Schema):
     region: Code | None = None
     keywords: list[Keyword] | None = Field(None, max_length=MAX_KEYWORDS)
     trl: TRL | None = None
-    maturity: MaturityT | Literal[""] | None = None
+    maturity: MaturityT | None = None
     transfer_modes: list[TransferModeT] | None = Field(None, max_length=6)
     price_wan: Price | None = None
     price_negotiable: bool | None = None

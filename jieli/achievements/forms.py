@@ -150,7 +150,7 @@ IPFormSet = forms.formset_factory(
 
 def ip_records_from(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
     return [
-        f.cleaned_data
+        {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
         for f in formset.forms
         if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.has_changed()
     ]

@@ -65,6 +65,7 @@ STAFF_FIELDS = ("source", "external_id")
 HISTORY_FIELDS = EDITABLE_FIELDS + STAFF_FIELDS
 CODE_FIELDS = ("industry", "discipline", "region")
 TEXT_FIELDS = ("title", "summary", "detail", "team", "application_fields", "source", "external_id")
+TEXT_LIMITS = {"summary": 2000, "detail": 20000, "team": 1000, "application_fields": 1000}
 IP_FIELDS = ("number", "ip_type", "legal_status", "filing_date", "grant_date", "expiry_date")
 
 _KEYWORD_SPLIT = re.compile(r"[,，、;；\n\r\t]+")
@@ -207,9 +208,9 @@ def _validate(achievement: Achievement, errors: dict[str, list[str]]) -> None:
         achievement.full_clean(exclude=["owner", *CODE_FIELDS], validate_constraints=False)
     except ValidationError as exc:
         _merge(errors, exc)
-    for name in ("summary", "detail", "team", "application_fields"):
-        limit = Achievement._meta.get_field(name).max_length
-        if limit and len(getattr(achievement, name)) > limit:
+    # TextField.max_length is not checked by full_clean().
+    for name, limit in TEXT_LIMITS.items():
+        if len(getattr(achievement, name)) > limit:
             errors.setdefault(name, []).append(_("At most {n} characters.").format(n=limit))
     if "price_wan" not in errors and "price_negotiable" not in errors:
         if achievement.price_negotiable and achievement.price_wan is not None:

@@ -82,6 +82,10 @@ def valid_data(**overrides: object) -> dict[str, object]:
 
 
 IP_RECORD = {
-    "number": "ZL202110123456.7", "ip_type": "invention", "legal_status": "in_force",
-    "filing_date": date(2021, 1, 5), "grant_date": date(2022, 6, 1), "expiry_date": None,
+    "number": "ZL202110123456.7",
+    "ip_type": "invention",
+    "legal_status": "in_force",
+    "filing_date": date(2021, 1, 5),
+    "grant_date": date(2022, 6, 1),
+    "expiry_date": None,
 }

@@ -22,8 +22,7 @@ def test_trl_table_names_every_level_in_both_languages():
 def test_database_refuses_both_price_and_negotiable():
     a = AchievementFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Achievement.objects.filter(pk=a.pk).update(price_negotiable=True,
-                                                   price_wan=Decimal("1"))
+        Achievement.objects.filter(pk=a.pk).update(price_negotiable=True, price_wan=Decimal("1"))
 
 
 def test_database_refuses_grant_before_filing():

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 def test_create_normalises_and_records_history(roles):
     viewer = viewer_of(roles.owner_member)
     a = services.achievement_create(
-        viewer=viewer, owner_id=roles.owner_org.pk,
+        viewer=viewer,
+        owner_id=roles.owner_org.pk,
         data=valid_data(keywords=[" 海水淡化 ", "膜材料", "海水淡化", ""]),
         ip_records=[{**IP_RECORD, "number": "zl 202110123456.7"}],
     )
@@ -46,7 +47,8 @@ def test_create_normalises_and_records_history(roles):
 
 def test_create_accepts_full_region_code_and_comma_keywords(roles):
     a = services.achievement_create(
-        viewer=viewer_of(roles.owner_admin), owner_id=roles.owner_org.pk,
+        viewer=viewer_of(roles.owner_admin),
+        owner_id=roles.owner_org.pk,
         data=valid_data(region="370100", keywords="储能，电池、储能"),
     )
     assert a.region_id == "3701"
@@ -81,8 +83,10 @@ def test_create_rejects_bad_input_and_writes_nothing(roles, overrides, ip_record
     before = (Achievement.objects.count(), IntellectualProperty.objects.count())
     with pytest.raises(InvalidInput) as exc:
         services.achievement_create(
-            viewer=viewer_of(roles.owner_member), owner_id=roles.owner_org.pk,
-            data=valid_data(**overrides), ip_records=ip_records,
+            viewer=viewer_of(roles.owner_member),
+            owner_id=roles.owner_org.pk,
+            data=valid_data(**overrides),
+            ip_records=ip_records,
         )
     assert field in exc.value.fields
     assert (Achievement.objects.count(), IntellectualProperty.objects.count()) == before
@@ -90,9 +94,10 @@ def test_create_rejects_bad_input_and_writes_nothing(roles, overrides, ip_record
 
 @pytest.mark.parametrize("who", ["registered", "other_member"])
 def test_create_for_a_foreign_organisation_is_denied(roles, who):
-    with pytest.raises(PermissionDenied) as exc:
-        services.achievement_create(viewer=viewer_of(getattr(roles, who)),
-                                    owner_id=roles.owner_org.pk, data=valid_data())
+    with pytest.raises(PermissionDenied) as exc, translation.override("en"):
+        services.achievement_create(
+            viewer=viewer_of(getattr(roles, who)), owner_id=roles.owner_org.pk, data=valid_data()
+        )
     assert "belong" in exc.value.message
     assert Achievement.objects.count() == 0
 
@@ -109,8 +114,10 @@ def test_update_published_listing_stays_published_with_field_diff(roles):
     a = AchievementFactory(owner=roles.owner_org)
     IntellectualPropertyFactory(achievement=a, number="ZL1")
     services.achievement_update(
-        viewer=viewer_of(roles.owner_member), pk=a.pk,
-        data={"title": "新标题", "trl": 7}, ip_records=[IP_RECORD],
+        viewer=viewer_of(roles.owner_member),
+        pk=a.pk,
+        data={"title": "新标题", "trl": 7},
+        ip_records=[IP_RECORD],
     )
     a.refresh_from_db()
     assert a.status == ListingStatus.PUBLISHED
@@ -125,16 +132,21 @@ def test_update_published_listing_stays_published_with_field_diff(roles):
 def test_update_without_ip_records_keeps_them(roles):
     a = AchievementFactory(owner=roles.owner_org)
     IntellectualPropertyFactory(achievement=a)
-    services.achievement_update(viewer=viewer_of(roles.secretariat), pk=a.pk,
-                                data={"summary": "改"})
+    services.achievement_update(
+        viewer=viewer_of(roles.secretariat), pk=a.pk, data={"summary": "改"}
+    )
     assert a.ip_records.count() == 1
 
 
 def test_update_invalid_leaves_record_unchanged(roles):
     a = AchievementFactory(owner=roles.owner_org, title="原标题")
     with pytest.raises(InvalidInput):
-        services.achievement_update(viewer=viewer_of(roles.owner_member), pk=a.pk,
-                                    data={"title": "新", "trl": 10}, ip_records=[])
+        services.achievement_update(
+            viewer=viewer_of(roles.owner_member),
+            pk=a.pk,
+            data={"title": "新", "trl": 10},
+            ip_records=[],
+        )
     a.refresh_from_db()
     assert a.title == "原标题"
     assert history_for(a).count() == 0
@@ -155,31 +167,33 @@ def test_another_organisation_cannot_edit_by_id(roles):
 def test_members_cannot_set_staff_fields(roles):
     a = AchievementFactory(owner=roles.owner_org)
     with pytest.raises(InvalidInput) as exc:
-        services.achievement_update(viewer=viewer_of(roles.owner_member), pk=a.pk,
-                                    data={"external_id": "X1"})
+        services.achievement_update(
+            viewer=viewer_of(roles.owner_member), pk=a.pk, data={"external_id": "X1"}
+        )
     assert "external_id" in exc.value.fields
 
 
 def test_archived_listing_cannot_be_edited(roles):
     a = AchievementFactory(owner=roles.owner_org, status=ListingStatus.ARCHIVED)
     with pytest.raises(Conflict):
-        services.achievement_update(viewer=viewer_of(roles.owner_member), pk=a.pk,
-                                    data={"title": "x"})
+        services.achievement_update(
+            viewer=viewer_of(roles.owner_member), pk=a.pk, data={"title": "x"}
+        )
 
 
 def test_life_cycle_with_history_staleness_and_one_reminder(roles, settings, monkeypatch):
     settings.JIELI_RECONFIRM_MONTHS = 12
     member, staff = viewer_of(roles.owner_member), viewer_of(roles.secretariat)
     anonymous = Viewer()
-    a = services.achievement_create(viewer=member, owner_id=roles.owner_org.pk,
-                                    data=valid_data())
+    a = services.achievement_create(viewer=member, owner_id=roles.owner_org.pk, data=valid_data())
     services.achievement_transition(viewer=member, pk=a.pk, action="submit")
     assert list(selectors.achievement_review_queue(staff)) == [a]
     with pytest.raises(InvalidInput) as exc:
         services.achievement_transition(viewer=staff, pk=a.pk, action="return")
     assert "reason" in exc.value.fields
-    returned = services.achievement_transition(viewer=staff, pk=a.pk, action="return",
-                                               reason="请补充知识产权信息")
+    returned = services.achievement_transition(
+        viewer=staff, pk=a.pk, action="return", reason="请补充知识产权信息"
+    )
     assert returned.status == ListingStatus.RETURNED
     assert returned.return_reason == "请补充知识产权信息"
     with pytest.raises(PermissionDenied):
@@ -192,7 +206,8 @@ def test_life_cycle_with_history_staleness_and_one_reminder(roles, settings, mon
 
     # Thirteen months later nobody re-confirmed: hidden from the public, shown to the owner.
     Achievement.objects.filter(pk=a.pk).update(
-        confirmed_at=timezone.now() - timedelta(days=30 * 13))
+        confirmed_at=timezone.now() - timedelta(days=30 * 13)
+    )
     assert not selectors.achievement_list(anonymous, selectors.AchievementFilters()).exists()
     assert selectors.achievement_list(member, selectors.AchievementFilters()).get() == a
     assert selectors.achievement_get(staff, a.pk) == a
@@ -222,17 +237,25 @@ def test_life_cycle_with_history_staleness_and_one_reminder(roles, settings, mon
 
     services.achievement_transition(viewer=member, pk=a.pk, action="archive")
     actions = [r.action for r in history_for(a).order_by("created_at", "id")]
-    assert actions == ["create", "submit", "return", "submit", "publish", "reconfirm", "remind",
-                       "archive"]
+    assert actions == [
+        "create",
+        "submit",
+        "return",
+        "submit",
+        "publish",
+        "reconfirm",
+        "remind",
+        "archive",
+    ]
     assert history_for(a).get(action="return").reason == "请补充知识产权信息"
 
 
 def test_reconfirming_after_a_reminder_allows_the_next_reminder(roles):
-    a = AchievementFactory(owner=roles.owner_org,
-                           confirmed_at=timezone.now() - timedelta(days=400))
+    a = AchievementFactory(owner=roles.owner_org, confirmed_at=timezone.now() - timedelta(days=400))
     assert services.achievements_remind_stale() == 1
-    services.achievement_transition(viewer=viewer_of(roles.owner_member), pk=a.pk,
-                                    action="reconfirm")
+    services.achievement_transition(
+        viewer=viewer_of(roles.owner_member), pk=a.pk, action="reconfirm"
+    )
     a.refresh_from_db()
     assert a.reconfirm_reminded_at is None and not a.is_stale
 
@@ -263,5 +286,6 @@ def test_second_publish_of_the_same_listing_is_a_conflict(roles):
 def test_transition_on_invisible_listing_is_not_found(roles):
     a = AchievementFactory(owner=roles.owner_org, draft=True)
     with pytest.raises(NotFound):
-        services.achievement_transition(viewer=viewer_of(roles.other_member), pk=a.pk,
-                                        action="archive")
+        services.achievement_transition(
+            viewer=viewer_of(roles.other_member), pk=a.pk, action="archive"
+        )

@@ -35,17 +35,26 @@ class Command(BaseCommand):
                 self.stdout.write(f"{kind}: {count} listings indexed")
         elif action == "vectors":
             for status in vector_status():
-                bar = tqdm(total=status.pending, desc=f"{status.kind}/{status.encoder}",
-                           unit="doc", file=sys.stderr)
+                bar = tqdm(
+                    total=status.pending,
+                    desc=f"{status.kind}/{status.encoder}",
+                    unit="doc",
+                    file=sys.stderr,
+                )
                 last = [0]
 
                 def tick(done: int, total: int, bar=bar, last=last) -> None:
                     bar.update(done - last[0])
                     last[0] = done
 
-                services.vectors_compute(kind=ListingKind(status.kind), encoder=status.encoder,
-                                         limit=limit, progress=tick)
+                services.vectors_compute(
+                    kind=ListingKind(status.kind),
+                    encoder=status.encoder,
+                    limit=limit,
+                    progress=tick,
+                )
                 bar.close()
         for status in vector_status():
             self.stdout.write(
-                f"vectors {status.kind}/{status.encoder}: {status.done}/{status.listings}")
+                f"vectors {status.kind}/{status.encoder}: {status.done}/{status.listings}"
+            )
