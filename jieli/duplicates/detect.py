@@ -57,8 +57,8 @@ def gettext_noop(message: str) -> str:
 REASON_TEXTS: dict[str, str] = {
     "same_ip": gettext_noop("Same patent number {number}"),
     "same_credit_code": gettext_noop("Same unified social credit code {code}"),
-    "title_similar": gettext_noop("Title {percent}% similar"),
-    "text_similar": gettext_noop("Text {percent}% similar"),
+    "title_similar": gettext_noop("Title similarity: {percent}%"),
+    "text_similar": gettext_noop("Text similarity: {percent}%"),
     "same_name": gettext_noop("Same name"),
     "hidden": gettext_noop(
         "A possible duplicate exists that you cannot see; the secretariat will review it."

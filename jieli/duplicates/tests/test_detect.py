@@ -86,6 +86,6 @@ def test_highlight_marks_shared_passages_on_original_text():
 
 
 def test_reasons_render_through_translation_function():
-    catalogue = {"Title {percent}% similar": "标题相似度 {percent}%"}
+    catalogue = {"Title similarity: {percent}%": "标题相似度 {percent}%"}
     text = detect.render_reason("title_similar", {"percent": 92}, lambda m: catalogue.get(m, m))
     assert text == "标题相似度 92%"
