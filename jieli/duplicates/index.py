@@ -13,6 +13,8 @@ wrong suspect, and patent numbers / credit codes are also looked up in the datab
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,6 +25,21 @@ from jieli.duplicates.detect import DuplicateIndex
 from jieli.duplicates.kinds import KindSpec, indexable, record_data
 
 OVERLAP = timedelta(minutes=5)
+# In bulk mode (an import) a process re-reads the database at most this often: its own writes
+# reach the index through ``index_add`` at once, and re-reading the overlap window for every
+# row would make an import quadratic.
+BULK_SYNC_EVERY = timedelta(seconds=5)
+_bulk = threading.local()
+
+
+@contextmanager
+def bulk_mode() -> Iterator[None]:
+    previous = getattr(_bulk, "on", False)
+    _bulk.on = True
+    try:
+        yield
+    finally:
+        _bulk.on = previous
 
 
 @dataclass
@@ -38,6 +55,12 @@ _lock = threading.RLock()
 
 def _sync(spec: KindSpec, state: _State) -> None:
     now = timezone.now()
+    if (
+        getattr(_bulk, "on", False)
+        and state.synced_at is not None
+        and now - state.synced_at < BULK_SYNC_EVERY
+    ):
+        return
     qs = spec.model._default_manager.all()
     if state.synced_at is not None:
         qs = qs.filter(updated_at__gte=state.synced_at - OVERLAP)

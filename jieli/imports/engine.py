@@ -25,7 +25,7 @@ from jieli.core.viewer import Viewer
 from jieli.imports import mapping as m
 from jieli.imports.converters import Context, Converter, Issue, Record, neutralise
 from jieli.imports.readers import ImportFileError, RowSource, open_rows
-from jieli.imports.writers import WRITERS, Writer, find_duplicates
+from jieli.imports.writers import _DUPLICATE_KINDS, WRITERS, Writer, find_duplicates
 
 BATCH_SIZE = 500
 REPORT_LIMIT = 2000
@@ -254,10 +254,12 @@ class Run:
         try:
             with transaction.atomic():
                 if obj is None:
-                    if self.options.check_duplicates:
-                        self._check_duplicates(rec)
+                    suspected = (
+                        self._check_duplicates(rec) if self.options.check_duplicates else False
+                    )
                     obj = writer.create(rec)
                     writer.label_history(obj)
+                    self._index_new_record(obj, suspected=suspected)
                     self.result.created += 1
                     if rec.external_id:
                         existing[rec.external_id] = obj
@@ -270,11 +272,29 @@ class Run:
         except ServiceError as exc:
             rec.issues.extend(self._service_issues(rec, exc))
 
-    def _check_duplicates(self, rec: Record) -> None:
+    def _check_duplicates(self, rec: Record) -> bool:
         suspects = find_duplicates(self.options.kind, _duplicate_data(rec), self.viewer)
         if suspects and len(self.result.duplicates) < REPORT_LIMIT:
             self.result.duplicates.append(
                 {"row": rec.row, "external_id": rec.external_id, "suspects": suspects}
+            )
+        return bool(suspects)
+
+    def _index_new_record(self, obj: Any, *, suspected: bool) -> None:
+        """Make the new record findable by the next rows' duplicate checks, and put suspected
+        duplicates in the secretariat's queue once the row is committed."""
+        kind = _DUPLICATE_KINDS.get(self.options.kind)
+        if (
+            kind not in {"achievement", "demand", "organisation"}
+            or not self.options.check_duplicates
+        ):
+            return
+        from jieli.duplicates import services as duplicate_services
+
+        duplicate_services.duplicate_index_add(kind, obj)
+        if suspected and not self.options.dry_run:
+            transaction.on_commit(
+                lambda: duplicate_services.duplicate_cases_open_for(kind=kind, record=obj)
             )
 
     def _service_issues(self, rec: Record, exc: ServiceError) -> list[Issue]:
@@ -352,10 +372,13 @@ class Run:
     def _dispatch(
         self, source: RowSource, converter: Converter, writer: Writer, rejected: _Rejected
     ) -> None:
-        if self.options.mode == "valid-rows":
-            self._valid_rows(source, converter, writer, rejected)
-        else:
-            self._all_or_nothing(source, converter, writer, rejected)
+        from jieli.duplicates.index import bulk_mode
+
+        with bulk_mode():
+            if self.options.mode == "valid-rows":
+                self._valid_rows(source, converter, writer, rejected)
+            else:
+                self._all_or_nothing(source, converter, writer, rejected)
 
     def _valid_rows(
         self, source: RowSource, converter: Converter, writer: Writer, rejected: _Rejected

@@ -57,6 +57,7 @@ class Command(BaseCommand):
                 mapping=mapping,
                 file_name=opts["file"],
                 rejected_out=rejected_out,
+                check_duplicates=not opts["skip_duplicate_check"],
             )
             if not opts["no_progress"]:
                 bar = tqdm(total=0, unit="rows", file=sys.stderr, dynamic_ncols=True)
