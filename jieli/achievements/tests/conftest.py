@@ -6,6 +6,12 @@ from jieli.organisations.models import Organisation
 from jieli.organisations.tests.factories import RoleUsers, role_users
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Each permission test creates several users; a slow password hash dominates the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def roles(db) -> RoleUsers:
     users = role_users()
