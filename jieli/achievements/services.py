@@ -347,6 +347,10 @@ def achievement_create(
     if records:
         changes["ip_records"] = [[], _ip_summary(records)]
     change_record(target=achievement, actor_id=viewer.user_id, action="create", changes=changes)
+    # Possible duplicates go to the secretariat's queue, whichever path created the record.
+    from jieli.duplicates.tasks import queue_duplicate_review
+
+    queue_duplicate_review("achievement", achievement.pk)
     return achievement
 
 

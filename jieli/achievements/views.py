@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +24,8 @@ from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.listing import ACTION_LABELS, TRANSITIONS
 from jieli.core.viewer import Viewer
+from jieli.duplicates import selectors as duplicate_selectors
+from jieli.duplicates import services as duplicate_services
 
 
 def _viewer(request: HttpRequest) -> Viewer:
@@ -102,25 +105,40 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
     form = AchievementForm(post, owner_choices=choices)
     formset = IPFormSet(post, prefix="ip")
     status = 200
+    suspects: list = []
     if request.method == "POST":
+        choice = request.POST.get("duplicate_choice", "")
         if form.is_valid() and formset.is_valid():
-            try:
-                achievement = services.achievement_create(
-                    viewer=viewer,
-                    owner_id=form.cleaned_data["owner"],
-                    data=form.service_data(),
-                    ip_records=ip_records_from(formset),
-                )
-            except ServiceError as exc:
-                if exc.status in (401, 403):
-                    return render(request, "403.html", {"message": exc.message}, status=403)
-                apply_service_error(form, exc)
-            else:
-                messages.success(
-                    request, _("Saved as a draft. Submit it for review when it is ready.")
-                )
-                return redirect("achievements:detail", pk=achievement.pk)
-        status = 400
+            ip_records = ip_records_from(formset)
+            suspects = [] if choice else _duplicate_suspects(viewer, form, ip_records)
+            if not suspects:
+                try:
+                    # The record and the creator's duplicate choice stand or fall together.
+                    with transaction.atomic():
+                        achievement = services.achievement_create(
+                            viewer=viewer,
+                            owner_id=form.cleaned_data["owner"],
+                            data=form.service_data(),
+                            ip_records=ip_records,
+                        )
+                        if choice:
+                            duplicate_services.duplicate_creator_choice(
+                                viewer=viewer,
+                                kind="achievement",
+                                record=achievement,
+                                choice=choice,
+                            )
+                except ServiceError as exc:
+                    if exc.status in (401, 403):
+                        return render(request, "403.html", {"message": exc.message}, status=403)
+                    apply_service_error(form, exc)
+                else:
+                    messages.success(
+                        request, _("Saved as a draft. Submit it for review when it is ready.")
+                    )
+                    return redirect("achievements:detail", pk=achievement.pk)
+        if not suspects:
+            status = 400
     return render(
         request,
         "achievements/form.html",
@@ -128,8 +146,24 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "formset": formset,
             "title": _("New achievement"),
+            "suspects": suspects,
         },
         status=status,
+    )
+
+
+def _duplicate_suspects(viewer: Viewer, form: AchievementForm, ip_records: list) -> list:
+    """Possible duplicates to show before the record is created (the user then chooses)."""
+    data = form.cleaned_data
+    return duplicate_selectors.duplicate_suspects_for(
+        kind="achievement",
+        data={
+            "title": data.get("title", ""),
+            "summary": data.get("summary", ""),
+            "detail": data.get("detail", ""),
+            "ip_numbers": [r.get("number", "") for r in ip_records if r.get("number")],
+        },
+        viewer=viewer,
     )
 
 

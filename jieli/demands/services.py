@@ -272,6 +272,9 @@ def demand_create(*, viewer: Viewer, data: dict[str, Any]) -> Demand:
         action="create",
         changes=diff({}, snapshot(demand, HISTORY_FIELDS)),
     )
+    from jieli.duplicates.tasks import queue_duplicate_review
+
+    queue_duplicate_review("demand", demand.pk)
     return demand
 
 

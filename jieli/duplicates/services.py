@@ -287,3 +287,49 @@ def duplicate_decide(
             archived_id = case.record_b_id if case.kept_id == case.record_a_id else case.record_a_id
             transaction.on_commit(lambda: index.index_remove(spec, archived_id))
         return case
+
+
+CREATOR_CHOICES = ("keep", "link", "merge")
+
+
+def duplicate_creator_choice(
+    *, viewer: Viewer, kind: str, record: models.Model, choice: str
+) -> list[DuplicateCase]:
+    """Apply what the creator of ``record`` chose about the suspects shown to them.
+
+    Cases are opened for every suspect (the secretariat sees them all). Where the creator may
+    decide a case (both records are their organisation's), their choice closes it at once —
+    ``merge`` folds the new record into the existing one; elsewhere the case stays pending for
+    the secretariat with the creator's choice in its note.
+    """
+    if choice not in CREATOR_CHOICES:
+        raise InvalidInput(
+            fields={
+                "duplicate_choice": [
+                    _("Choose one of: {options}.").format(options=", ".join(CREATOR_CHOICES))
+                ]
+            }
+        )
+    cases = duplicate_cases_open_for(kind=kind, record=record)
+    note = _("The creator of #{n} chose: {choice}").format(n=record.pk, choice=choice)
+    for case in cases:
+        other = case.record_b_id if case.record_a_id == record.pk else case.record_a_id
+        try:
+            duplicate_decide(
+                viewer=viewer,
+                case_id=case.pk,
+                decision=choice,
+                keep_id=other if choice == "merge" else None,
+                note=note,
+            )
+        except (PermissionDenied, NotFound, Conflict):
+            DuplicateCase.objects.filter(pk=case.pk, status=CaseStatus.PENDING).update(note=note)
+    return cases
+
+
+def duplicate_review_queue_for(*, kind: str, record_id: int) -> None:
+    """Open cases for a record created elsewhere (API, admin); run on commit by a job."""
+    spec = kind_spec(kind)
+    record = spec.model._default_manager.filter(pk=record_id).first()
+    if record is not None:
+        duplicate_cases_open_for(kind=kind, record=record)
