@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -16,8 +15,6 @@ from django.utils.translation import gettext as _
 
 from jieli.achievements.models import (
     MAX_IP_RECORDS,
-    MAX_KEYWORD_LENGTH,
-    MAX_KEYWORDS,
     Achievement,
     IntellectualProperty,
     TransferMode,
@@ -30,6 +27,7 @@ from jieli.core.errors import (
     PermissionDenied,
 )
 from jieli.core.history import change_record, diff, snapshot
+from jieli.core.keywords import clean_keywords_into
 from jieli.core.listing import (
     ListingStatus,
     Visibility,
@@ -68,8 +66,6 @@ TEXT_FIELDS = ("title", "summary", "detail", "team", "application_fields", "sour
 TEXT_LIMITS = {"summary": 2000, "detail": 20000, "team": 1000, "application_fields": 1000}
 IP_FIELDS = ("number", "ip_type", "legal_status", "filing_date", "grant_date", "expiry_date")
 
-_KEYWORD_SPLIT = re.compile(r"[,，、;；\n\r\t]+")
-
 
 # --- normalising and validating input ------------------------------------------------------
 
@@ -81,40 +77,6 @@ def _merge(errors: dict[str, list[str]], exc: ValidationError, *, prefix: str = 
     """
     for name, messages in exc.message_dict.items():
         errors.setdefault(prefix + name, []).extend(str(m) for m in messages)
-
-
-def normalise_keywords(value: Any, errors: dict[str, list[str]]) -> list[str]:
-    """A list (or a comma/、-separated string) → trimmed, de-duplicated keywords."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        items: Iterable[Any] = _KEYWORD_SPLIT.split(value)
-    elif isinstance(value, list | tuple):
-        items = value
-    else:
-        errors.setdefault("keywords", []).append(_("Enter a list."))
-        return []
-    out: list[str] = []
-    seen: set[str] = set()
-    for item in items:
-        if not isinstance(item, str):
-            errors.setdefault("keywords", []).append(_("Enter text."))
-            return []
-        word = " ".join(item.split())
-        if not word:
-            continue
-        if len(word) > MAX_KEYWORD_LENGTH:
-            errors.setdefault("keywords", []).append(
-                _("Each keyword has at most {n} characters.").format(n=MAX_KEYWORD_LENGTH)
-            )
-            return []
-        if word.casefold() not in seen:
-            seen.add(word.casefold())
-            out.append(word)
-    if len(out) > MAX_KEYWORDS:
-        errors.setdefault("keywords", []).append(_("At most {n} keywords.").format(n=MAX_KEYWORDS))
-        return []
-    return out
 
 
 def normalise_transfer_modes(value: Any, errors: dict[str, list[str]]) -> list[str]:
@@ -180,7 +142,7 @@ def _apply(achievement: Achievement, data: Mapping[str, Any], errors: dict[str, 
         if name in CODE_FIELDS:
             continue
         if name == "keywords":
-            achievement.keywords = normalise_keywords(value, errors)
+            achievement.keywords = clean_keywords_into(value, errors)
         elif name == "transfer_modes":
             achievement.transfer_modes = normalise_transfer_modes(value, errors)
         elif name in TEXT_FIELDS:

@@ -74,7 +74,7 @@ class DemandForm(forms.Form):
 
     def clean_keywords(self) -> list[str]:
         from jieli.core.errors import InvalidInput
-        from jieli.demands.services import clean_keywords
+        from jieli.core.keywords import clean_keywords
 
         try:
             return clean_keywords(self.cleaned_data.get("keywords") or "")

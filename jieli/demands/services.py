@@ -21,6 +21,7 @@ from jieli.core.errors import (
     PermissionDenied,
 )
 from jieli.core.history import change_record, diff, snapshot
+from jieli.core.keywords import clean_keywords
 from jieli.core.listing import (
     ListingStatus,
     listing_transition,
@@ -57,36 +58,6 @@ HISTORY_FIELDS = (*EDITABLE_FIELDS, "owner", *STAFF_FIELDS)
 TEXT_LIMITS = {"problem": 5000, "target_indicators": 3000, "existing_base": 3000}
 MAX_KEYWORDS = 20
 MAX_KEYWORD_LENGTH = 40
-
-
-def clean_keywords(value: Any) -> list[str]:
-    """A list of at most 20 distinct keywords of at most 40 characters each."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        value = value.replace("，", ",").replace("、", ",").replace(";", ",").split(",")
-    if not isinstance(value, list | tuple):
-        raise InvalidInput(fields={"keywords": [_("Enter a list.")]})
-    out: list[str] = []
-    for item in value:
-        if not isinstance(item, str):
-            raise InvalidInput(fields={"keywords": [_("Enter text.")]})
-        word = " ".join(item.split())
-        if not word:
-            continue
-        if len(word) > MAX_KEYWORD_LENGTH:
-            raise InvalidInput(
-                fields={
-                    "keywords": [
-                        _("Each keyword has at most {n} characters.").format(n=MAX_KEYWORD_LENGTH)
-                    ]
-                }
-            )
-        if word not in out:
-            out.append(word)
-    if len(out) > MAX_KEYWORDS:
-        raise InvalidInput(fields={"keywords": [_("At most {n} keywords.").format(n=MAX_KEYWORDS)]})
-    return out
 
 
 def clean_cooperation_modes(value: Any) -> list[str]:

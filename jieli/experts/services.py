@@ -18,6 +18,7 @@ from jieli.core.errors import (
     PermissionDenied,
 )
 from jieli.core.history import change_record, diff, snapshot
+from jieli.core.keywords import clean_keywords_into
 from jieli.core.viewer import Viewer
 from jieli.experts.models import AffiliationRelation, Expert, ExpertAffiliation
 from jieli.experts.selectors import may_edit_expert, visible_experts
@@ -50,31 +51,6 @@ BOOL_FIELDS = ("willing_to_consult", "willing_to_evaluate", "is_public", "is_act
 
 def _add(errors: dict[str, list[str]], name: str, message: str) -> None:
     errors.setdefault(name, []).append(str(message))
-
-
-def _clean_keywords(value: Any, errors: dict[str, list[str]]) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        value = value.replace("，", ",").replace("、", ",").replace(";", ",").split(",")
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        _add(errors, "keywords", _("Enter a list."))
-        return []
-    out: list[str] = []
-    for item in value:
-        word = " ".join(item.split())
-        if len(word) > MAX_KEYWORD_LENGTH:
-            _add(
-                errors,
-                "keywords",
-                _("Each keyword has at most {n} characters.").format(n=MAX_KEYWORD_LENGTH),
-            )
-            return []
-        if word and word not in out:
-            out.append(word)
-    if len(out) > MAX_KEYWORDS:
-        _add(errors, "keywords", _("At most {n} keywords.").format(n=MAX_KEYWORDS))
-    return out
 
 
 def _clean_codes(name: str, value: Any, errors: dict[str, list[str]]) -> list[str]:
@@ -113,7 +89,7 @@ def _apply(
         if name in ("industries", "disciplines"):
             m2m[name] = _clean_codes(name, value, errors)
         elif name == "keywords":
-            expert.keywords = _clean_keywords(value, errors)
+            expert.keywords = clean_keywords_into(value, errors)
             expert.keywords_text = " ".join(expert.keywords)
         elif name == "organisation":
             if value in (None, ""):
