@@ -6,10 +6,19 @@ from importlib import import_module
 
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from jieli.core.api import install_error_handlers
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """UTF-8 JSON: Chinese text stays readable instead of \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="Jieli API",
     version="1",
     description=str(_("Jieli technology-transfer platform API")),
