@@ -83,6 +83,22 @@ class FeedbackOut(Schema):
     useful: bool
 
 
+class ClassifyIn(Schema):
+    text: str = Field(..., min_length=1, max_length=20000)
+
+
+class SuggestionOut(Schema):
+    code: str
+    label: str
+    probability: float
+
+
+class ClassifyOut(Schema):
+    section: list[SuggestionOut]
+    division: list[SuggestionOut]
+    discipline: list[SuggestionOut]
+
+
 class StatusOut(Schema):
     kind: str
     encoder: str
@@ -195,3 +211,19 @@ def status(request: HttpRequest):
         )
         for s in selectors.vector_status()
     ]
+
+
+@router.post("/classify", response={200: ClassifyOut, **ERRORS}, auth=OPTIONAL_AUTH)
+def classify(request: HttpRequest, payload: ClassifyIn):
+    """Suggested industry section, division and discipline for a listing's text."""
+    from jieli.matching.classification import suggest_codes
+
+    found = suggest_codes(payload.text)
+    return ClassifyOut(
+        **{
+            target: [
+                SuggestionOut(code=s.code, label=s.label, probability=s.probability) for s in items
+            ]
+            for target, items in found.items()
+        }
+    )

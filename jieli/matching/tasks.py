@@ -20,3 +20,13 @@ def vectors_refresh_now() -> None:
     from jieli.matching.services import vectors_refresh_all
 
     vectors_refresh_all(limit_per_kind=None)
+
+
+@db_periodic_task(crontab(minute="7"))
+@lock_task("jieli-classifiers-train")
+def classifiers_train() -> None:
+    """Hourly: relearn code suggestions from the published listings."""
+    from jieli.matching.classification import TARGETS, classifier_train
+
+    for target in TARGETS:
+        classifier_train(target)

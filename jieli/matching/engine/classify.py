@@ -40,6 +40,14 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _margins(model: Any, texts: Sequence[str]) -> np.ndarray:
+    """One column per class, also for two classes (where sklearn returns a single column)."""
+    margins = model.decision_function(texts)
+    if margins.ndim == 1:
+        margins = np.stack([-margins, margins], axis=1)
+    return margins
+
+
 class _Base:
     classes_: np.ndarray
 
@@ -110,8 +118,8 @@ class EngineClassifier(_Base):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
-        probs = _softmax(3.0 * self.words.decision_function(texts))
-        probs += _softmax(3.0 * self.chars.decision_function(texts))
+        probs = _softmax(3.0 * _margins(self.words, texts))
+        probs += _softmax(3.0 * _margins(self.chars, texts))
         members = 2.0
         if self.encoder is not None:
             probs += self.dense_weight * self.dense.predict_proba(self._embed(texts))

@@ -16,24 +16,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 import numpy as np
 
 from . import fusion as fz
 from .encoders import Encoder, get_encoder
 from .lexical import BM25Index, top_k
-from .text import Tokeniser
+from .text import Tokeniser, compact
 from .vectors import BruteForceIndex, HnswIndex, VectorIndex
 
 __all__ = ["PRESETS", "Candidates", "EngineConfig", "SearchEngine", "SearchResult", "preset"]
 
 LEXICAL = ("bm25_words", "bm25_bigrams")
+# "phrase" is a re-ranking feature, not a retriever: it scores only candidates found by
+# the others, so it never widens the candidate set.
+FEATURES = ("phrase",)
 DENSE = {"dense_e5": "e5", "dense_use": "use"}
 
 
 @dataclass
 class EngineConfig:
-    components: tuple[str, ...] = ("bm25_words", "bm25_bigrams", "dense_e5", "dense_use")
+    components: tuple[str, ...] = (
+        "bm25_words", "bm25_bigrams", "dense_e5", "dense_use", "phrase",
+    )  # fmt: skip
     fusion: str = "zscore"  # "zscore" | "rrf" | "single"
     weights: dict[str, float] = field(default_factory=lambda: dict(fz.DEFAULT_WEIGHTS))
     depth: int = 100  # candidates taken from each component
@@ -46,7 +52,7 @@ class EngineConfig:
     tag: str = "jieli"
 
     def __post_init__(self) -> None:
-        unknown = set(self.components) - set(LEXICAL) - set(DENSE)
+        unknown = set(self.components) - set(LEXICAL) - set(DENSE) - set(FEATURES)
         if unknown:
             raise ValueError(f"unknown components: {sorted(unknown)}")
         if self.fusion not in {"zscore", "rrf", "single"}:
@@ -112,6 +118,8 @@ class SearchEngine:
             c: BM25Index() for c in self.config.components if c in LEXICAL
         }
         self._encoders: dict[str, Encoder] = dict(encoders or {})
+        self._phrase = "phrase" in self.config.components
+        self._compact: dict[str, str] = {}
         self.vectors: dict[str, VectorIndex] = {}
         for comp in self.config.components:
             if comp in DENSE:
@@ -157,6 +165,9 @@ class SearchEngine:
             self._add_batch(batch)
 
     def _add_batch(self, batch: list[tuple[str, str]]) -> None:
+        if self._phrase:
+            for doc_id, text in batch:
+                self._compact[doc_id] = compact(text)
         for comp, idx in self.lexical.items():
             for doc_id, text in batch:
                 idx.add(doc_id, self._tokens(comp, text))
@@ -167,6 +178,7 @@ class SearchEngine:
                 vidx.add(ids, self.encoder(comp).encode_passages(texts))
 
     def remove(self, doc_id: str) -> None:
+        self._compact.pop(doc_id, None)
         for idx in self.lexical.values():
             idx.remove(doc_id)
         for vidx in self.vectors.values():
@@ -205,10 +217,34 @@ class SearchEngine:
             scores_out[comp] = idx.lookup(full[comp], doc_ids)
         for comp, vidx in self.vectors.items():
             scores_out[comp] = vidx.score_ids(qvecs[comp], doc_ids)
+        if self._phrase:
+            scores_out["phrase"] = self._phrase_scores(query, doc_ids)
+            references["phrase"] = scores_out["phrase"]
         prf_vectors = None
         if self.config.prf_weight and self.config.prf_component in self.vectors:
             prf_vectors = self.vectors[self.config.prf_component].vectors_for(doc_ids)
         return Candidates(doc_ids, scores_out, references, ranked, prf_vectors)
+
+    def _phrase_scores(self, query: str, doc_ids: Sequence[str]) -> np.ndarray:
+        """Longest stretch of the query found verbatim in the document, as a share of
+        the query (0..1). Catches names and titles quoted inside a description, which
+        bag-of-words scores only see as scattered term matches."""
+        q = compact(query)
+        out = np.zeros(len(doc_ids), dtype=np.float32)
+        if len(q) < 2:
+            return out
+        for i, d in enumerate(doc_ids):
+            text = self._compact.get(d, "")
+            if not text:
+                continue
+            if q in text:
+                out[i] = 1.0
+                continue
+            m = SequenceMatcher(None, text, q, autojunk=False).find_longest_match(
+                0, len(text), 0, len(q)
+            )
+            out[i] = m.size / len(q)
+        return out
 
     def fuse(self, cands: Candidates, config: EngineConfig | None = None) -> np.ndarray:
         """Fused score per candidate (higher is better)."""

@@ -19,6 +19,7 @@ from opencc import OpenCC
 
 __all__ = [
     "Tokeniser",
+    "compact",
     "is_cjk_text",
     "load_user_words",
     "normalise",
@@ -110,6 +111,11 @@ def normalise(text: object, *, casefold: bool = True) -> str:
     if casefold:
         text = text.casefold()
     return text
+
+
+def compact(text: object) -> str:
+    """Normalised text with everything but letters and digits removed (phrase matching)."""
+    return "".join(_WORD.findall(normalise(text)))
 
 
 def is_cjk_text(text: str, threshold: float = 0.15) -> bool:

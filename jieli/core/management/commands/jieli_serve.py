@@ -28,6 +28,12 @@ class Command(BaseCommand):
             worker = subprocess.Popen(
                 [sys.executable, "manage.py", "run_huey", "--quiet"],
             )
+            # Queue the first vectors and code-suggestion models now rather than at the next
+            # scheduled run, so a fresh demo has them within minutes.
+            from jieli.matching.tasks import classifiers_train, vectors_refresh_now
+
+            classifiers_train()
+            vectors_refresh_now()
         self.stdout.write(self.style.SUCCESS(f"Jieli is running on http://{host}:{port}/"))
         self.stdout.write(f"API docs: http://{host}:{port}/api/docs")
         try:

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Rebuild the search index (rebuild) or compute pending sentence vectors (vectors)."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "vectors", "status"])
+        parser.add_argument("action", choices=["rebuild", "vectors", "classifiers", "status"])
         parser.add_argument("--limit", type=int, default=None)
 
     def handle(self, *args, action: str, limit: int | None, **options):
@@ -33,6 +33,11 @@ class Command(BaseCommand):
             bar.close()
             for kind, count in counts.items():
                 self.stdout.write(f"{kind}: {count} listings indexed")
+        elif action == "classifiers":
+            from jieli.matching.classification import TARGETS, classifier_train
+
+            for target in TARGETS:
+                self.stdout.write(f"classifier {target}: {classifier_train(target)} examples")
         elif action == "vectors":
             for status in vector_status():
                 bar = tqdm(
