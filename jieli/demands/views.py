@@ -114,7 +114,12 @@ def demand_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved as a draft. Submit it for review when ready."))
             return redirect("demands:detail", pk=demand.pk)
-    return render(request, "demands/form.html", {"form": form, "title": _("Post a demand")})
+    return render(
+        request,
+        "demands/form.html",
+        {"form": form, "title": _("Post a demand")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -144,7 +149,10 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("demands:detail", pk=demand.pk)
     return render(
-        request, "demands/form.html", {"form": form, "title": demand.title, "demand": demand}
+        request,
+        "demands/form.html",
+        {"form": form, "title": demand.title, "demand": demand},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -85,7 +85,10 @@ def organisation_apply(request: HttpRequest) -> HttpResponse:
             )
             return redirect("organisations:detail", pk=org.pk)
     return render(
-        request, "organisations/form.html", {"form": form, "title": _("Apply for membership")}
+        request,
+        "organisations/form.html",
+        {"form": form, "title": _("Apply for membership")},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -109,7 +112,12 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("organisations:detail", pk=org.pk)
-    return render(request, "organisations/form.html", {"form": form, "title": org.name})
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "title": org.name},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -171,4 +171,9 @@ def register(request: HttpRequest) -> HttpResponse:
                 _("Welcome! You can now apply for your organisation's membership or join one."),
             )
             return redirect("portal:workspace")
-    return render(request, "portal/register.html", {"form": form})
+    return render(
+        request,
+        "portal/register.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

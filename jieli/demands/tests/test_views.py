@@ -115,7 +115,7 @@ def test_create_page_shows_field_errors_and_writes_nothing(roles, overrides, fie
     response = client_for(roles.owner_member).post(
         reverse("demands:create"), form_data(roles.owner_org.pk, **overrides)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     assert not Demand.objects.exists()
 
@@ -124,7 +124,7 @@ def test_create_page_refuses_foreign_owner(roles):
     response = client_for(roles.owner_member).post(
         reverse("demands:create"), form_data(roles.other_org.pk)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "owner" in response.context["form"].errors
     assert not Demand.objects.exists()
 

@@ -63,7 +63,7 @@ def test_apply_form_shows_errors_and_writes_nothing():
     response = client.post(
         "/organisations/apply/", {"name": "新机构", "org_type": "enterprise", "credit_code": "123"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Organisation.objects.exists()
     assert "统一社会信用代码" in response.content.decode()
 
