@@ -311,7 +311,12 @@ def duplicate_creator_choice(
             }
         )
     cases = duplicate_cases_open_for(kind=kind, record=record)
-    note = _("The creator of #{n} chose: {choice}").format(n=record.pk, choice=choice)
+    labels = {
+        "keep": _("different records, keep both"),
+        "link": _("the same achievement, link them"),
+        "merge": _("the same achievement, merge them"),
+    }
+    note = _("The creator of #{n} chose: {choice}").format(n=record.pk, choice=labels[choice])
     for case in cases:
         other = case.record_b_id if case.record_a_id == record.pk else case.record_a_id
         try:

@@ -87,7 +87,10 @@ def test_other_organisations_choice_waits_for_the_secretariat(world):
     )
     assert response.status_code == 302
     case = DuplicateCase.objects.get()
-    assert case.status == CaseStatus.PENDING and "link" in case.note
+    new = Achievement.objects.exclude(pk=_existing.pk).get()
+    # The secretariat decides; the creator's choice waits in the case's note.
+    assert case.status == CaseStatus.PENDING
+    assert f"#{new.pk}" in case.note and "关联" in case.note
 
 
 def test_unknown_choice_is_refused_and_nothing_is_kept(world):
