@@ -36,7 +36,8 @@ if MODE not in {"embedded", "production"}:
 PRODUCTION = MODE == "production"
 
 SECRET_KEY = os.environ.get("JIELI_SECRET_KEY", "")
-DEBUG = _env_bool("JIELI_DEBUG", not PRODUCTION)
+# Off by default in every mode: people see the platform's own error pages, never tracebacks.
+DEBUG = _env_bool("JIELI_DEBUG", False)
 ALLOWED_HOSTS = _env_list(
     "JIELI_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
 )

@@ -101,7 +101,8 @@ class AchievementSummaryOut(Schema):
             "keywords": list(a.keywords or []),
             "trl": a.trl,
             "trl_name_zh": trl.name_zh if trl else None,
-            "trl_name_en": str(trl.name_en) if trl else None,
+            # The English name whatever the request's language (the source string).
+            "trl_name_en": _english(trl.name_en) if trl else None,
             "maturity": a.maturity,
             "maturity_label": str(a.get_maturity_display()),
             "transfer_modes": list(a.transfer_modes or []),
@@ -356,3 +357,10 @@ def achievement_history(request: HttpRequest, achievement_id: int):
         )
         for r in selectors.achievement_history(viewer, achievement)[:200]
     ]
+
+
+def _english(text: object) -> str:
+    from django.utils import translation
+
+    with translation.override("en"):
+        return str(text)

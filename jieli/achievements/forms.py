@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jieli.achievements.models import (
@@ -42,7 +43,7 @@ class AchievementForm(forms.Form):
         label=_("Keywords"),
         required=False,
         max_length=MAX_KEYWORDS * (MAX_KEYWORD_LENGTH + 2),
-        help_text=_("Separate with commas; at most {n}.").format(n=MAX_KEYWORDS),
+        help_text=format_lazy(_("Separate with commas; at most {n}."), n=MAX_KEYWORDS),
     )
     trl = forms.TypedChoiceField(
         label=_("Technology readiness level"),

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from jieli.achievements.forms import (
     ip_records_from,
 )
 from jieli.core.errors import NotFound, ServiceError
-from jieli.core.forms import apply_service_error
+from jieli.core.forms import apply_service_error, safe_next
 from jieli.core.listing import ACTION_LABELS, TRANSITIONS
 from jieli.core.viewer import Viewer
 from jieli.duplicates import selectors as duplicate_selectors
@@ -233,4 +234,4 @@ def achievement_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         )
     else:
         messages.success(request, _("Done: {action}.").format(action=ACTION_LABELS[action]))
-    return redirect("achievements:detail", pk=pk)
+    return redirect(safe_next(request, reverse("achievements:detail", args=[pk])))

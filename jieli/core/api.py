@@ -186,11 +186,17 @@ class PageParams(Schema):
     page_size: int = 20
 
 
+# Far beyond any real list; a bigger number would overflow the database's offset.
+MAX_PAGE = 100_000
+
+
 def paginate(queryset: Any, *, page: int, page_size: int) -> tuple[Page, list[Any]]:
     from jieli.core.errors import InvalidInput
 
-    if page < 1:
-        raise InvalidInput(fields={"page": [_("Must be at least {n}.").format(n=1)]})
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidInput(
+            fields={"page": [_("Must be between {a} and {b}.").format(a=1, b=MAX_PAGE)]}
+        )
     if not 1 <= page_size <= 100:
         raise InvalidInput(
             fields={"page_size": [_("Must be between {a} and {b}.").format(a=1, b=100)]}

@@ -18,3 +18,15 @@ def apply_service_error(form: forms.Form, exc: ServiceError) -> None:
                 placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+def safe_next(request, default: str) -> str:  # type: ignore[no-untyped-def]
+    """The ``next`` address posted with a form, if it stays on this site; else ``default``."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

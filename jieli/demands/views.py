@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jieli.core.errors import NotFound, PermissionDenied, ServiceError
-from jieli.core.forms import apply_service_error
+from jieli.core.forms import apply_service_error, safe_next
 from jieli.core.viewer import Viewer
 from jieli.demands import selectors, services
 from jieli.demands.forms import ActionForm, DemandFilterForm, DemandForm
@@ -183,4 +184,4 @@ def demand_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join([exc.message, *details]))
     else:
         messages.success(request, DONE_MESSAGES[action])
-    return redirect("demands:detail", pk=pk)
+    return redirect(safe_next(request, reverse("demands:detail", args=[pk])))

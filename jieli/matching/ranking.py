@@ -17,8 +17,9 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # How the text score and the structured checks combine, and how the checks weigh each other.
 # Chosen by judgement, not fitted: there is no labelled demand–achievement data yet; the stored
@@ -31,6 +32,23 @@ FIT_WEIGHTS = {
     "region": 0.10,
     "budget": 0.12,
     "freshness": 0.08,
+}
+
+# What each score component is called where people see it.
+COMPONENT_LABELS = {
+    "bm25_words": gettext_lazy("Word match (BM25)"),
+    "bm25_bigrams": gettext_lazy("Character match (BM25)"),
+    "dense_use": gettext_lazy("Meaning match (USE)"),
+    "dense_e5": gettext_lazy("Meaning match (E5)"),
+    "fused": gettext_lazy("Text score, fused"),
+    "text": gettext_lazy("Text score"),
+    "fit": gettext_lazy("Structured fit"),
+    "industry": gettext_lazy("Industry"),
+    "maturity": gettext_lazy("Maturity"),
+    "cooperation": gettext_lazy("Cooperation mode"),
+    "region": gettext_lazy("Region"),
+    "budget": gettext_lazy("Price and budget"),
+    "freshness": gettext_lazy("Freshness"),
 }
 
 # Which achievement transfer modes serve which demand cooperation modes.
@@ -86,7 +104,7 @@ class Fit:
 
 
 @lru_cache(maxsize=4096)
-def _code_name(kind: str, code: str) -> str:
+def _code_name_cached(kind: str, code: str, language: str) -> str:
     """“C38 电气机械和器材制造业” or “山东省”: the name of one code, for a reason sentence."""
     from jieli.core.errors import NotFound
     from jieli.regions import selectors as codes
@@ -96,9 +114,16 @@ def _code_name(kind: str, code: str) -> str:
             entry = codes.industry_get(code)
             prefix = entry.section if entry.level > 1 else ""
             return f"{prefix}{entry.code} {entry.display_name}"
-        return codes.region_label(code) or code
+        region = codes.region_get(code)
+        # Provinces have English names; prefectures and counties are shown in Chinese.
+        return region.display_name if region.level == 1 else codes.region_label(code) or code
     except NotFound:
         return code
+
+
+def _code_name(kind: str, code: str) -> str:
+    # Names depend on the interface language (provinces, sections and divisions have English).
+    return _code_name_cached(kind, code, translation.get_language() or "")
 
 
 def _industry(need: Facts, offer: Facts) -> tuple[float | None, str]:

@@ -19,7 +19,14 @@ from jieli.core.viewer import Viewer
 from jieli.matching.documents import facts_for, text_for
 from jieli.matching.index import index_for
 from jieli.matching.models import ListingKind, ListingVector
-from jieli.matching.ranking import Facts, combine, highlight, structured_fit, terms_reason
+from jieli.matching.ranking import (
+    COMPONENT_LABELS,
+    Facts,
+    combine,
+    highlight,
+    structured_fit,
+    terms_reason,
+)
 
 MAX_QUERY_CHARS = 2000
 CANDIDATES = 200
@@ -68,6 +75,11 @@ class Match:
     @property
     def pk(self) -> int:
         return int(self.obj.pk)
+
+    @property
+    def component_rows(self) -> list[tuple[str, float | None]]:
+        """(label in the user's language, value) for showing the score's parts."""
+        return [(str(COMPONENT_LABELS.get(k, k)), v) for k, v in self.components.items()]
 
 
 def clean_query(text: str) -> str:

@@ -8,7 +8,7 @@ from jieli.regions.forms import RegionChoiceField
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Organisation name"), max_length=200)
     org_type = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
     credit_code = forms.CharField(
         label=_("Unified social credit code"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from jieli.organisations.forms import RegisterForm
 
 # The listing filters accept at most 200 characters; a longer paste is cut, not refused.
 MAX_QUERY = 200
+REVIEW_PAGE = 30
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -142,14 +144,19 @@ def review(request: HttpRequest) -> HttpResponse:
     viewer = request_viewer(request)
     if not viewer.is_staff_role:
         return render(request, "403.html", status=403)
+    g = request.GET
     return render(
         request,
         "portal/review.html",
         {
-            "achievements": achievement_selectors.achievement_review_queue(viewer).select_related(
-                "owner"
-            ),
-            "demands": demand_selectors.demand_review_queue(viewer).select_related("owner"),
+            # Oldest first, a page at a time: the queue can hold hundreds after an import.
+            "achievements": Paginator(
+                achievement_selectors.achievement_review_queue(viewer).select_related("owner"),
+                REVIEW_PAGE,
+            ).get_page(g.get("a_page")),
+            "demands": Paginator(
+                demand_selectors.demand_review_queue(viewer).select_related("owner"), REVIEW_PAGE
+            ).get_page(g.get("d_page")),
             "organisations": organisation_selectors.admission_queue(viewer),
         },
     )

@@ -83,8 +83,8 @@ class AnchorClassifier(_Base):
 class EngineClassifier(_Base):
     """Soft-voting ensemble; ``encoder`` (optional) adds an embedding-based member."""
 
-    def __init__(self, encoder: Any = None, *, c_words: float = 0.5, c_chars: float = 0.5,
-                 c_dense: float = 4.0, dense_weight: float = 1.0) -> None:  # fmt: skip
+    def __init__(self, encoder: Any = None, *, c_words: float = 1.0, c_chars: float = 1.0,
+                 c_dense: float = 4.0, dense_weight: float = 2.0) -> None:  # fmt: skip
         self.encoder = encoder
         self.dense_weight = dense_weight
         # Linear SVMs with balanced class weights: small minority sectors (a few dozen

