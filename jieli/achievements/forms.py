@@ -141,6 +141,9 @@ class IPForm(forms.Form):
         filing, grant = data.get("filing_date"), data.get("grant_date")
         if filing and grant and grant < filing:
             self.add_error("grant_date", _("The grant date cannot be before the filing date."))
+        expiry = data.get("expiry_date")
+        if filing and expiry and expiry < filing:
+            self.add_error("expiry_date", _("The expiry date cannot be before the filing date."))
         return data
 
 

@@ -40,3 +40,17 @@ def validate_credit_code(value: str) -> None:
             ).format(value=value),
             code="invalid_credit_code",
         )
+
+
+# Chinese landlines ("0531-8888 0000 转 12"), mobiles ("138 0000 0000") and "+86 …".
+PHONE_PATTERN = r"^\+?[0-9][0-9 \-()]{4,30}([ ]?(转|ext\.?|x)[ ]?[0-9]{1,6})?$"
+
+
+def validate_phone(value: str) -> None:
+    import re
+
+    if value and not re.match(PHONE_PATTERN, value.strip()):
+        raise ValidationError(
+            _("Enter a phone number: digits, spaces, + - ( ), e.g. 0531-88880000 or 13800000000."),
+            code="invalid_phone",
+        )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jieli.core.listing import ListingModel, ListingStatus
+from jieli.core.validators import validate_phone
 
 
 class CooperationMode(models.TextChoices):
@@ -72,7 +73,9 @@ class Demand(ListingModel):
     # The keywords joined by spaces, for a word search that works on every database.
     keywords_text = models.CharField(max_length=1000, blank=True, default="", editable=False)
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=40, blank=True, validators=[validate_phone]
+    )
     contact_email = models.EmailField(_("contact e-mail"), max_length=254, blank=True)
 
     class Meta:

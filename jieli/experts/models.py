@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jieli.core.models import BaseModel
+from jieli.core.validators import validate_phone
 
 
 class Expert(BaseModel):
@@ -56,7 +57,7 @@ class Expert(BaseModel):
     willing_to_consult = models.BooleanField(_("available for consulting"), default=False)
     willing_to_evaluate = models.BooleanField(_("available for evaluations"), default=False)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     is_public = models.BooleanField(_("public profile"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     source = models.CharField(_("source"), max_length=60, blank=True, default="")

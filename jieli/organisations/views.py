@@ -155,7 +155,8 @@ def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     if not selectors.may_manage_organisation(viewer, org):
         return render(request, "403.html", status=403)
-    form = MemberAddForm(request.POST or None)
+    adding = request.method == "POST" and "remove" not in request.POST
+    form = MemberAddForm(request.POST if adding else None)
     if request.method == "POST":
         remove_id = request.POST.get("remove")
         try:

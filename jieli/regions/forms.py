@@ -40,11 +40,17 @@ class RegionPickerWidget(forms.Widget):
         self.max_level = max_level
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
-        for level in range(self.max_level, 0, -1):
-            value = data.get(f"{name}_{level}")
-            if value:
-                return str(value)
-        return str(data.get(name) or "")
+        chosen = ""
+        for level in range(1, self.max_level + 1):
+            value = str(data.get(f"{name}_{level}") or "")
+            if not value:
+                break
+            if chosen and not value.startswith(chosen):
+                # A prefecture outside the chosen province (a stale select): refuse rather
+                # than guess which of the two the person meant.
+                return f"{chosen}/{value}"
+            chosen = value
+        return chosen or str(data.get(name) or "")
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data and not any(

@@ -311,3 +311,19 @@ def test_visibility_must_be_known_on_update(roles):
     )
     demand.refresh_from_db()
     assert demand.visibility == Visibility.PRIVATE
+
+
+def test_contact_phone_must_look_like_a_phone_number(roles):
+    from jieli.core.errors import InvalidInput
+    from jieli.demands import services
+    from jieli.demands.models import Demand
+    from jieli.demands.tests.factories import valid_data
+    from jieli.organisations.tests.factories import viewer_of
+
+    with pytest.raises(InvalidInput) as exc:
+        services.demand_create(
+            viewer=viewer_of(roles.owner_member),
+            data=valid_data(roles.owner_org.pk, contact_phone="abc<>"),
+        )
+    assert "contact_phone" in exc.value.fields
+    assert not Demand.objects.exists()

@@ -65,3 +65,14 @@ def test_children_endpoint(client):
     bad = client.get("/regions/children/", {"kind": "planet"})
     assert bad.status_code == 400 and bad.json()["code"] == "invalid"
     assert client.get("/regions/children/", {"parent": "99"}).status_code == 404
+
+
+def test_picker_refuses_a_city_outside_the_chosen_province():
+    from jieli.regions.forms import RegionChoiceField
+
+    class F(forms.Form):
+        region = RegionChoiceField(min_level=1)
+
+    assert not F(data={"region_1": "11", "region_2": "3501"}).is_valid()
+    ok = F(data={"region_1": "35", "region_2": "3501"})
+    assert ok.is_valid() and ok.cleaned_data["region"] == "3501"
