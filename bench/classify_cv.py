@@ -31,9 +31,7 @@ def main() -> None:
     rows = list(read_jsonl(args.items))
     texts = [str(r.get("text") or "") for r in rows]
     labels = np.array([str(r["label"]) for r in rows])
-    folds = list(
-        StratifiedKFold(args.folds, shuffle=True, random_state=0).split(texts, labels)
-    )
+    folds = list(StratifiedKFold(args.folds, shuffle=True, random_state=0).split(texts, labels))
     print("| model | accuracy | macro-F1 | seconds |")
     print("|---|---|---|---|")
     for name in [m for m in args.models.split(",") if m]:

@@ -81,6 +81,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--systems", default="bm25-words,bm25-bigrams,engine")
     ap.add_argument("--json", default="")
     args = ap.parse_args()
     out: dict = {
@@ -130,6 +131,8 @@ def main() -> None:
             "bm25-bigrams": preset("bm25-bigrams"),
             "engine": EngineConfig(),
         }
+        wanted = args.systems.split(",")
+        systems = {k: v for k, v in systems.items() if k in wanted or k == "bm25-words"}
         for name, cfg in systems.items():
             idx_rates, p50s, p95s, mems = [], [], [], []
             for _ in range(args.runs):

@@ -88,6 +88,11 @@ def _error(
     )
 
 
+def _options(ctx: dict[str, Any]) -> str:
+    # pydantic lists choices as "'a', 'b' or 'c'": keep the codes, drop the English "or".
+    return str(ctx.get("expected", "")).replace(" or ", ", ")
+
+
 _PYDANTIC_MESSAGES = {
     "missing": lambda ctx: _("This field is required."),
     "string_too_long": lambda ctx: _("At most {n} characters.").format(n=ctx.get("max_length")),
@@ -101,8 +106,8 @@ _PYDANTIC_MESSAGES = {
     "date_parsing": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
     "greater_than_equal": lambda ctx: _("Must be at least {n}.").format(n=ctx.get("ge")),
     "less_than_equal": lambda ctx: _("Must be at most {n}.").format(n=ctx.get("le")),
-    "enum": lambda ctx: _("Choose one of: {options}.").format(options=ctx.get("expected")),
-    "literal_error": lambda ctx: _("Choose one of: {options}.").format(options=ctx.get("expected")),
+    "enum": lambda ctx: _("Choose one of: {options}.").format(options=_options(ctx)),
+    "literal_error": lambda ctx: _("Choose one of: {options}.").format(options=_options(ctx)),
     "list_type": lambda ctx: _("Enter a list."),
     "string_type": lambda ctx: _("Enter text."),
     "model_attributes_type": lambda ctx: _("Send a JSON object."),
