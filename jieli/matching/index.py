@@ -10,7 +10,7 @@ later from background jobs and are picked up the same way.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -21,21 +21,24 @@ from jieli.matching.engine.engine import EngineConfig, SearchEngine, SearchResul
 from jieli.matching.engine.fusion import DEFAULT_WEIGHTS
 from jieli.matching.models import ListingKind, ListingVector
 
-LEXICAL_COMPONENTS = ("bm25_words", "bm25_bigrams")
+LEXICAL_COMPONENTS = ("bm25_words", "bm25_bigrams", "phrase")
+# A dense component joins the fusion once this share of the listings has its vector; before
+# that, missing vectors (scored 0) would push new listings down.
+DENSE_COVERAGE = 0.95
 
 
 def dense_components() -> tuple[str, ...]:
-    """Dense components served by the platform (``JIELI_DENSE_ENCODERS``, default USE)."""
-    names = getattr(settings, "JIELI_DENSE_ENCODERS", ["use"])
+    """Dense components served by the platform (``JIELI_DENSE_ENCODERS``)."""
+    names = getattr(settings, "JIELI_DENSE_ENCODERS", ["use", "e5"])
     return tuple(f"dense_{name}" for name in names)
 
 
 def engine_config() -> EngineConfig:
+    """The benchmarked engine's components and fitted weights, with the configured encoders."""
     components = LEXICAL_COMPONENTS + dense_components()
     return EngineConfig(
         components=components,
         weights={c: DEFAULT_WEIGHTS.get(c, 1.0) for c in components},
-        depth=200,
         tag="platform",
     )
 
@@ -50,9 +53,7 @@ class KindIndex:
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def _add_text(self, doc_id: str, text: str) -> None:
-        for comp, idx in self.engine.lexical.items():
-            idx.remove(doc_id)
-            idx.add(doc_id, self.engine._tokens(comp, text))
+        self.engine.add_text(doc_id, text)
         self.doc_ids.add(doc_id)
 
     def _remove(self, doc_id: str) -> None:
@@ -97,7 +98,7 @@ class KindIndex:
             doc_id = str(vec.object_id)
             if doc_id in self.doc_ids:
                 array = np.frombuffer(bytes(vec.vector), dtype="<f2").astype(np.float32)
-                self.engine.vectors[components[vec.encoder]].add([doc_id], array[None, :])
+                self.engine.add_vectors(components[vec.encoder], [doc_id], array[None, :])
             latest = vec.updated_at if latest is None else max(latest, vec.updated_at)
         self.vectors_seen_at = latest
 
@@ -106,7 +107,21 @@ class KindIndex:
         with self.lock:
             if not self.doc_ids:
                 return []
-            return self.engine.search(query, k=k)
+            return self.engine.search(query, k=k, config=self._ready_config())
+
+    def _ready_config(self) -> EngineConfig:
+        """The engine's config with dense components still being filled switched off."""
+        config = self.engine.config
+        pending = [
+            comp
+            for comp, vectors in self.engine.vectors.items()
+            if len(vectors) < DENSE_COVERAGE * len(self.doc_ids)
+        ]
+        if not pending:
+            return config
+        weights = {c: (0.0 if c in pending else w) for c, w in config.weights.items()}
+        prf = 0.0 if config.prf_component in pending else config.prf_weight
+        return replace(config, weights=weights, prf_weight=prf)
 
     def vector_count(self) -> dict[str, int]:
         return {c: len(v) for c, v in self.engine.vectors.items()}

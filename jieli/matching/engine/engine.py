@@ -181,6 +181,23 @@ class SearchEngine:
         if batch:
             self._add_batch(batch)
 
+    def add_text(self, doc_id: str, text: str) -> None:
+        """Index one document's text for the lexical and phrase components only.
+
+        The platform adds text at once and vectors later (``add_vectors``), when a
+        background job has computed them; documents without a vector score 0 there.
+        """
+        self._compact.pop(doc_id, None)
+        for idx in self.lexical.values():
+            idx.remove(doc_id)
+        if self._phrase:
+            self._compact[doc_id] = compact(text)
+        for comp, idx in self.lexical.items():
+            idx.add(doc_id, self._tokens(comp, text))
+
+    def add_vectors(self, component: str, doc_ids: Sequence[str], vectors: np.ndarray) -> None:
+        self.vectors[component].add(list(doc_ids), vectors)
+
     def _add_batch(self, batch: list[tuple[str, str]]) -> None:
         if self._phrase:
             for doc_id, text in batch:
@@ -297,9 +314,13 @@ class SearchEngine:
             out.append(SearchResult(doc_id, float(fused[i]), comps, matched))
         return out
 
-    def search(self, query: str, k: int = 10) -> list[SearchResult]:
+    def search(
+        self, query: str, k: int = 10, config: EngineConfig | None = None
+    ) -> list[SearchResult]:
+        """``config`` may switch components off for this query (weight 0), e.g. a dense
+        component whose vectors are still being computed."""
         cands = self.candidates(query)
-        return self._results(query, cands, self.fuse(cands), k)
+        return self._results(query, cands, self.fuse(cands, config), k)
 
     def search_many(
         self, queries: Sequence[str], k: int = 10, batch_size: int = 256

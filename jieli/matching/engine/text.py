@@ -98,19 +98,21 @@ def normalise(text: object, *, casefold: bool = True) -> str:
     """
     if text is None:
         return ""
-    if not isinstance(text, str):
-        text = str(text)
-    if not text:
+    out = text if isinstance(text, str) else str(text)
+    if not out:
         return ""
-    text = text[:MAX_CHARS]
-    text = unicodedata.normalize("NFKC", text)
-    text = _CONTROL.sub(" ", text)
-    if not _TRADITIONAL or any(ch in _TRADITIONAL for ch in text):
+    out = out[:MAX_CHARS]
+    if not out.isascii():
+        # Lone surrogates (broken pasted text) would make every UTF-8 consumer raise.
+        out = out.encode("utf-8", "replace").decode("utf-8")
+    out = unicodedata.normalize("NFKC", out)
+    out = _CONTROL.sub(" ", out)
+    if not _TRADITIONAL or any(ch in _TRADITIONAL for ch in out):
         with _converter_lock:
-            text = _t2s.convert(text)
+            out = _t2s.convert(out)
     if casefold:
-        text = text.casefold()
-    return text
+        out = out.casefold()
+    return out
 
 
 def compact(text: object) -> str:

@@ -139,3 +139,15 @@ def test_phrase_feature_prefers_verbatim_title() -> None:
     hits = engine.search("智能温室环境监测系统", k=2)
     assert hits[0].doc_id == "b"
     assert hits[0].components["phrase"] == 1.0
+
+
+def test_use_encoder_smoke() -> None:
+    """The one real model in the fast suite: USE is pure numpy and loads in about 1 s."""
+    from jieli.matching.engine.encoders import USEEncoder
+
+    enc = USEEncoder()
+    vecs = enc.encode_passages(["太阳能电池板", "solar panel", "水稻种植技术"])
+    assert vecs.shape == (3, 512) and vecs.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]  # cross-lingual similarity
+    assert np.allclose(enc.encode_queries(["solar panel"])[0], vecs[1], atol=1e-5)

@@ -86,3 +86,8 @@ def test_is_cjk_text() -> None:
     assert is_cjk_text("石墨烯 battery")
     assert not is_cjk_text("graphene battery")
     assert not is_cjk_text("😀")
+
+
+def test_normalised_text_is_always_utf8_encodable() -> None:
+    for text in NASTY:
+        normalise(text).encode("utf-8")

@@ -1,0 +1,62 @@
+"""The dense path through the platform: background vectors, coverage gate, cross-language hits.
+
+Uses the packaged USE model (numpy only, loads in about a second)."""
+
+import pytest
+
+from jieli.achievements.tests.factories import AchievementFactory
+from jieli.matching import selectors, services
+from jieli.matching.index import index_for
+from jieli.matching.models import ListingVector
+from jieli.organisations.tests.factories import OrganisationFactory, viewer_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def use_only(settings):
+    settings.JIELI_DENSE_ENCODERS = ["use"]
+
+
+@pytest.fixture
+def listings(use_only):
+    owner = OrganisationFactory()
+    return [
+        AchievementFactory(
+            owner=owner,
+            title="锂离子电池低温电解液",
+            summary="提高电池低温性能。",
+            keywords=["电池"],
+        ),
+        AchievementFactory(
+            owner=owner, title="水稻高产栽培技术", summary="提高水稻产量。", keywords=["水稻"]
+        ),
+        AchievementFactory(
+            owner=owner, title="风力发电机叶片检测", summary="叶片无损检测。", keywords=["风电"]
+        ),
+    ]
+
+
+def test_vectors_are_computed_once_per_text(listings):
+    assert services.vectors_compute(kind="achievement", encoder="use") == 3
+    assert ListingVector.objects.count() == 3
+    assert services.vectors_compute(kind="achievement", encoder="use") == 0
+    listings[0].summary = "新的摘要。"
+    listings[0].save()
+    assert services.vectors_compute(kind="achievement", encoder="use") == 1
+
+
+def test_dense_component_waits_for_coverage(listings):
+    index = index_for("achievement")
+    index.sync()
+    assert index._ready_config().weights["dense_use"] == 0.0
+    services.vectors_compute(kind="achievement", encoder="use")
+    index.sync()
+    assert index._ready_config().weights["dense_use"] > 0
+
+
+def test_english_query_finds_chinese_listing_through_meaning(listings):
+    services.vectors_compute(kind="achievement", encoder="use")
+    found = selectors.search(viewer_of(None), kind="achievement", q="rice farming yield")
+    assert found and found[0].obj == listings[1]
+    assert found[0].components["dense_use"] > 0
