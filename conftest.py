@@ -13,6 +13,9 @@ def _jieli_test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Word ranking only: tests that need a sentence encoder switch it on themselves.
     settings.JIELI_DENSE_ENCODERS = []
+    # The segmenter's dictionary is process-wide: tests keep the packaged one so that results
+    # do not depend on test order.
+    settings.JIELI_DOMAIN_DICTIONARY = False
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -197,6 +197,8 @@ JIELI_RECONFIRM_MONTHS = int(os.environ.get("JIELI_RECONFIRM_MONTHS", "12"))
 JIELI_PAGE_SIZE = 20
 # Sentence encoders served by the matching engine ("use", "e5"); empty for words only.
 JIELI_DENSE_ENCODERS = _env_list("JIELI_DENSE_ENCODERS", "use,e5")
+# Teach the segmenter industry, discipline and keyword terms (process-wide, once).
+JIELI_DOMAIN_DICTIONARY = _env_bool("JIELI_DOMAIN_DICTIONARY", True)
 JIELI_IMPORT_MAX_BYTES = int(os.environ.get("JIELI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 
 LOGGING = {

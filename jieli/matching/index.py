@@ -129,9 +129,38 @@ class KindIndex:
 
 _indexes: dict[str, KindIndex] = {}
 _registry_lock = threading.Lock()
+_dictionary_loaded = False
+MAX_KEYWORDS_IN_DICTIONARY = 50_000
+
+
+def domain_words() -> list[str]:
+    """Words the segmenter should keep whole: code-list names and listing keywords."""
+    from jieli.achievements.models import Achievement
+    from jieli.regions.models import Discipline, Industry
+
+    words: set[str] = set()
+    words.update(Industry.objects.filter(level__gte=2).values_list("name", flat=True))
+    words.update(Discipline.objects.values_list("name", flat=True))
+    rows = Achievement.objects.exclude(keywords=[]).values_list("keywords", flat=True)
+    for keywords in rows[:MAX_KEYWORDS_IN_DICTIONARY]:
+        words.update(k for k in keywords or [] if isinstance(k, str))
+    # Long names ("其他未列明…") are phrases, not words: leave them to the segmenter.
+    return sorted(w for w in words if 2 <= len(w) <= 12)
+
+
+def _load_domain_dictionary() -> None:
+    """Once per process, before the first document is tokenised."""
+    global _dictionary_loaded
+    if _dictionary_loaded or not getattr(settings, "JIELI_DOMAIN_DICTIONARY", True):
+        return
+    from jieli.matching.engine.text import load_user_words
+
+    load_user_words(domain_words())
+    _dictionary_loaded = True
 
 
 def index_for(kind: str) -> KindIndex:
+    _load_domain_dictionary()
     with _registry_lock:
         found = _indexes.get(kind)
         if found is None:

@@ -139,3 +139,12 @@ def test_bad_k_and_kind_are_invalid(users):
         selectors.search(viewer_of(None), kind="achievement", q="x", k=0)
     with pytest.raises(InvalidInput):
         selectors.search(viewer_of(None), kind="spaceship", q="x")
+
+
+def test_domain_words_come_from_code_lists_and_keywords(users, battery):
+    from jieli.matching.index import domain_words
+
+    words = domain_words()
+    assert "低温电解液" in words  # a listing keyword
+    assert "锂离子电池制造" in words  # a GB/T 4754 class name
+    assert all(2 <= len(w) <= 12 for w in words)
