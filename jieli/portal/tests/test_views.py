@@ -118,3 +118,11 @@ def test_register_signs_in_and_rejects_bad_input(users):
 def test_api_docs_are_served():
     assert Client().get("/api/docs").status_code == 200
     assert Client().get("/api/v1/openapi.json").status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["achievements", "demands", "experts", "organisations"])
+def test_list_pages_offer_an_export_of_the_same_filters(users, kind):
+    html = Client().get(f"/{kind}/", {"q": "电池"}).content.decode()
+    assert f"/imports/export/{kind}/?q=%E7%94%B5%E6%B1%A0&amp;format=csv" in html
+    response = Client().get(f"/imports/export/{kind}/", {"q": "电池", "format": "csv"})
+    assert response.status_code == 200
