@@ -32,6 +32,10 @@ BULK_SYNC_EVERY = timedelta(seconds=5)
 _bulk = threading.local()
 
 
+def in_bulk_mode() -> bool:
+    return bool(getattr(_bulk, "on", False))
+
+
 @contextmanager
 def bulk_mode() -> Iterator[None]:
     previous = getattr(_bulk, "on", False)
