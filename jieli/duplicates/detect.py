@@ -287,10 +287,19 @@ class DuplicateIndex:
     """
 
     def __init__(
-        self, kind: str, *, lsh_threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM
+        self,
+        kind: str,
+        *,
+        lsh_threshold: float = LSH_THRESHOLD,
+        num_perm: int = NUM_PERM,
+        keep_fingerprints: bool = True,
     ) -> None:
         self.kind = kind
         self.num_perm = num_perm
+        # The platform re-reads candidates from the database to score them, so it keeps only
+        # what removal needs (patent numbers, credit code): the shingle sets would cost tens
+        # of kilobytes per record.
+        self.keep_fingerprints = keep_fingerprints
         self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
         self._prints: dict[int, Fingerprint] = {}
         self._by_ip: dict[str, set[int]] = {}
@@ -312,7 +321,17 @@ class DuplicateIndex:
     def add_fingerprint(self, record_id: int, fp: Fingerprint) -> Fingerprint:
         with self._lock:
             self.remove(record_id)
-            self._prints[record_id] = fp
+            self._prints[record_id] = (
+                fp
+                if self.keep_fingerprints
+                else Fingerprint(
+                    title=frozenset(),
+                    text=frozenset(),
+                    lsh=frozenset(),
+                    ip_numbers=fp.ip_numbers,
+                    credit_code=fp.credit_code,
+                )
+            )
             if fp.lsh:
                 self._lsh.insert(record_id, minhash_of(fp.lsh, self.num_perm))
             for number in fp.ip_numbers:

@@ -92,7 +92,7 @@ def index_for(spec: KindSpec) -> DuplicateIndex:
     with _lock:
         state = _states.get(spec.kind)
         if state is None:
-            state = _states[spec.kind] = _State(DuplicateIndex(spec.kind))
+            state = _states[spec.kind] = _State(DuplicateIndex(spec.kind, keep_fingerprints=False))
         _sync(spec, state)
         return state.index
 
