@@ -284,10 +284,7 @@ class Run:
         """Make the new record findable by the next rows' duplicate checks, and put suspected
         duplicates in the secretariat's queue once the row is committed."""
         kind = _DUPLICATE_KINDS.get(self.options.kind)
-        if (
-            kind not in {"achievement", "demand", "organisation"}
-            or not self.options.check_duplicates
-        ):
+        if kind is None or not self.options.check_duplicates:
             return
         from jieli.duplicates import services as duplicate_services
 

@@ -7,7 +7,6 @@ service. History entries the services write for an import are labelled "import".
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable
 from decimal import Decimal
@@ -16,7 +15,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
-from jieli.core.errors import InvalidInput, PermissionDenied
+from jieli.core.errors import PermissionDenied
 from jieli.core.viewer import Viewer
 from jieli.imports.converters import Record
 
@@ -24,58 +23,30 @@ logger = logging.getLogger(__name__)
 HISTORY_ACTION = "import"
 
 
-# The duplicate detector names kinds in the singular.
+# The duplicate detector names kinds in the singular; it does not cover experts.
 _DUPLICATE_KINDS = {
     "achievements": "achievement",
     "demands": "demand",
     "organisations": "organisation",
-    "experts": "expert",
 }
 
 
 def find_duplicates(kind: str, data: dict[str, Any], viewer: Viewer | None = None) -> list[str]:
-    """Near-duplicates of a record about to be created, from ``jieli.duplicates`` if present.
+    """Near-duplicates of a record about to be created, as short report lines ("#12 reasons").
 
-    Returns short descriptions ("#12 …reasons") for the report; never blocks the import.
+    Only what ``viewer`` may see is named; the check never blocks the import.
     """
-    try:
-        from jieli.duplicates import selectors as duplicate_selectors
-    except ImportError:
+    from jieli.duplicates.selectors import duplicate_suspects_for
+
+    detector_kind = _DUPLICATE_KINDS.get(kind)
+    if detector_kind is None:
         return []
-    finder = getattr(duplicate_selectors, "duplicate_suspects_for", None)
-    if finder is None:
-        return []
-    kwargs: dict[str, Any] = {"kind": _DUPLICATE_KINDS.get(kind, kind), "data": data}
-    if viewer is not None and _takes(finder, "viewer"):
-        kwargs["viewer"] = viewer
-    try:
-        suspects = finder(**kwargs)
-    except InvalidInput:  # a kind the detector does not cover
-        return []
-    except Exception:
-        logger.exception("duplicate check failed for an imported %s", kind)
-        return []
+    suspects = duplicate_suspects_for(kind=detector_kind, data=data, viewer=viewer)
     out: list[str] = []
-    for suspect in list(suspects or [])[:5]:
-        if isinstance(suspect, models.Model):
-            out.append(f"#{suspect.pk} {suspect}")
-            continue
-        if isinstance(suspect, dict):
-            ident = suspect.get("target_id") or suspect.get("id") or ""
-            reasons = suspect.get("reasons") or [suspect.get("title") or ""]
-        else:
-            ident = getattr(suspect, "target_id", None) or ""
-            reasons = list(getattr(suspect, "reasons", None) or [str(suspect)])
-        label = ", ".join(str(r) for r in reasons if r)
-        out.append(f"#{ident} {label}".strip() if ident else label)
+    for suspect in suspects[:5]:
+        label = ", ".join(str(r) for r in suspect.reasons if r)
+        out.append(f"#{suspect.target_id} {label}".strip() if suspect.target_id else label)
     return out
-
-
-def _takes(fn: Callable[..., Any], name: str) -> bool:
-    try:
-        return name in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def _same(obj: models.Model, data: dict[str, Any]) -> bool:
@@ -169,8 +140,7 @@ class Writer:
         ).update(action=HISTORY_ACTION)
 
     def _call(self, fn: Callable[..., Any], **kwargs: Any) -> Any:
-        if _takes(fn, "history_action"):
-            kwargs["history_action"] = HISTORY_ACTION
+        # The services write their own history; ``label_history`` marks it as an import.
         return fn(**kwargs)
 
 

@@ -370,12 +370,17 @@ def test_suspected_duplicates_are_reported_but_not_blocking(
     tmp_path, staff_viewer, owner_org, monkeypatch
 ):
     from jieli.duplicates import selectors as duplicate_selectors
+    from jieli.duplicates.detect import Suspect
 
     calls = []
 
     def fake(*, kind, data, viewer=None):
         calls.append((kind, data.get("title")))
-        return [{"target_id": 99, "reasons": ["same title"]}]
+        return [
+            Suspect(
+                kind=kind, target_id=99, score=0.9, certainty="suspected", reasons=["same title"]
+            )
+        ]
 
     monkeypatch.setattr(duplicate_selectors, "duplicate_suspects_for", fake)
     result = _run(

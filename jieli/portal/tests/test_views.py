@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from jieli.achievements.tests.factories import AchievementFactory
@@ -102,7 +103,9 @@ def test_workspace_shows_own_drafts_only(users):
 def test_register_signs_in_and_rejects_bad_input(users):
     client = Client()
     bad = client.post("/register/", {"username": "", "email": "nope", "password": "1"})
-    assert bad.status_code in (200, 400)
+    assert bad.status_code == 400
+    assert set(bad.context["form"].errors) >= {"username", "email"}
+    assert not get_user_model().objects.filter(username="").exists()
     ok = client.post(
         "/register/",
         {
