@@ -47,6 +47,23 @@ class ChangeRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.action} #{self.object_id}"
 
+    @property
+    def action_label(self) -> str:
+        """The action in the active language ("create" → "created" / "已创建")."""
+        from jieli.core.history import action_label
+
+        return action_label(self.action)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """Names of the changed fields in the active language (their verbose names)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from jieli.core.history import field_label
+
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return [field_label(model, name) for name in (self.changes or {})]
+
 
 class ApiToken(BaseModel):
     """A personal API token. Only a hash is stored; the token is shown once when created."""
