@@ -50,7 +50,7 @@ class ChangeRecord(models.Model):
     @property
     def action_label(self) -> str:
         """The action in the active language ("create" → "created" / "已创建")."""
-        from jieli.core.history import action_label
+        from jieli.core.history_labels import action_label
 
         return action_label(self.action)
 
@@ -59,7 +59,7 @@ class ChangeRecord(models.Model):
         """Names of the changed fields in the active language (their verbose names)."""
         from django.contrib.contenttypes.models import ContentType
 
-        from jieli.core.history import field_label
+        from jieli.core.history_labels import field_label
 
         model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         return [field_label(model, name) for name in (self.changes or {})]
