@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc  # type: ignore[import-untyped]
 
-
 # GB 32100-2015 unified social credit codes; python-stdnum computes the check character. The
 # format rule is ours: stdnum wants eight leading digits, but the registering authority (the first
 # character) may also be a letter such as Y, so only the region part must be digits.

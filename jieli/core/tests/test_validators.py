@@ -1,5 +1,4 @@
 import pytest
-
 from django.core.exceptions import ValidationError
 
 from jieli.core.validators import credit_code_check_char, is_valid_credit_code, validate_phone

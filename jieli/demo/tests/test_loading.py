@@ -179,3 +179,17 @@ def test_no_zhibei_text_is_shipped():
     )
     assert not names & shipped
     assert not [n for n in names if n in world]
+
+
+def test_demo_organisations_and_experts_have_english_names(loaded):
+    from django.utils import translation
+
+    from jieli.organisations.models import Organisation
+
+    org = Organisation.objects.exclude(name_en="").first()
+    assert org is not None and Organisation.objects.filter(name_en="").count() == 0
+    assert Expert.objects.filter(name_en="").count() == 0
+    with translation.override("en"):
+        assert org.display_name == org.name_en
+    with translation.override("zh-hans"):
+        assert org.display_name == org.name
