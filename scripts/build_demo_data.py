@@ -270,7 +270,7 @@ def make_summary(text: str, limit: int = SUMMARY_MAX) -> str:
 # husbandry, aquaculture and food (C13–C20) and nuclear technology (A05). Basic science, clinical
 # medicine, psychology and management papers are research results, not transferable technology,
 # and made the demo look like a library catalogue (issue 8).
-APPLIED_PREFIXES = ("E", "F", "B06", "B07", "A05") + tuple(f"C{n}" for n in range(13, 21))
+APPLIED_PREFIXES = ("E", "F", "B06", "B07", "A05", *(f"C{n}" for n in range(13, 21)))
 # CSL disciplines whose NSFC code is shared with a basic science but which are engineering.
 CSL_APPLIED_EXTRA = frozenset({"测绘科学与技术"})
 
