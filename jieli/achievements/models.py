@@ -227,8 +227,8 @@ def ip_record_problems(
     """
     problems: dict[str, list[str]] = {}
 
-    def add(field: str, message: str) -> None:
-        problems.setdefault(field, []).append(message)
+    def add(field: str, message: str | Promise) -> None:
+        problems.setdefault(field, []).append(str(message))
 
     if filing_date and grant_date and grant_date < filing_date:
         add("grant_date", _("The grant date cannot be before the filing date."))
