@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('experts', '0002_phone_number_validation'),
+        ('experts', '0003_h9_english_names'),
     ]
 
     operations = [
