@@ -72,6 +72,8 @@ PRESETS: dict[str, dict[str, object]] = {
     # The strongest untuned anchor (issue 7): plain RRF of BM25 and e5. Any fitted fusion
     # has to beat what two unweighted rank lists already give.
     "rrf-e5": {"components": ("bm25_words", "dense_e5"), "fusion": "rrf", "weights": {}},
+    # Learned length-aware fusion (rerank.py); not the default until fitted with e5.
+    "engine-ltr": {"fusion": "ltr"},
 }
 
 
