@@ -143,7 +143,10 @@ class EngineClassifier(_Base):
 
     def _vote(self, probs: list[np.ndarray]) -> np.ndarray:
         weights = [1.0, 1.0, self.dense_weight][: len(probs)]
-        return sum(w * p for w, p in zip(weights, probs, strict=True)) / sum(weights)
+        total = np.zeros_like(probs[0])
+        for w, p in zip(weights, probs, strict=True):
+            total += w * p
+        return total / sum(weights)
 
     def _out_of_fold(self, texts: list[str], labels: list[str], vecs: Any) -> list[np.ndarray]:
         """Each member's probabilities for every training text, from a model that did not

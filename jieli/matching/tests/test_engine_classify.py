@@ -61,8 +61,8 @@ def _demo_rows() -> list[tuple[str, str]]:
 
 
 def test_probabilities_are_calibrated_over_many_classes() -> None:
-    """Forty-odd disciplines: the raw soft vote put the top class near 0.1 for most texts
-    (so a 0.15 display threshold showed nothing); the fitted exponent makes the top
+    """Two dozen disciplines: the raw soft vote put the top class below 0.15 for about
+    half the texts (so the display threshold hid them); the fitted exponent makes the top
     probability track how often the top class is right."""
     rows = _demo_rows()
     rng = np.random.default_rng(0)
@@ -73,14 +73,14 @@ def test_probabilities_are_calibrated_over_many_classes() -> None:
     truth = np.array([y for _, y in test])
     raw = EngineClassifier(calibrate=False).fit([t for t, _ in train], [y for _, y in train])
     cal = EngineClassifier().fit([t for t, _ in train], [y for _, y in train])
-    assert len(cal.classes_) >= 30
+    assert len(cal.classes_) >= 20
     assert cal.temperature_ > 1.5  # the raw vote is too flat
     p_raw, p_cal = raw.predict_proba(texts), cal.predict_proba(texts)
     assert (p_raw.argmax(axis=1) == p_cal.argmax(axis=1)).all()  # same ranking of classes
     accuracy = float((cal.classes_[p_cal.argmax(axis=1)] == truth).mean())
     assert accuracy > 0.4
-    assert (p_raw.max(axis=1) >= 0.15).mean() < 0.3
-    assert (p_cal.max(axis=1) >= 0.15).mean() > 0.8
+    assert (p_raw.max(axis=1) >= 0.15).mean() < 0.6
+    assert (p_cal.max(axis=1) >= 0.15).mean() > 0.85
     assert abs(float(p_cal.max(axis=1).mean()) - accuracy) < 0.15
 
 
