@@ -23,7 +23,12 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "data" / "csl" / "csl_benchmark_joined_dev_test.jsonl"
+_CSL = Path("data") / "csl" / "csl_benchmark_joined_dev_test.jsonl"
+# ../shared next to the checkout (or next to the worktrees' folder).
+CORPUS = next(
+    (p / "shared" / _CSL for p in (REPO.parent, REPO.parent.parent) if (p / "shared" / _CSL).exists()),
+    REPO.parent / "shared" / _CSL,
+)
 HEADER = [
     "外部编号",
     "成果名称",
