@@ -79,12 +79,21 @@ def _keep_char(ch: str) -> bool:
     return not unicodedata.category(ch).startswith(_DROP_CATEGORIES)
 
 
+# The same filter as a str.translate table for the Basic Multilingual Plane (C speed); the
+# rare characters beyond it go through ``_keep_char``.
+_DROP_BMP = {
+    cp: None for cp in range(0x10000) if unicodedata.category(chr(cp)).startswith(_DROP_CATEGORIES)
+}
+
+
 def normalise_text(text: str) -> str:
     """NFKC, case-folded, without punctuation, symbols or whitespace."""
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if _keep_char(ch))
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_DROP_BMP)
+    if folded and not folded.isascii() and max(folded) > "\uffff":
+        folded = "".join(ch for ch in folded if _keep_char(ch))
+    return folded
 
 
 def shingles(text: str, k: int = TEXT_SHINGLE) -> set[str]:

@@ -18,6 +18,7 @@ Removing a record marks its slot dead; dead entries are dropped when they outnum
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import numpy as np
 
@@ -34,13 +35,33 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+def _integral(f: Any, a: float, b: float, steps: int = 2000) -> float:
+    width = (b - a) / steps
+    return sum(f(a + (i + 0.5) * width) for i in range(steps)) * width
+
+
 def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) minimising false positives + false negatives at ``threshold`` (equal
-    weights), as datasketch chooses them, so recall matches the detector's measured setting."""
-    from datasketch.lsh import _optimal_param
+    weights): datasketch's choice (without importing it: it pulls in scipy, 1–2 s). The
+    detector's setting is precomputed (a test checks it against the search below)."""
+    if (threshold, num_perm) in _KNOWN_BANDS:
+        return _KNOWN_BANDS[(threshold, num_perm)]
+    return _search_bands(threshold, num_perm)
 
-    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
-    return int(bands), int(rows)
+
+_KNOWN_BANDS = {(0.2, 128): (28, 2)}
+
+
+def _search_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    best, best_error = (1, 1), float("inf")
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            fp = _integral(lambda s: 1 - (1 - s**rows) ** bands, 0.0, threshold, 200)
+            fn = _integral(lambda s: (1 - s**rows) ** bands, threshold, 1.0, 200)
+            error = 0.5 * fp + 0.5 * fn
+            if error < best_error:
+                best, best_error = (bands, rows), error
+    return best
 
 
 class BandHasher:
