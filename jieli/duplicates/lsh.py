@@ -52,12 +52,18 @@ def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
 _KNOWN_BANDS = {(0.2, 128): (28, 2)}
 
 
+def _miss_curve(bands: int, rows: int) -> Any:
+    """Probability that two records of Jaccard ``s`` share no band."""
+    return lambda s: (1 - s**rows) ** bands
+
+
 def _search_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     best, best_error = (1, 1), float("inf")
     for bands in range(1, num_perm + 1):
         for rows in range(1, num_perm // bands + 1):
-            fp = _integral(lambda s: 1 - (1 - s**rows) ** bands, 0.0, threshold, 200)
-            fn = _integral(lambda s: (1 - s**rows) ** bands, threshold, 1.0, 200)
+            miss = _miss_curve(bands, rows)
+            fp = threshold - _integral(miss, 0.0, threshold, 200)
+            fn = _integral(miss, threshold, 1.0, 200)
             error = 0.5 * fp + 0.5 * fn
             if error < best_error:
                 best, best_error = (bands, rows), error
