@@ -110,20 +110,26 @@ marks = []
 def progress(done, total):
     if total and (not marks or done >= marks[-1][0] + total // 10):
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        marks.append((done, round(time.perf_counter() - start, 1), round(rss)))
-        print(json.dumps({"done": done, "seconds": marks[-1][1], "peak_rss_mib": marks[-1][2]}),
+        cpu = round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) - cpu0, 1)
+        marks.append((done, round(time.perf_counter() - start, 1), round(rss), cpu))
+        print(json.dumps({"done": done, "seconds": marks[-1][1], "peak_rss_mib": marks[-1][2],
+                          "cpu_seconds": cpu}),
               file=sys.stderr, flush=True)
 start = time.perf_counter()
+cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
 result = run_import(viewer=viewer_for_user(user), path=path, options=Options(
     kind="achievements", mode=sys.argv[3], owner_id=org.pk, source="bench",
     rejected_out=path + ".rejected.csv", check_duplicates=sys.argv[2] == "1"),
     progress=progress)
 seconds = time.perf_counter() - start
-rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime - cpu0
+rss_kib = usage.ru_maxrss
 from jieli.duplicates.models import DuplicateCase
 print(json.dumps({"rows": result.total, "created": result.created,
                   "rejected": result.rejected, "seconds": seconds,
                   "rows_per_s": result.total / seconds, "peak_rss_mib": rss_kib / 1024,
+                  "cpu_seconds": cpu, "rows_per_cpu_s": result.total / cpu,
                   "reported_duplicates": len(result.duplicates),
                   "cases": DuplicateCase.objects.count(), "marks": marks}))
 """
