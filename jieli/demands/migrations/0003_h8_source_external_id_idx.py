@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('demands', '0002_phone_number_validation'),
-        ('organisations', '0002_h8_source_external_id_idx'),
+        ('organisations', '0003_h8_source_external_id_idx'),
         ('regions', '0002_load_reference_code_lists'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ('organisations', '0002_h9_english_names'),
         ('regions', '0002_load_reference_code_lists'),
     ]
 

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('experts', '0002_phone_number_validation'),
-        ('organisations', '0002_h8_source_external_id_idx'),
+        ('experts', '0003_h9_english_names'),
+        ('organisations', '0003_h8_source_external_id_idx'),
         ('regions', '0002_load_reference_code_lists'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
