@@ -1,10 +1,13 @@
-"""Import speed: 10,000 and 100,000-row achievement CSVs into a fresh SQLite database.
+"""Import speed: 10,000 and 100,000-row achievement CSVs into a fresh database.
 
 Rows are recombined from real titles and abstracts (the CSL corpus under ../shared). Each size
-is imported in valid-rows mode into a new database in a temporary JIELI_VAR_DIR, in a child
-process, measuring rows/s and peak RSS; the 10k run is repeated and the median reported.
+is imported into a new database (SQLite in a temporary JIELI_VAR_DIR, or a PostgreSQL database
+given by ``--database-url``, dropped and created afresh), in a child process, measuring rows/s
+and peak RSS (and RSS at each 10 % of the file, to show whether memory stays flat).
 
-    .venv/bin/python bench/import_speed.py [--runs 3] [--sizes 10000,100000] [--write-docs]
+    .venv/bin/python bench/import_speed.py --sizes 100000 --runs 1 --duplicate-check
+    .venv/bin/python bench/import_speed.py --sizes 100000 --runs 1 --duplicate-check \
+        --database-url postgres://postgres@127.0.0.1:5432/jieli_h8_bench
 """
 
 from __future__ import annotations
@@ -23,7 +26,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "data" / "csl" / "csl_benchmark_joined_dev_test.jsonl"
+_CSL = Path("data") / "csl" / "csl_benchmark_joined_dev_test.jsonl"
+# ../shared next to the checkout (or next to the worktrees' folder).
+CORPUS = next(
+    (
+        p / "shared" / _CSL
+        for p in (REPO.parent, REPO.parent.parent)
+        if (p / "shared" / _CSL).exists()
+    ),
+    REPO.parent / "shared" / _CSL,
+)
 HEADER = [
     "外部编号",
     "成果名称",
@@ -94,35 +106,68 @@ user.groups.add(secretariat_group())
 org = Organisation.objects.create(name="基准机构", org_type="university",
                                   membership_status="member")
 path = sys.argv[1]
+marks = []
+def progress(done, total):
+    if total and (not marks or done >= marks[-1][0] + total // 10):
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        cpu = round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) - cpu0, 1)
+        marks.append((done, round(time.perf_counter() - start, 1), round(rss), cpu))
+        print(json.dumps({"done": done, "seconds": marks[-1][1], "peak_rss_mib": marks[-1][2],
+                          "cpu_seconds": cpu}),
+              file=sys.stderr, flush=True)
 start = time.perf_counter()
+cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
 result = run_import(viewer=viewer_for_user(user), path=path, options=Options(
-    kind="achievements", mode="valid-rows", owner_id=org.pk, source="bench",
-    rejected_out=path + ".rejected.csv", check_duplicates=sys.argv[2] == "1"))
+    kind="achievements", mode=sys.argv[3], owner_id=org.pk, source="bench",
+    rejected_out=path + ".rejected.csv", check_duplicates=sys.argv[2] == "1"),
+    progress=progress)
 seconds = time.perf_counter() - start
-rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime - cpu0
+rss_kib = usage.ru_maxrss
+from jieli.duplicates.models import DuplicateCase
 print(json.dumps({"rows": result.total, "created": result.created,
                   "rejected": result.rejected, "seconds": seconds,
-                  "rows_per_s": result.total / seconds, "peak_rss_mib": rss_kib / 1024}))
+                  "rows_per_s": result.total / seconds, "peak_rss_mib": rss_kib / 1024,
+                  "cpu_seconds": cpu, "rows_per_cpu_s": result.total / cpu,
+                  "reported_duplicates": len(result.duplicates),
+                  "cases": DuplicateCase.objects.count(), "marks": marks}))
 """
 
 
 DUPLICATE_CHECK = False
+DATABASE_URL = ""
+MODE = "valid-rows"
+
+
+def _fresh_postgres(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[-1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def run_once(csv_path: Path) -> dict:
     with tempfile.TemporaryDirectory() as var:
         env = {**os.environ, "JIELI_VAR_DIR": var}
         env.pop("DATABASE_URL", None)
+        if DATABASE_URL:
+            _fresh_postgres(DATABASE_URL)
+            env["DATABASE_URL"] = DATABASE_URL
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(csv_path), "1" if DUPLICATE_CHECK else "0"],
+            [sys.executable, "-c", CHILD, str(csv_path), "1" if DUPLICATE_CHECK else "0", MODE],
             cwd=REPO,
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=None if os.environ.get("BENCH_VERBOSE") else subprocess.PIPE,
             text=True,
             check=False,
         )
         if out.returncode != 0:
-            raise SystemExit(out.stderr[-3000:])
+            raise SystemExit((out.stderr or "")[-3000:])
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -152,9 +197,13 @@ def main() -> int:
         action="store_true",
         help="also ask jieli.duplicates about every new row (slow)",
     )
+    parser.add_argument("--database-url", default="", help="a PostgreSQL database (recreated)")
+    parser.add_argument("--mode", default="valid-rows", choices=["valid-rows", "all-or-nothing"])
     args = parser.parse_args()
-    global DUPLICATE_CHECK
+    global DUPLICATE_CHECK, DATABASE_URL, MODE
     DUPLICATE_CHECK = args.duplicate_check
+    DATABASE_URL = args.database_url
+    MODE = args.mode
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in [int(s) for s in args.sizes.split(",")]:

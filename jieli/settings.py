@@ -213,6 +213,20 @@ JIELI_DENSE_ENCODERS = _env_list("JIELI_DENSE_ENCODERS", "use,e5")
 # Teach the segmenter industry, discipline and keyword terms (process-wide, once).
 JIELI_DOMAIN_DICTIONARY = _env_bool("JIELI_DOMAIN_DICTIONARY", True)
 JIELI_IMPORT_MAX_BYTES = int(os.environ.get("JIELI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# --- Uploads (H8): limits checked while streaming an import file (jieli/imports/limits.py),
+# the cap on the rejected-rows file, and how long uploaded files are kept (a daily job purges).
+JIELI_IMPORT_MAX_ROWS = int(os.environ.get("JIELI_IMPORT_MAX_ROWS", "1000000"))
+JIELI_IMPORT_MAX_COLUMNS = int(os.environ.get("JIELI_IMPORT_MAX_COLUMNS", "500"))
+JIELI_IMPORT_MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
+JIELI_IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("JIELI_IMPORT_MAX_SHARED_STRINGS", "3000000"))
+JIELI_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("JIELI_IMPORT_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024))
+)
+JIELI_IMPORT_MAX_RATIO = int(os.environ.get("JIELI_IMPORT_MAX_RATIO", "200"))  # 0: off
+JIELI_IMPORT_REJECTED_MAX_BYTES = int(
+    os.environ.get("JIELI_IMPORT_REJECTED_MAX_BYTES", str(50 * 1024 * 1024))
+)
+JIELI_IMPORT_KEEP_DAYS = int(os.environ.get("JIELI_IMPORT_KEEP_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -170,6 +170,9 @@ class Achievement(ListingModel):
             models.Index(fields=["maturity"], name="achievement_maturity_idx"),
             models.Index(fields=["price_wan"], name="achievement_price_idx"),
             models.Index(fields=["status", "submitted_at"], name="achievement_queue_idx"),
+            # The unique constraint is partial (external ID given), which SQLite cannot use for
+            # "source = ? AND external_id = ?": imports look records up by it on every batch.
+            models.Index(fields=["source", "external_id"], name="achievement_source_extid_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -28,7 +28,7 @@ from jieli.core.errors import (
     field_errors,
     reject_unknown_fields,
 )
-from jieli.core.history import change_record, diff, snapshot
+from jieli.core.history import change_record, change_records_bulk, diff, snapshot
 from jieli.core.keywords import clean_keywords_into
 from jieli.core.listing import (
     ListingStatus,
@@ -164,7 +164,9 @@ def _apply(achievement: Achievement, data: Mapping[str, Any], errors: dict[str, 
     _check_codes(data, achievement, errors)
 
 
-def _validate(achievement: Achievement, errors: dict[str, list[str]]) -> None:
+def _validate(
+    achievement: Achievement, errors: dict[str, list[str]], *, check_clash: bool = True
+) -> None:
     try:
         achievement.full_clean(exclude=["owner", *CODE_FIELDS], validate_constraints=False)
     except ValidationError as exc:
@@ -180,7 +182,7 @@ def _validate(achievement: Achievement, errors: dict[str, list[str]]) -> None:
             )
         elif not achievement.price_negotiable and achievement.price_wan is None:
             errors.setdefault("price_wan", []).append(_("Give a price or mark it as negotiable."))
-    if achievement.external_id:
+    if achievement.external_id and check_clash:
         clash = Achievement.objects.filter(
             source=achievement.source, external_id=achievement.external_id
         )
@@ -299,6 +301,112 @@ def achievement_create(
     # Listeners (the duplicate review queue) act once the transaction commits.
     registry.listing_created("achievement", achievement.pk)
     return achievement
+
+
+@transaction.atomic
+def achievement_create_many(
+    *,
+    viewer: Viewer,
+    rows: Sequence[tuple[int, Mapping[str, Any], Sequence[Mapping[str, Any]] | None]],
+    history_action: str = "create",
+) -> list[Achievement | InvalidInput]:
+    """Create many draft achievements in one transaction (imports): ``rows`` holds
+    ``(owner_id, data, ip_records)``; the result holds, per row, the new achievement or the
+    ``InvalidInput`` that rejected it (nothing is written for a rejected row).
+
+    The same checks as ``achievement_create``, but set-based: one query for the owners, one for
+    external-ID clashes, and bulk inserts for the achievements, their IP records and their
+    history (``history_action``, e.g. "import").
+    """
+    from jieli.organisations.models import Organisation
+
+    if not viewer.is_authenticated:
+        raise NotAuthenticated()
+    owners = {owner for owner, _data, _ips in rows}
+    known = set(Organisation.objects.filter(pk__in=owners).values_list("pk", flat=True))
+    external = {
+        (str(data.get("source") or ""), str(data.get("external_id") or ""))
+        for _owner, data, _ips in rows
+        if data.get("external_id")
+    }
+    taken: set[tuple[str, str]] = set()
+    for source in {s for s, _e in external}:
+        ids = [e for s, e in external if s == source]
+        for start in range(0, len(ids), 500):
+            taken.update(
+                Achievement.objects.filter(
+                    source=source, external_id__in=ids[start : start + 500]
+                ).values_list("source", "external_id")
+            )
+    out: list[Achievement | InvalidInput] = []
+    new: list[tuple[Achievement, list[IntellectualProperty]]] = []
+    for owner_id, data, ip_records in rows:
+        if not isinstance(owner_id, int) or not (
+            viewer.is_staff_role or viewer.belongs_to(owner_id)
+        ):
+            out.append(
+                InvalidInput(
+                    fields={
+                        "owner_id": [
+                            _("You can only add achievements for an organisation you belong to.")
+                        ]
+                    }
+                )
+            )
+            continue
+        if owner_id not in known:
+            out.append(InvalidInput(fields={"owner_id": [_("Unknown organisation.")]}))
+            continue
+        try:
+            _check_fields(viewer, data)
+        except InvalidInput as exc:
+            out.append(exc)
+            continue
+        errors: dict[str, list[str]] = {}
+        achievement = Achievement(owner_id=owner_id, status=ListingStatus.DRAFT)
+        _apply(achievement, data, errors)
+        records = _build_ip_records(ip_records or [], errors)
+        _validate(achievement, errors, check_clash=False)
+        key = (achievement.source, achievement.external_id)
+        if achievement.external_id and key in taken:
+            errors.setdefault("external_id", []).append(
+                _("Another achievement from this source has this external ID.")
+            )
+        if errors:
+            out.append(InvalidInput(fields=errors))
+            continue
+        if achievement.external_id:
+            taken.add(key)
+        out.append(achievement)
+        new.append((achievement, records))
+    if not new:
+        return out
+    now = timezone.now()
+    for achievement, _records in new:
+        achievement.created_at = achievement.updated_at = now
+    try:
+        with transaction.atomic():
+            Achievement.objects.bulk_create([a for a, _r in new], batch_size=500)
+    except IntegrityError as exc:  # e.g. another import took an external ID meanwhile
+        raise Conflict(_("This record conflicts with another achievement.")) from exc
+    ips = []
+    for achievement, records in new:
+        for record in records:
+            record.achievement = achievement
+            ips.append(record)
+    IntellectualProperty.objects.bulk_create(ips, batch_size=500)
+    history_records = []
+    for achievement, records in new:
+        changes = diff({}, snapshot(achievement, HISTORY_FIELDS))
+        if records:
+            changes["ip_records"] = [[], _ip_summary(records)]
+        history_records.append((achievement, changes))
+    change_records_bulk(records=history_records, actor_id=viewer.user_id, action=history_action)
+    from jieli.duplicates.tasks import queue_duplicate_review
+
+    for achievement, _records in new:
+        queue_duplicate_review("achievement", achievement.pk)
+    return out
 
 
 def _locked_for_edit(viewer: Viewer, pk: int) -> Achievement:

@@ -59,6 +59,28 @@ def change_record(
     )
 
 
+def change_records_bulk(
+    *,
+    records: Iterable[tuple[models.Model, dict[str, list[Any]]]],
+    actor_id: int | None,
+    action: str,
+    reason: str = "",
+) -> list[ChangeRecord]:
+    """One history entry per (target, changes), inserted together (batch services)."""
+    entries = [
+        ChangeRecord(
+            content_type=ContentType.objects.get_for_model(type(target)),
+            object_id=target.pk,
+            actor_id=actor_id,
+            action=action,
+            changes=changes or {},
+            reason=reason,
+        )
+        for target, changes in records
+    ]
+    return ChangeRecord.objects.bulk_create(entries, batch_size=500)
+
+
 def history_for(target: models.Model) -> models.QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(
         content_type=ContentType.objects.get_for_model(type(target)), object_id=target.pk

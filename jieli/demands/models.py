@@ -84,6 +84,9 @@ class Demand(ListingModel):
         ordering = ["-published_at", "-created_at", "-id"]
         verbose_name = _("technology demand")
         verbose_name_plural = _("technology demands")
+        # Imports look records up by (source, external ID); SQLite cannot use the partial
+        # unique index for that.
+        indexes = [models.Index(fields=["source", "external_id"], name="demand_source_extid_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],

@@ -6,7 +6,7 @@ How a would-be record is compared with the existing ones:
    whitespace, so "一种ＯＬＥＤ器件，" and "一种oled器件" read the same.
 2. **Shingle** it: character 3-grams of title + summary + detail for candidate generation,
    5-grams of the same text for scoring, 2-grams of the title alone (titles are short).
-3. **Candidates** come from a MinHash LSH index over the text 3-grams (datasketch), plus an
+3. **Candidates** come from a MinHash LSH index over the text 3-grams (``lsh.py``), plus an
    exact index of canonical patent numbers and credit codes.
 4. **Score** each candidate precisely (``score_pair``): the mean of the title 2-gram Jaccard and
    the *containment* of the smaller text's 5-grams in the other's (robust to deleted
@@ -25,11 +25,11 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from datasketch import MinHash, MinHashLSH
+from jieli.duplicates.lsh import BandHasher, CompactLSH, optimal_bands
 
 Certainty = Literal["certain", "suspected"]
 KINDS = ("achievement", "demand", "organisation")
@@ -79,12 +79,21 @@ def _keep_char(ch: str) -> bool:
     return not unicodedata.category(ch).startswith(_DROP_CATEGORIES)
 
 
+# The same filter as a str.translate table for the Basic Multilingual Plane (C speed); the
+# rare characters beyond it go through ``_keep_char``.
+_DROP_BMP = {
+    cp: None for cp in range(0x10000) if unicodedata.category(chr(cp)).startswith(_DROP_CATEGORIES)
+}
+
+
 def normalise_text(text: str) -> str:
     """NFKC, case-folded, without punctuation, symbols or whitespace."""
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if _keep_char(ch))
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_DROP_BMP)
+    if folded and not folded.isascii() and max(folded) > "\uffff":
+        folded = "".join(ch for ch in folded if _keep_char(ch))
+    return folded
 
 
 def shingles(text: str, k: int = TEXT_SHINGLE) -> set[str]:
@@ -166,7 +175,7 @@ class Fingerprint:
 
     title: frozenset[str]
     text: frozenset[str]  # TEXT_SHINGLE-grams, for scoring
-    lsh: frozenset[str]  # LSH_SHINGLE-grams, for candidate generation
+    lsh_text: str  # the normalised text whose LSH_SHINGLE-grams generate candidates
     name: str = ""  # normalised title/name, for the "same name" reason
     ip_numbers: frozenset[str] = frozenset()
     credit_code: str | None = None
@@ -203,7 +212,7 @@ def fingerprint(kind: str, data: Mapping[str, Any]) -> Fingerprint:
     return Fingerprint(
         title=frozenset(shingles(title, TITLE_SHINGLE)),
         text=frozenset(shingles(text, TEXT_SHINGLE)),
-        lsh=frozenset(shingles(text, LSH_SHINGLE)),
+        lsh_text=text,
         name=title,
         ip_numbers=ip_numbers_of(data) if kind == "achievement" else frozenset(),
         credit_code=normalise_credit_code(_field(data, "credit_code"))
@@ -274,16 +283,24 @@ def compare(
     )
 
 
-def minhash_of(text_shingles: Iterable[str], num_perm: int = NUM_PERM) -> MinHash:
-    m = MinHash(num_perm=num_perm)
-    m.update_batch([s.encode("utf-8") for s in text_shingles])
-    return m
+_hashers: dict[tuple[float, int], BandHasher] = {}
+
+
+def band_hasher(lsh_threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM) -> BandHasher:
+    """The (shared, immutable) hasher for an LSH setting: bands × rows as datasketch picks."""
+    key = (lsh_threshold, num_perm)
+    if key not in _hashers:
+        bands, rows = optimal_bands(lsh_threshold, num_perm)
+        _hashers[key] = BandHasher(bands, rows, LSH_SHINGLE)
+    return _hashers[key]
 
 
 class DuplicateIndex:
     """Candidate generation for one kind: MinHash LSH over text + exact IP / credit-code maps.
 
-    Thread-safe; ``add`` replaces an existing entry of the same id.
+    Thread-safe; ``add`` replaces an existing entry of the same id. Per record it keeps the LSH
+    band keys (see ``lsh.py``, ~0.4 KiB) and, only when present, patent numbers or a credit
+    code; the full fingerprints only with ``keep_fingerprints`` (benchmarks, tests).
     """
 
     def __init__(
@@ -300,17 +317,24 @@ class DuplicateIndex:
         # what removal needs (patent numbers, credit code): the shingle sets would cost tens
         # of kilobytes per record.
         self.keep_fingerprints = keep_fingerprints
-        self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=num_perm)
+        self.hasher = band_hasher(lsh_threshold, num_perm)
+        self._lsh = CompactLSH(self.hasher)
+        self._ids: set[int] = set()
         self._prints: dict[int, Fingerprint] = {}
+        self._ip_of: dict[int, frozenset[str]] = {}
+        self._code_of: dict[int, str] = {}
         self._by_ip: dict[str, set[int]] = {}
         self._by_code: dict[str, set[int]] = {}
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
-        return len(self._prints)
+        return len(self._ids)
 
     def __contains__(self, record_id: object) -> bool:
-        return record_id in self._prints
+        return record_id in self._ids
+
+    def memory_bytes(self) -> int:
+        return self._lsh.memory_bytes()
 
     def get(self, record_id: int) -> Fingerprint | None:
         return self._prints.get(record_id)
@@ -318,45 +342,45 @@ class DuplicateIndex:
     def add(self, record_id: int, data: Mapping[str, Any]) -> Fingerprint:
         return self.add_fingerprint(record_id, fingerprint(self.kind, data))
 
-    def add_fingerprint(self, record_id: int, fp: Fingerprint) -> Fingerprint:
+    def keys_of(self, fp: Fingerprint) -> Any:
+        """The LSH band keys of a fingerprint (compute once, pass to ``add_fingerprint`` and
+        ``candidates`` when a record is both looked up and added)."""
+        return self.hasher.keys(fp.lsh_text)
+
+    def add_fingerprint(self, record_id: int, fp: Fingerprint, keys: Any = None) -> Fingerprint:
         with self._lock:
             self.remove(record_id)
-            self._prints[record_id] = (
-                fp
-                if self.keep_fingerprints
-                else Fingerprint(
-                    title=frozenset(),
-                    text=frozenset(),
-                    lsh=frozenset(),
-                    ip_numbers=fp.ip_numbers,
-                    credit_code=fp.credit_code,
-                )
-            )
-            if fp.lsh:
-                self._lsh.insert(record_id, minhash_of(fp.lsh, self.num_perm))
+            self._ids.add(record_id)
+            if self.keep_fingerprints:
+                self._prints[record_id] = fp
+            self._lsh.insert(record_id, self.keys_of(fp) if keys is None else keys)
+            if fp.ip_numbers:
+                self._ip_of[record_id] = fp.ip_numbers
             for number in fp.ip_numbers:
                 self._by_ip.setdefault(number, set()).add(record_id)
             if fp.credit_code:
+                self._code_of[record_id] = fp.credit_code
                 self._by_code.setdefault(fp.credit_code, set()).add(record_id)
         return fp
 
     def remove(self, record_id: int) -> None:
         with self._lock:
-            fp = self._prints.pop(record_id, None)
-            if fp is None:
+            if record_id not in self._ids:
                 return
-            if record_id in self._lsh:
-                self._lsh.remove(record_id)
-            for number in fp.ip_numbers:
+            self._ids.discard(record_id)
+            self._prints.pop(record_id, None)
+            self._lsh.remove(record_id)
+            for number in self._ip_of.pop(record_id, ()):
                 self._by_ip.get(number, set()).discard(record_id)
-            if fp.credit_code:
-                self._by_code.get(fp.credit_code, set()).discard(record_id)
+            code = self._code_of.pop(record_id, None)
+            if code:
+                self._by_code.get(code, set()).discard(record_id)
 
-    def candidates(self, fp: Fingerprint) -> set[int]:
+    def candidates(self, fp: Fingerprint, keys: Any = None) -> set[int]:
         with self._lock:
             found: set[int] = set()
-            if fp.lsh:
-                found.update(self._lsh.query(minhash_of(fp.lsh, self.num_perm)))
+            if fp.lsh_text:
+                found.update(self._lsh.query(self.keys_of(fp) if keys is None else keys))
             for number in fp.ip_numbers:
                 found.update(self._by_ip.get(number, ()))
             if fp.credit_code:

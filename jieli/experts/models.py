@@ -76,6 +76,9 @@ class Expert(BaseModel):
         ordering = ["name", "id"]
         verbose_name = _("expert")
         verbose_name_plural = _("experts")
+        # Imports look records up by (source, external ID); SQLite cannot use the partial
+        # unique index for that.
+        indexes = [models.Index(fields=["source", "external_id"], name="expert_source_extid_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],

@@ -1,10 +1,17 @@
 """The import run: stream rows, convert, validate, write in batches, report.
 
+Every batch of ``BATCH_SIZE`` rows is written in one short transaction through the kind's
+batch service (set-based lookups, bulk inserts, history): the SQLite write lock is never held
+for long, so people can sign in and call the API while a big file imports. Lookups and the
+duplicate check of a batch run before its transaction; indexing after it.
+
 ``all-or-nothing``: a first streaming pass converts and validates every row; only if all are
-valid, a second pass writes them inside one transaction (rolled back if any write fails).
-``valid-rows``: one pass writing batches of ``BATCH_SIZE`` rows per transaction; rejected rows go
-to a CSV file (UTF-8 with BOM) with the same headers plus an error column, which can be fixed
-and imported again. A dry run does everything inside a transaction that is rolled back.
+valid, a second pass writes them batch by batch. If a row still fails then (a conflict only the
+database can see), the batches already committed are undone (created records deleted with
+their history, updated ones put back), so the file is imported whole or not at all.
+``valid-rows``: one pass writing batch by batch; rejected rows go to a CSV file (UTF-8 with
+BOM, capped in size) with the same headers plus an error column, which can be fixed and
+imported again. A dry run rolls back each batch's transaction.
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ from jieli.core.errors import InvalidInput, PermissionDenied, ServiceError
 from jieli.core.viewer import Viewer
 from jieli.imports import mapping as m
 from jieli.imports.converters import Context, Converter, Issue, Record, neutralise
+from jieli.imports.limits import upload_limits
 from jieli.imports.readers import ImportFileError, RowSource, open_rows
-from jieli.imports.writers import WRITERS, Writer, duplicate_kind, find_duplicates
+from jieli.imports.writers import WRITERS, Writer, duplicate_kind
 
 BATCH_SIZE = 500
 REPORT_LIMIT = 2000
@@ -108,10 +116,6 @@ class Result:
         }
 
 
-class _Rollback(Exception):
-    pass
-
-
 def check_permission(viewer: Viewer, options: Options) -> None:
     """Who may import what: the secretariat anything; organisation admins their own listings."""
     if options.kind not in m.KINDS:
@@ -151,14 +155,19 @@ def _default_owner(viewer: Viewer, options: Options) -> int | None:
 class _Rejected:
     """The rejected-rows CSV, opened on the first rejected row."""
 
-    def __init__(self, path: str | None, header: list[str]):
+    def __init__(self, path: str | None, header: list[str], limit_bytes: int = 0):
         self.path = path
         self.header = header
+        self.limit_bytes = limit_bytes
+        self.capped = False
         self._fh: Any = None
         self._writer: Any = None
 
     def add(self, rec: Record, issues: list[Issue]) -> None:
-        if not self.path:
+        if not self.path or self.capped:
+            return
+        if self._fh is not None and self.limit_bytes and self._fh.tell() > self.limit_bytes:
+            self.capped = True  # the report says so; the file stays a usable size
             return
         if self._writer is None:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -198,6 +207,11 @@ class Run:
         self.progress = progress
         self.result = Result(kind=options.kind, mode=options.mode, dry_run=options.dry_run)
         self._last_progress = 0.0
+        self.limits = upload_limits()
+        self._checker: Any = None  # jieli.duplicates.batch.BatchChecker when checking
+        self._created: list[int] = []  # for the all-or-nothing undo
+        self._updated: list[tuple[Any, Record]] = []
+        self._cases: list[tuple[int, list[Any]]] = []
 
     # reporting
 
@@ -247,52 +261,133 @@ class Run:
 
     # writing
 
-    def _write(self, writer: Writer, rec: Record, existing: dict[str, Any]) -> None:
-        obj = existing.get(rec.external_id) if rec.external_id else None
-        if obj is None and not rec.external_id:
-            obj = writer.natural_match(rec)
+    def _write_batch(self, writer: Writer, batch: list[Record], rejected: _Rejected) -> None:
+        """Write one batch in one short transaction (the SQLite write lock is held only for
+        the inserts): lookups and the duplicate check run before it, the index after it."""
+        from jieli.core.models import ChangeRecord
+
+        existing = writer.existing([r.external_id for r in batch if r.external_id])
+        creates: list[Record] = []
+        updates: list[tuple[Record, Any]] = []
+        for rec in batch:
+            obj = existing.get(rec.external_id) if rec.external_id else None
+            if obj is None and not rec.external_id:
+                obj = writer.natural_match(rec)
+            if obj is None:
+                creates.append(rec)
+            else:
+                updates.append((rec, obj))
+        checked = (
+            self._checker.check([_duplicate_data(r) for r in creates]) if self._checker else []
+        )
+        writer.history_mark = (
+            ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        )
+        with transaction.atomic():
+            results = self._create_many(writer, creates)
+            for rec, obj in updates:
+                self._update(writer, rec, obj)
+            if self.options.dry_run:
+                transaction.set_rollback(True)
+        written: dict[int, Any] = {}
+        for position, (rec, res) in enumerate(zip(creates, results, strict=True)):
+            if isinstance(res, ServiceError):
+                rec.issues.extend(self._service_issues(rec, res))
+                continue
+            self.result.created += 1
+            written[position] = res
+            if not self.options.dry_run:
+                self._created.append(res.pk)
+        if self._checker:
+            self._after_write(creates, checked, written)
+        for rec in batch:
+            if rec.errors:
+                self._report(rec.errors)
+                self._reject(rec, rejected)
+        if (written or updates) and not self.options.dry_run:
+            self.result.written = True
+
+    def _create_many(self, writer: Writer, creates: list[Record]) -> list[Any]:
+        if not creates:
+            return []
         try:
             with transaction.atomic():
-                if obj is None:
-                    suspected = (
-                        self._check_duplicates(rec) if self.options.check_duplicates else False
-                    )
-                    obj = writer.create(rec)
-                    writer.label_history(obj)
-                    self._index_new_record(obj, suspected=suspected)
-                    self.result.created += 1
-                    if rec.external_id:
-                        existing[rec.external_id] = obj
-                elif writer.unchanged(obj, rec):
+                return writer.create_many(creates)
+        except ServiceError:
+            # A conflict only the database noticed (e.g. another import took an external ID
+            # meanwhile): row by row, so only that row is rejected.
+            return Writer.create_many(writer, creates)
+
+    def _update(self, writer: Writer, rec: Record, obj: Any) -> None:
+        try:
+            with transaction.atomic():
+                if writer.unchanged(obj, rec):
                     self.result.unchanged += 1
-                else:
-                    obj = writer.update(obj, rec)
-                    writer.label_history(obj)
-                    self.result.updated += 1
+                    return
+                before = writer.before(obj, rec)
+                obj = writer.update(obj, rec)
+                writer.label_history(obj)
+                self.result.updated += 1
+                if not self.options.dry_run:
+                    self._updated.append((obj, before))
         except ServiceError as exc:
             rec.issues.extend(self._service_issues(rec, exc))
 
-    def _check_duplicates(self, rec: Record) -> bool:
-        suspects = find_duplicates(self.options.kind, _duplicate_data(rec), self.viewer)
-        if suspects and len(self.result.duplicates) < REPORT_LIMIT:
-            self.result.duplicates.append(
-                {"row": rec.row, "external_id": rec.external_id, "suspects": suspects}
-            )
-        return bool(suspects)
+    def _after_write(self, creates: list[Record], checked: list[Any], written: dict[int, Any]):
+        """Index the new records; report suspects; queue review cases (after the batch, or
+        after the whole file in all-or-nothing mode)."""
+        from jieli.duplicates import batch as duplicate_batch
 
-    def _index_new_record(self, obj: Any, *, suspected: bool) -> None:
-        """Make the new record findable by the next rows' duplicate checks, and put suspected
-        duplicates in the secretariat's queue once the row is committed."""
-        kind = duplicate_kind(self.options.kind)
-        if kind is None or not self.options.check_duplicates:
-            return
+        assert self._checker is not None
+        ids = {position: obj.pk for position, obj in written.items()}
+        for position, item in enumerate(checked):
+            obj = written.get(position)
+            if obj is None:
+                continue
+            if not self.options.dry_run:
+                self._checker.add(obj, item)
+            suspects = duplicate_batch.resolve(item.suspects, ids)
+            if not suspects:
+                continue
+            rec = creates[position]
+            if len(self.result.duplicates) < REPORT_LIMIT:
+                shown = duplicate_batch.fold_hidden(
+                    self._checker.spec.kind, list(suspects), self.viewer
+                )
+                self.result.duplicates.append(
+                    {
+                        "row": rec.row,
+                        "external_id": rec.external_id,
+                        "suspects": [_suspect_line(x) for x in shown[:5]],
+                    }
+                )
+            if not self.options.dry_run:
+                self._cases.append((obj.pk, suspects))
+        if self.options.mode == "valid-rows":
+            self._open_cases()
+
+    def _open_cases(self) -> None:
+        """Put the suspected duplicates in the secretariat's queue (never blocks the import)."""
         from jieli.duplicates import services as duplicate_services
 
-        duplicate_services.duplicate_index_add(kind, obj)
-        if suspected and not self.options.dry_run:
-            transaction.on_commit(
-                lambda: duplicate_services.duplicate_cases_open_for(kind=kind, record=obj)
-            )
+        assert self._checker is not None
+        kind = self._checker.spec.kind
+        for record_id, suspects in self._cases:
+            for suspect in suspects:
+                if suspect.target_id is None or suspect.target_id == record_id:
+                    continue
+                try:
+                    duplicate_services.duplicate_case_open(
+                        kind=kind,
+                        record_id=record_id,
+                        other_id=suspect.target_id,
+                        score=suspect.score,
+                        certainty=suspect.certainty,
+                        reason_codes=suspect.reason_codes,
+                    )
+                except ServiceError:
+                    continue  # the other record went away meanwhile
+        self._cases = []
 
     def _service_issues(self, rec: Record, exc: ServiceError) -> list[Issue]:
         out: list[Issue] = []
@@ -307,18 +402,25 @@ class Run:
             out.append(Issue(rec.row, "", "", exc.message))
         return out
 
-    def _write_batch(self, writer: Writer, batch: list[Record], rejected: _Rejected) -> None:
-        from jieli.core.models import ChangeRecord
+    def _undo(self, writer: Writer) -> None:
+        """All-or-nothing: a batch failed after earlier ones were committed — put everything
+        back (updated records first, then the created ones go), each step a short
+        transaction."""
+        from jieli.duplicates.index import index_remove
 
-        writer.history_mark = (
-            ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        )
-        existing = writer.existing([r.external_id for r in batch if r.external_id])
-        for rec in batch:
-            self._write(writer, rec, existing)
-            if rec.errors:
-                self._report(rec.errors)
-                self._reject(rec, rejected)
+        for obj, before in reversed(self._updated):
+            with transaction.atomic():
+                writer.update(obj, before)
+                writer.label_history(obj)
+        with transaction.atomic():
+            writer.delete_created(self._created)
+        kind = duplicate_kind(self.options.kind)
+        if kind is not None:
+            from jieli.duplicates.kinds import kind_spec
+
+            for pk in self._created:
+                index_remove(kind_spec(kind), pk)
+        self._created, self._updated, self._cases = [], [], []
 
     # the run
 
@@ -345,20 +447,27 @@ class Run:
         )
         converter = Converter(ctx)
         writer = WRITERS[opts.kind](self.viewer, source=opts.source, publish=opts.publish)
-        rejected = _Rejected(opts.rejected_out, source.header)
+        rejected = _Rejected(opts.rejected_out, source.header, self.limits.rejected_bytes)
+        kind = duplicate_kind(opts.kind)
+        if opts.check_duplicates and kind is not None:
+            from jieli.duplicates.batch import BatchChecker
+
+            self._checker = BatchChecker(kind)
         try:
-            if opts.dry_run:
-                try:
-                    with transaction.atomic():
-                        self._dispatch(source, converter, writer, rejected)
-                        raise _Rollback
-                except _Rollback:
-                    pass
-                self.result.written = False
-            else:
-                self._dispatch(source, converter, writer, rejected)
+            # A dry run rolls back each batch: never one long transaction (it would hold the
+            # SQLite write lock for the whole file).
+            self._dispatch(source, converter, writer, rejected)
         finally:
             rejected.close()
+        if opts.dry_run:
+            self.result.written = False
+        if rejected.capped:
+            self.result.notes.append(
+                _(
+                    "The rejected-rows file stops at {size} MB; fix these rows and import "
+                    "again to see the rest."
+                ).format(size=self.limits.rejected_bytes // 2**20)
+            )
         if rejected.used:
             self.result.rejected_path = str(opts.rejected_out)
         if self.result.total == 0:
@@ -391,15 +500,11 @@ class Run:
             else:
                 batch.append(rec)
             if len(batch) >= BATCH_SIZE:
-                with transaction.atomic():
-                    self._write_batch(writer, batch, rejected)
+                self._write_batch(writer, batch, rejected)
                 batch = []
-                self.result.written = True
             self._tick(self.result.total, estimate)
         if batch:
-            with transaction.atomic():
-                self._write_batch(writer, batch, rejected)
-            self.result.written = True
+            self._write_batch(writer, batch, rejected)
 
     def _all_or_nothing(
         self, source: RowSource, converter: Converter, writer: Writer, rejected: _Rejected
@@ -414,26 +519,32 @@ class Run:
             self._tick(self.result.total // 2, estimate)
         if self.result.rejected or self.result.total == 0:
             return
-        # Pass 2: write everything in one transaction; any failure undoes all of it.
-        done = 0
-        try:
-            with transaction.atomic():
-                batch: list[Record] = []
-                for rec in self._records(self._source(), converter, {}):
-                    batch.append(rec)
-                    done += 1
-                    if len(batch) >= BATCH_SIZE:
-                        self._write_batch(writer, batch, rejected)
-                        batch = []
-                        self._tick(self.result.total // 2 + done // 2, estimate)
-                if batch:
-                    self._write_batch(writer, batch, rejected)
+        # Pass 2: write in batches, each its own short transaction (others can sign in and
+        # write between them); if any row fails now, everything written is put back.
+        batch: list[Record] = []
+        for done, rec in enumerate(self._records(self._source(), converter, {}), start=1):
+            batch.append(rec)
+            if len(batch) >= BATCH_SIZE:
+                self._write_batch(writer, batch, rejected)
+                batch = []
+                self._tick(self.result.total // 2 + done // 2, estimate)
                 if self.result.rejected:
-                    raise _Rollback
-                self.result.written = True
-        except _Rollback:
+                    break
+        if batch and not self.result.rejected:
+            self._write_batch(writer, batch, rejected)
+        if self.result.rejected:
+            if not self.options.dry_run:
+                self._undo(writer)
             self.result.created = self.result.updated = self.result.unchanged = 0
             self.result.written = False
+            return
+        if self._checker:
+            self._open_cases()
+
+
+def _suspect_line(suspect: Any) -> str:
+    label = ", ".join(str(r) for r in suspect.reasons if r)
+    return f"#{suspect.target_id} {label}".strip() if suspect.target_id else label
 
 
 def _duplicate_data(rec: Record) -> dict[str, Any]:

@@ -22,15 +22,19 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from jieli.core.errors import InvalidInput
+from jieli.imports.limits import (
+    FileRefused,
+    ImportFileError,
+    check_xlsx,
+    too_many_rows,
+    upload_limits,
+)
+
+__all__ = ["FileRefused", "ImportFileError", "RowSource", "open_rows"]
 
 FORMATS = ("csv", "xlsx", "jsonl")
 ENCODINGS = ("utf-8-sig", "gb18030")
 _CHUNK = 1 << 16
-
-
-class ImportFileError(InvalidInput):
-    """The file as a whole cannot be imported (nothing is written)."""
 
 
 @dataclass
@@ -169,6 +173,11 @@ def _count_lines(path: str | os.PathLike[str]) -> int:
     return count
 
 
+def _count_nonblank(path: str | os.PathLike[str]) -> int:
+    with open(path, "rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
 def _clean_header(header: list[Any]) -> list[str]:
     out: list[str] = []
     for i, cell in enumerate(header):
@@ -213,11 +222,19 @@ def _csv_source(path: str | os.PathLike[str]) -> RowSource:
     names = _clean_header(header)
     _check_header(names)
 
+    limit = upload_limits().max_rows
+    lines = _count_lines(path)
+    if lines - 1 > limit and _count_records(path, encoding, dialect) > limit:
+        fh.close()
+        raise too_many_rows(limit)
+
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         number = 1
         try:
             for cells in reader:
                 number += 1
+                if number - 1 > limit:
+                    raise too_many_rows(limit)
                 if not any(c.strip() for c in cells):
                     continue
                 yield (
@@ -233,7 +250,13 @@ def _csv_source(path: str | os.PathLike[str]) -> RowSource:
         finally:
             fh.close()
 
-    return RowSource("csv", encoding, names, rows(), max(0, _count_lines(path) - 1))
+    return RowSource("csv", encoding, names, rows(), max(0, lines - 1))
+
+
+def _count_records(path: str | os.PathLike[str], encoding: str, dialect: Any) -> int:
+    """Data records of a CSV file (cells may span lines); only when the line count is high."""
+    with open(path, encoding=encoding, newline="") as fh:
+        return max(0, sum(1 for _ in csv.reader(fh, dialect)) - 1)
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -259,6 +282,9 @@ def _xlsx_broken() -> ImportFileError:
 def _xlsx_source(path: str | os.PathLike[str]) -> RowSource:
     import openpyxl
 
+    # Sizes, cell lengths, shared strings and rows are checked by streaming the XML first:
+    # openpyxl keeps the whole shared-string table and each cell's text in memory.
+    check_xlsx(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
@@ -289,6 +315,8 @@ def _xlsx_source(path: str | os.PathLike[str]) -> RowSource:
                     number,
                     {name: (values[i] if i < len(values) else "") for i, name in enumerate(names)},
                 )
+        except ImportFileError:
+            raise
         except Exception as exc:
             raise _xlsx_broken() from exc
         finally:
@@ -325,18 +353,28 @@ def _jsonl_source(path: str | os.PathLike[str]) -> RowSource:
     _check_header(names)
     first_number = number
 
+    limit = upload_limits().max_rows
+    lines = _count_lines(path)
+    if lines > limit and _count_nonblank(path) > limit:
+        fh.close()
+        raise too_many_rows(limit)
+
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         nonlocal number
+        count = 1
         try:
             yield first_number, first
             for line in fh:
                 number += 1
                 if line.strip():
+                    count += 1
+                    if count > limit:
+                        raise too_many_rows(limit)
                     yield number, parse(line, number)
         finally:
             fh.close()
 
-    return RowSource("jsonl", encoding, names, rows(), _count_lines(path))
+    return RowSource("jsonl", encoding, names, rows(), lines)
 
 
 def open_rows(path: str | os.PathLike[str], *, name: str = "") -> RowSource:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jieli.core.errors import NotFound
 from jieli.imports.engine import Options
 from jieli.imports.models import ImportJob, JobStatus
+from jieli.imports.readers import ImportFileError
 
 
 def execute_job(job_id: int) -> ImportJob:
@@ -53,6 +54,10 @@ def execute_job(job_id: int) -> ImportJob:
     try:
         result = run_import(viewer=viewer, path=job.upload.path, options=options, progress=progress)
     except ServiceError as exc:
+        if isinstance(exc, ImportFileError):
+            # A refused file (a bomb, a broken or oversized file) is not kept.
+            job.upload.delete(save=False)
+            ImportJob.objects.filter(pk=job.pk).update(upload="")
         ImportJob.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED,
             error=exc.message,

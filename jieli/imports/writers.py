@@ -12,16 +12,17 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from jieli.core import registry
-from jieli.core.errors import PermissionDenied
+from jieli.core.errors import PermissionDenied, ServiceError
 from jieli.core.viewer import Viewer
 from jieli.imports.converters import Record
 
 logger = logging.getLogger(__name__)
 HISTORY_ACTION = "import"
+IP_FIELDS = ("number", "ip_type", "legal_status", "filing_date", "grant_date", "expiry_date")
 
 
 def duplicate_kind(kind: str) -> str | None:
@@ -30,24 +31,6 @@ def duplicate_kind(kind: str) -> str | None:
 
     spec = registry.find_kind(kind)
     return spec.kind if spec is not None and spec.kind in DETECTED_KINDS else None
-
-
-def find_duplicates(kind: str, data: dict[str, Any], viewer: Viewer | None = None) -> list[str]:
-    """Near-duplicates of a record about to be created, as short report lines ("#12 reasons").
-
-    Only what ``viewer`` may see is named; the check never blocks the import.
-    """
-    from jieli.duplicates.selectors import duplicate_suspects_for
-
-    detector_kind = duplicate_kind(kind)
-    if detector_kind is None:
-        return []
-    suspects = duplicate_suspects_for(kind=detector_kind, data=data, viewer=viewer)
-    out: list[str] = []
-    for suspect in suspects[:5]:
-        label = ", ".join(str(r) for r in suspect.reasons if r)
-        out.append(f"#{suspect.target_id} {label}".strip() if suspect.target_id else label)
-    return out
 
 
 def _same(obj: models.Model, data: dict[str, Any]) -> bool:
@@ -107,6 +90,52 @@ class Writer:
 
     def create(self, rec: Record) -> models.Model:
         raise NotImplementedError
+
+    def create_many(self, recs: list[Record]) -> list[models.Model | ServiceError]:
+        """Create the records of a batch (inside the caller's transaction): per row, the new
+        record or the error that rejected it. This default goes row by row through ``create``
+        (one savepoint each); kinds with a batch service override it."""
+        out: list[models.Model | ServiceError] = []
+        for rec in recs:
+            try:
+                with transaction.atomic():
+                    obj = self.create(rec)
+                    self.label_history(obj)
+            except ServiceError as exc:
+                out.append(exc)
+            else:
+                out.append(obj)
+        return out
+
+    def before(self, obj: models.Model, rec: Record) -> Record:
+        """What ``update(obj, rec)`` will overwrite, as a record that puts it back (undo)."""
+        data: dict[str, Any] = {}
+        for name in rec.data:
+            field = obj._meta.get_field(name)
+            if field.many_to_many:
+                data[name] = [str(pk) for pk in getattr(obj, name).values_list("pk", flat=True)]
+            else:
+                data[name] = getattr(obj, field.attname)  # type: ignore[union-attr]
+        old = Record(row=rec.row, raw={}, data=data, owner_id=rec.owner_id)
+        if rec.ip_records is not None and hasattr(obj, "ip_records"):
+            old.ip_records = [
+                {f: getattr(ip, f) for f in IP_FIELDS}
+                for ip in obj.ip_records.all()  # type: ignore[attr-defined]
+            ]
+        return old
+
+    def delete_created(self, pks: list[int]) -> None:
+        """Undo of an all-or-nothing import: remove the records it created, with their history."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from jieli.core.models import ChangeRecord
+
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
+            ChangeRecord.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model), object_id__in=chunk
+            ).delete()
+            self.model._default_manager.filter(pk__in=chunk).delete()
 
     def update(self, obj: models.Model, rec: Record) -> models.Model:
         raise NotImplementedError
@@ -187,6 +216,28 @@ class AchievementWriter(Writer):
             services.achievement_transition(viewer=self.viewer, pk=obj.pk, action="submit")
             services.achievement_transition(viewer=self.viewer, pk=obj.pk, action="publish")
         return obj
+
+    def create_many(self, recs: list[Record]) -> list[models.Model | ServiceError]:
+        """Through ``achievement_create_many``: set-based checks, bulk inserts, history
+        labelled "import". Publishing goes through the life-cycle service row by row."""
+        from jieli.achievements import services
+
+        if self.publish or not recs:
+            return super().create_many(recs)
+        rows = [
+            (rec.owner_id or 0, self._staff_provenance(rec.data, rec), rec.ip_records)
+            for rec in recs
+        ]
+        results: list[models.Model | ServiceError] = list(
+            services.achievement_create_many(
+                viewer=self.viewer, rows=rows, history_action=HISTORY_ACTION
+            )
+        )
+        if not self.viewer.is_staff_role:
+            for rec, obj in zip(recs, results, strict=True):
+                if isinstance(obj, models.Model):
+                    self._set_provenance(obj, rec)
+        return results
 
     def update(self, obj: models.Model, rec: Record) -> models.Model:
         from jieli.achievements import services

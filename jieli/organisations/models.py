@@ -84,6 +84,12 @@ class Organisation(BaseModel):
         ordering = ["name", "id"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # Imports look organisations up by credit code and by (source, external ID); SQLite
+        # cannot use the partial unique index for an equality lookup.
+        indexes = [
+            models.Index(fields=["credit_code"], name="organisation_credit_code_idx"),
+            models.Index(fields=["source", "external_id"], name="organisation_source_extid_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["credit_code"],

@@ -89,3 +89,23 @@ def test_reasons_render_through_translation_function():
     catalogue = {"Title similarity: {percent}%": "标题相似度 {percent}%"}
     text = detect.render_reason("title_similar", {"percent": 92}, lambda m: catalogue.get(m, m))
     assert text == "标题相似度 92%"
+
+
+def test_lsh_band_split_is_the_optimum_and_the_index_stays_compact():
+    from jieli.duplicates.lsh import _KNOWN_BANDS, _search_bands
+
+    for (threshold, num_perm), split in _KNOWN_BANDS.items():
+        assert _search_bands(threshold, num_perm) == split
+    index = detect.DuplicateIndex("achievement", keep_fingerprints=False)
+    for i in range(3000):
+        index.add(
+            i, {"title": f"第{i}号一种电池材料", "summary": f"摘要{i}，用于储能系统的方法" * 20}
+        )
+    # ~12 bytes per band key (28 bands): far from datasketch's ~6 KiB a record.
+    assert index.memory_bytes() / len(index) < 600
+    probe = detect.fingerprint(
+        "achievement", {"title": "第7号一种电池材料", "summary": "摘要7，用于储能系统的方法" * 20}
+    )
+    assert 7 in index.candidates(probe)
+    index.remove(7)
+    assert 7 not in index and 7 not in index.candidates(probe)

@@ -366,26 +366,31 @@ def test_experts_import_for_the_secretariat(tmp_path, staff_viewer, owner_org):
     assert Expert.objects.get(external_id="X2").organisation_name == "外单位"
 
 
-def test_suspected_duplicates_are_reported_but_not_blocking(
-    tmp_path, staff_viewer, owner_org, monkeypatch
+def test_suspected_duplicates_are_reported_queued_and_not_blocking(
+    tmp_path, staff_viewer, owner_org
 ):
-    from jieli.duplicates import selectors as duplicate_selectors
-    from jieli.duplicates.detect import Suspect
+    """Real detector: a row repeating an existing record, and a row repeating an earlier row
+    of the same file (same batch), are both reported and put in the review queue."""
+    from jieli.achievements.services import achievement_create
+    from jieli.duplicates.models import DuplicateCase
 
-    calls = []
-
-    def fake(*, kind, data, viewer=None):
-        calls.append((kind, data.get("title")))
-        return [
-            Suspect(
-                kind=kind, target_id=99, score=0.9, certainty="suspected", reasons=["same title"]
-            )
-        ]
-
-    monkeypatch.setattr(duplicate_selectors, "duplicate_suspects_for", fake)
-    result = _run(
-        staff_viewer, write_csv(tmp_path / "a.csv", HEADER, achievement_rows(1)), owner_org
+    text = "本发明公开了一种锂离子电池正极材料的制备方法，通过高温固相反应得到高容量材料。" * 3
+    existing = achievement_create(
+        viewer=staff_viewer,
+        owner_id=owner_org.pk,
+        data={"title": "一种锂离子电池正极材料", "summary": text, "price_negotiable": True},
     )
-    assert result.created == 1
-    assert calls == [("achievement", "一种新型电池材料1")]
-    assert result.duplicates == [{"row": 2, "external_id": "A1", "suspects": ["#99 same title"]}]
+    rows = achievement_rows(3)
+    rows[0][1], rows[0][2] = "一种锂离子电池正极材料", text
+    rows[2][1], rows[2][2] = "一种新型电池材料2", rows[1][2] + "。" + "一种新型电池材料2的摘要" * 5
+    rows[1][2] = rows[2][2]
+    result = _run(staff_viewer, write_csv(tmp_path / "a.csv", HEADER, rows), owner_org)
+    assert result.created == 3, result.errors
+    by_row = {d["row"]: d["suspects"] for d in result.duplicates}
+    assert by_row[2][0].startswith(f"#{existing.pk} ")
+    first = Achievement.objects.get(external_id="A2")
+    assert by_row[4][0].startswith(f"#{first.pk} ")
+    new = Achievement.objects.get(external_id="A1")
+    pairs = set(DuplicateCase.objects.values_list("record_a_id", "record_b_id"))
+    assert (existing.pk, new.pk) in pairs
+    assert (first.pk, Achievement.objects.get(external_id="A3").pk) in pairs
