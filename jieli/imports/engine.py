@@ -57,6 +57,9 @@ class Options:
     rejected_out: str | None = None
     # Ask jieli.duplicates about each new record (slow for bulk loads; report only).
     check_duplicates: bool = True
+    # Called with the running result inside the transaction of every written batch, so what
+    # it stores is exactly what was committed (the job's honest counts if its worker dies).
+    checkpoint: Callable[[Result], None] | None = None
 
 
 @dataclass
@@ -307,6 +310,10 @@ class Run:
             out.append(Issue(rec.row, "", "", exc.message))
         return out
 
+    def _checkpoint(self) -> None:
+        if self.options.checkpoint is not None:
+            self.options.checkpoint(self.result)
+
     def _write_batch(self, writer: Writer, batch: list[Record], rejected: _Rejected) -> None:
         from jieli.core.models import ChangeRecord
 
@@ -393,12 +400,14 @@ class Run:
             if len(batch) >= BATCH_SIZE:
                 with transaction.atomic():
                     self._write_batch(writer, batch, rejected)
+                    self._checkpoint()
                 batch = []
                 self.result.written = True
             self._tick(self.result.total, estimate)
         if batch:
             with transaction.atomic():
                 self._write_batch(writer, batch, rejected)
+                self._checkpoint()
             self.result.written = True
 
     def _all_or_nothing(
@@ -424,10 +433,12 @@ class Run:
                     done += 1
                     if len(batch) >= BATCH_SIZE:
                         self._write_batch(writer, batch, rejected)
+                        self._checkpoint()
                         batch = []
                         self._tick(self.result.total // 2 + done // 2, estimate)
                 if batch:
                     self._write_batch(writer, batch, rejected)
+                    self._checkpoint()
                 if self.result.rejected:
                     raise _Rollback
                 self.result.written = True
