@@ -157,6 +157,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Served by WhiteNoise from STATIC_ROOT (``collectstatic``): hashed names cached for a year,
+# pre-compressed copies for clients that accept them. No web server setup needed for static.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 STATICFILES_DIRS = [BASE_DIR / "jieli" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 
