@@ -157,11 +157,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Served by WhiteNoise from STATIC_ROOT (``collectstatic``): hashed names cached for a year,
-# pre-compressed copies for clients that accept them. No web server setup needed for static.
+# Served by WhiteNoise from STATIC_ROOT (``collectstatic``, run by ``make run``), with
+# pre-compressed copies for clients that accept them. Not the manifest (hashed-name) storage:
+# a page must never fail because collectstatic has not run yet in some environment.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 STATICFILES_DIRS = [BASE_DIR / "jieli" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"

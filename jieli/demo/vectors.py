@@ -45,7 +45,8 @@ def read_vectors(encoder: str) -> dict[str, np.ndarray]:
     if not path.exists():
         return {}
     with np.load(path, allow_pickle=False) as data:
-        return dict(zip(data["sha1"].tolist(), data["vectors"], strict=True))
+        keys = [bytes(k).decode("ascii") for k in data["sha1"].tolist()]
+        return dict(zip(keys, data["vectors"], strict=True))
 
 
 def demo_vectors_build(
@@ -104,7 +105,7 @@ def demo_vectors_load(*, encoders: list[str] | None = None) -> dict[str, int]:
             rows = []
             for row in indexable(kind).iterator(chunk_size=2000):
                 sha = text_sha1(text_for(kind, row))
-                vec = shipped.get(sha.encode("ascii"))
+                vec = shipped.get(sha)
                 if vec is None or row.pk in have:
                     continue
                 rows.append(
