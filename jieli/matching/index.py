@@ -188,7 +188,7 @@ class KindIndex:
         pending = [
             comp
             for comp, vectors in self.engine.vectors.items()
-            if len(vectors) < DENSE_COVERAGE * len(self.doc_ids)
+            if len(vectors) < DENSE_COVERAGE * len(self.doc_ids) or comp in _encoders_loading
         ]
         if not pending:
             return config
@@ -373,5 +373,38 @@ def warm_vectors_in_background() -> threading.Thread:
             connection.close()
 
     thread = threading.Thread(target=run, name="jieli-vectors-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+# Sentence encoders still loading in a background thread (see ``warm_encoders_in_background``):
+# their components are left out of the fusion until ready rather than making a request wait.
+_encoders_loading: set[str] = set()
+
+
+def warm_encoders_in_background() -> threading.Thread | None:
+    """Load the query encoders in a thread (per process: their thread pools are not fork-safe).
+
+    Until an encoder is ready, searches are answered without its component (lexical first)."""
+    components = list(dense_components())
+    if not components:
+        return None
+    _encoders_loading.update(components)
+    engine = index_for(ListingKind.ACHIEVEMENT).engine
+
+    def run() -> None:
+        for component in components:
+            try:
+                encoder = engine.encoder(component)
+                encoder.encode_queries(["预热"])
+                for kind in (ListingKind.DEMAND, ListingKind.EXPERT):
+                    index_for(kind).engine._encoders.setdefault(component, encoder)
+            except Exception:  # a missing model: the component stays off, words still work
+                logger.exception("loading the %s encoder failed", component)
+                continue
+            finally:
+                _encoders_loading.discard(component)
+
+    thread = threading.Thread(target=run, name="jieli-encoders-warm", daemon=True)
     thread.start()
     return thread

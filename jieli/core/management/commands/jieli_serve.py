@@ -68,11 +68,15 @@ class JieliGunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def post_fork(_server: Any, _worker: Any) -> None:
-    """A worker must not reuse the master's database connections."""
+    """A worker must not reuse the master's database connections; it loads its own query
+    encoders in the background (lexical results meanwhile)."""
     from django.db import connections
+
+    from jieli.matching.index import warm_encoders_in_background
 
     for conn in connections.all(initialized_only=True):
         conn.close()
+    warm_encoders_in_background()
 
 
 class Command(BaseCommand):
