@@ -97,7 +97,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         supervisor = None
         if not no_worker:
-            supervisor = Supervisor(worker_commands(sys.executable, os.path.abspath(sys.argv[0])))
+            supervisor = Supervisor(
+                worker_commands(sys.executable, str(settings.BASE_DIR / "manage.py"))
+            )
             supervisor.start()
             # Queue the first vectors and code-suggestion models now (bulk queue, low priority)
             # rather than at the next scheduled run.

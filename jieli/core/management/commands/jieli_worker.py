@@ -34,7 +34,7 @@ class Command(BaseCommand):
 
         if all_queues:
             supervisor = jobs.Supervisor(
-                jobs.worker_commands(sys.executable, os.path.abspath(sys.argv[0]))
+                jobs.worker_commands(sys.executable, str(settings.BASE_DIR / "manage.py"))
             )
             supervisor.run_forever()
             return
