@@ -12,7 +12,8 @@ export UV_PYTHON := $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint types unit pg messages compilemessages check-messages clean
+.PHONY: run test install lint types unit pg messages compilemessages check-messages clean \
+	demo-vectors bench-pages
 
 $(UV):
 	@mkdir -p var
@@ -28,11 +29,23 @@ install: $(VENV)/.synced
 compilemessages: install
 	$(PY) -m jieli.core.i18n_tools compile
 
+# gunicorn (2 workers x 4 threads, index loaded once before forking) plus supervised job
+# workers for the user and bulk queues; see docs/deployment.md.
 run: install compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py jieli_bootstrap
 	$(PY) manage.py jieli_serve --host $(HOST) --port $(PORT)
+
+# Encode the demo listings once and write jieli/demo/data/vectors-<encoder>.npz (keyed by text
+# hash; needs the demo loaded, e.g. after `make run`). Slow: run when the demo content changes.
+demo-vectors: install
+	$(PY) manage.py jieli_demo_vectors build
+
+# Server-side page latency (issue 7.5): LISTINGS=100000 for the large run.
+LISTINGS ?= 0
+bench-pages: install compilemessages
+	$(VENV)/bin/jieli bench pages --listings $(LISTINGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

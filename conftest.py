@@ -5,8 +5,11 @@ import pytest
 def _jieli_test_settings(settings):
     from huey.contrib.djhuey import HUEY
 
+    from jieli.core.jobs import bulk_huey
+
     # Jobs run inline in tests so their effects can be asserted.
     HUEY.immediate = True
+    bulk_huey.immediate = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "zh-hans"
     # Argon2 is deliberately slow; tests only need passwords to round-trip.

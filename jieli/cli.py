@@ -17,9 +17,23 @@ commands:
   export {organisations|achievements|demands|experts} FILE
   index rebuild
   bench retrieve|classify ...
+  bench pages [--listings N] [--requests R]   server-side page latency (bench/pages.py)
   demo load
   manage ARGS...          any Django management command
 """
+
+
+def _bench_pages(argv: list[str]) -> int:
+    """``bench/pages.py`` of the source checkout (it builds its own scratch database)."""
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "bench" / "pages.py"
+    if not script.exists():
+        print("jieli bench pages needs the source checkout (bench/pages.py)", file=sys.stderr)
+        return 2
+    module = runpy.run_path(str(script), run_name="jieli_bench_pages")
+    return int(module["main"](argv))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE)
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
+    if command == "bench" and rest[:1] == ["pages"]:
+        return _bench_pages(rest[1:])
     if command == "bench":
         from jieli.matching.engine.bench_cli import main as bench_main
 

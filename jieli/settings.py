@@ -171,6 +171,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Served by WhiteNoise from STATIC_ROOT (``collectstatic``, run by ``make run``), with
+# pre-compressed copies for clients that accept them. Not the manifest (hashed-name) storage:
+# a page must never fail because collectstatic has not run yet in some environment.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 STATICFILES_DIRS = [BASE_DIR / "jieli" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -184,15 +191,40 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("JIELI_FROM_EMAIL", "noreply@jieli.invalid")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Jobs (see jieli/core/jobs.py): two queues with their own consumers. The user queue runs what
+# a person waits for (imports, exports, e-mail, reminders) with several threads; the bulk queue
+# runs sentence vectors and model training, so it can never hold the user queue up.
 HUEY = {
     "name": "jieli",
+    "immediate": _env_bool("JIELI_JOBS_IMMEDIATE", False),
+    "consumer": {
+        "workers": int(os.environ.get("JIELI_USER_WORKERS", "2")),
+        "worker_type": "thread",
+    },
+}
+JIELI_BULK_HUEY = {
+    "name": "jieli-bulk",
     "immediate": _env_bool("JIELI_JOBS_IMMEDIATE", False),
     "consumer": {"workers": 1, "worker_type": "thread"},
 }
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    JIELI_BULK_HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "jobs.sqlite3")})
+    JIELI_BULK_HUEY.update(
+        {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "jobs-bulk.sqlite3")}
+    )
+# A running job whose heartbeat is older than this (and whose process cannot be checked) is
+# marked failed; on the worker's own host a vanished process is detected at once, and a live
+# one is trusted up to JIELI_JOB_HUNG_SECONDS.
+JIELI_JOB_STALE_SECONDS = int(os.environ.get("JIELI_JOB_STALE_SECONDS", "60"))
+JIELI_JOB_HUNG_SECONDS = int(os.environ.get("JIELI_JOB_HUNG_SECONDS", "3600"))
+# The bulk worker's CPU priority (nice increment): web requests and user jobs come first.
+JIELI_BULK_NICE = int(os.environ.get("JIELI_BULK_NICE", "10"))
+# Production web server (gunicorn, see docs/deployment.md).
+JIELI_WEB_WORKERS = int(os.environ.get("JIELI_WEB_WORKERS", "2"))
+JIELI_WEB_THREADS = int(os.environ.get("JIELI_WEB_THREADS", "4"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

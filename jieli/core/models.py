@@ -96,3 +96,40 @@ class ApiToken(BaseModel):
     @staticmethod
     def new_key() -> str:
         return "jl_" + secrets.token_urlsafe(32)
+
+
+class JobRun(BaseModel):
+    """One run of a background job, with the heartbeat that shows its worker is alive.
+
+    Written by ``jieli.core.jobs``: the worker beats every few seconds; a run whose worker
+    died (its process is gone, or no beat for too long) is marked failed by the reaper, which
+    also lets the job's app correct its own record (e.g. an import's status and counts).
+    ``counts`` holds what the run has committed so far (written in the same transaction as
+    the work it counts), so a failed run still tells what was written.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    ref = models.CharField(_("reference"), max_length=60, blank=True)
+    queue = models.CharField(_("queue"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.RUNNING, db_index=True
+    )
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.ref} ({self.status})"

@@ -65,6 +65,9 @@ class Options:
     rejected_out: str | None = None
     # Ask jieli.duplicates about each new record (slow for bulk loads; report only).
     check_duplicates: bool = True
+    # Called with the running result inside the transaction of every written batch, so what
+    # it stores is exactly what was committed (the job's honest counts if its worker dies).
+    checkpoint: Callable[[Result], None] | None = None
 
 
 @dataclass
@@ -283,21 +286,24 @@ class Run:
         writer.history_mark = (
             ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
         )
+        written: dict[int, Any] = {}
         with transaction.atomic():
             results = self._create_many(writer, creates)
             for rec, obj in updates:
                 self._update(writer, rec, obj)
+            for position, (rec, res) in enumerate(zip(creates, results, strict=True)):
+                if isinstance(res, ServiceError):
+                    rec.issues.extend(self._service_issues(rec, res))
+                    continue
+                self.result.created += 1
+                written[position] = res
+                if not self.options.dry_run:
+                    self._created.append(res.pk)
             if self.options.dry_run:
                 transaction.set_rollback(True)
-        written: dict[int, Any] = {}
-        for position, (rec, res) in enumerate(zip(creates, results, strict=True)):
-            if isinstance(res, ServiceError):
-                rec.issues.extend(self._service_issues(rec, res))
-                continue
-            self.result.created += 1
-            written[position] = res
-            if not self.options.dry_run:
-                self._created.append(res.pk)
+            else:
+                # Stored with the batch, so the counts stay true if the worker dies next.
+                self._checkpoint()
         if self._checker:
             self._after_write(creates, checked, written)
         for rec in batch:
@@ -306,6 +312,10 @@ class Run:
                 self._reject(rec, rejected)
         if (written or updates) and not self.options.dry_run:
             self.result.written = True
+
+    def _checkpoint(self) -> None:
+        if self.options.checkpoint is not None:
+            self.options.checkpoint(self.result)
 
     def _create_many(self, writer: Writer, creates: list[Record]) -> list[Any]:
         if not creates:

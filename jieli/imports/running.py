@@ -6,6 +6,8 @@ direction: services → tasks → running.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +17,28 @@ from jieli.imports.models import ImportJob, JobStatus
 from jieli.imports.readers import ImportFileError
 
 
-def execute_job(job_id: int) -> ImportJob:
-    """Run a queued job (called by the background task); the outcome is stored on the job."""
+def _checkpoint(job_id: int, run: Any, result: Any) -> None:
+    """What the import has written so far; runs inside the batch's own transaction."""
+    counts = {
+        "processed_rows": result.total,
+        "created_count": result.created,
+        "updated_count": result.updated,
+        "unchanged_count": result.unchanged,
+        "rejected_count": result.rejected,
+    }
+    ImportJob.objects.filter(pk=job_id).update(**counts)
+    if run is not None:
+        from jieli.core.jobs import job_checkpoint
+
+        job_checkpoint(run, counts)
+
+
+def execute_job(job_id: int, *, run: Any = None) -> ImportJob:
+    """Run a queued job (called by the background task); the outcome is stored on the job.
+
+    ``run`` is the job's ``core.JobRun`` (heartbeat); the counts of every committed batch are
+    stored with the batch, on the job and on the run, so they stay true if the worker dies.
+    """
     from jieli.core.errors import ServiceError
     from jieli.core.middleware import viewer_for_user
     from jieli.imports.engine import run_import
@@ -42,6 +64,7 @@ def execute_job(job_id: int) -> ImportJob:
         mapping=job.mapping,
         file_name=job.file_name,
         rejected_out=rejected_path,
+        checkpoint=lambda result: _checkpoint(job.pk, run, result),
     )
 
     def progress(done: int, total: int) -> None:

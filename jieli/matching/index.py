@@ -5,18 +5,30 @@ stored sentence vectors). Before each query the index reads the rows changed sin
 look (an indexed ``updated_at`` range query), so a new or edited listing is findable lexically
 at once, in every process, with no messaging between web server and worker. Vectors arrive
 later from background jobs and are picked up the same way.
+
+Start-up cost is kept off the first request: ``warm_indexes`` (called by the server before it
+accepts requests, see ``jieli_serve``) loads a snapshot of the tokenised lexical index from
+``var/index/`` written by ``jieli_bootstrap``/``jieli index rebuild``, catches up with the rows
+changed since, and then loads the stored vectors. A search made while vectors are still loading
+is answered from the lexical components (dense components join at ``DENSE_COVERAGE``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 
-from jieli.matching.documents import indexable, text_for
+from jieli.matching.documents import indexable, text_for, text_sha1
 from jieli.matching.engine.engine import EngineConfig, SearchEngine, SearchResult
 from jieli.matching.engine.fusion import DEFAULT_WEIGHTS
 from jieli.matching.models import ListingKind, ListingVector
@@ -25,6 +37,9 @@ LEXICAL_COMPONENTS = ("bm25_words", "bm25_bigrams", "phrase")
 # A dense component joins the fusion once this share of the listings has its vector; before
 # that, missing vectors (scored 0) would push new listings down.
 DENSE_COVERAGE = 0.95
+# Bump when tokenisation or the snapshot's layout changes: old snapshots are then ignored.
+SNAPSHOT_VERSION = 1
+logger = logging.getLogger(__name__)
 
 
 def dense_components() -> tuple[str, ...]:
@@ -50,18 +65,38 @@ class KindIndex:
     rows_seen_at: datetime | None = None
     vectors_seen_at: datetime | None = None
     doc_ids: set[str] = field(default_factory=set)
+    # Text hash per indexed document and per (component, document) vector: the sync re-reads
+    # the rows at its time boundary and rows whose text did not change; neither is re-applied.
+    doc_sha: dict[str, str] = field(default_factory=dict)
+    vector_sha: dict[tuple[str, str], str] = field(default_factory=dict)
+    # True while a warm-up thread loads vectors: searches then leave vectors to it.
+    vectors_loading: bool = False
+    _need_vectors: set[str] = field(default_factory=set)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def _add_text(self, doc_id: str, text: str) -> None:
+    def _add_text(self, doc_id: str, text: str) -> bool:
+        sha = text_sha1(text)
+        if self.doc_sha.get(doc_id) == sha:
+            return False
         self.engine.add_text(doc_id, text)
+        if doc_id not in self.doc_ids and self.vectors_seen_at is not None:
+            self._need_vectors.add(doc_id)
         self.doc_ids.add(doc_id)
+        self.doc_sha[doc_id] = sha
+        return True
 
-    def _remove(self, doc_id: str) -> None:
+    def _remove(self, doc_id: str) -> bool:
+        if doc_id not in self.doc_ids:
+            return False
         self.engine.remove(doc_id)
         self.doc_ids.discard(doc_id)
+        self.doc_sha.pop(doc_id, None)
+        for component in self.engine.vectors:
+            self.vector_sha.pop((component, doc_id), None)
+        return True
 
-    def sync(self) -> int:
-        """Apply the rows and vectors changed since the last sync; return rows applied."""
+    def sync(self, *, vectors: bool = True) -> int:
+        """Apply the rows (and vectors) changed since the last sync; return rows applied."""
         with self.lock:
             model = indexable(self.kind).model
             changed = model._default_manager.all()
@@ -77,30 +112,68 @@ class KindIndex:
             for row in changed.order_by("updated_at").iterator(chunk_size=2000):
                 doc_id = str(row.pk)
                 if row.pk in wanted:
-                    self._add_text(doc_id, text_for(self.kind, row))
+                    applied += self._add_text(doc_id, text_for(self.kind, row))
                 else:
-                    self._remove(doc_id)
+                    applied += self._remove(doc_id)
                 latest = row.updated_at if latest is None else max(latest, row.updated_at)
-                applied += 1
             self.rows_seen_at = latest
-            self._sync_vectors()
-            return applied
+        if vectors and not self.vectors_loading:
+            self.sync_vectors()
+        return applied
 
-    def _sync_vectors(self) -> None:
+    def sync_vectors(self, chunk: int = 2000) -> int:
+        """Read the vectors stored since the last look, ``chunk`` rows per lock hold (so
+        searches are answered in between), plus the vectors of documents that joined the
+        index after their vector was stored (e.g. a listing taken out of the archive)."""
+        from django.db.models import Q
+
         components = {c.removeprefix("dense_"): c for c in self.engine.vectors}
         if not components:
-            return
-        rows = ListingVector.objects.filter(kind=self.kind, encoder__in=components)
-        if self.vectors_seen_at is not None:
-            rows = rows.filter(updated_at__gte=self.vectors_seen_at)
-        latest = self.vectors_seen_at
-        for vec in rows.order_by("updated_at").iterator(chunk_size=2000):
-            doc_id = str(vec.object_id)
-            if doc_id in self.doc_ids:
-                array = np.frombuffer(bytes(vec.vector), dtype="<f2").astype(np.float32)
-                self.engine.add_vectors(components[vec.encoder], [doc_id], array[None, :])
-            latest = vec.updated_at if latest is None else max(latest, vec.updated_at)
-        self.vectors_seen_at = latest
+            return 0
+        added = 0
+        after: tuple[datetime, int] | None = None
+        while True:
+            with self.lock:
+                rows = ListingVector.objects.filter(kind=self.kind, encoder__in=components)
+                if after is not None:
+                    rows = rows.filter(
+                        Q(updated_at__gt=after[0]) | Q(updated_at=after[0], pk__gt=after[1])
+                    )
+                elif self.vectors_seen_at is not None:
+                    rows = rows.filter(updated_at__gte=self.vectors_seen_at)
+                batch = list(
+                    rows.order_by("updated_at", "pk").values_list(
+                        "pk", "object_id", "encoder", "text_sha1", "vector", "updated_at"
+                    )[:chunk]
+                )
+                added += self._apply_vectors(components, batch)
+                if batch:
+                    after = (batch[-1][5], batch[-1][0])
+                    self.vectors_seen_at = after[0]
+            if len(batch) < chunk:
+                break
+        with self.lock:
+            if self._need_vectors:
+                wanted = [int(d) for d in self._need_vectors]
+                self._need_vectors = set()
+                late = ListingVector.objects.filter(
+                    kind=self.kind, encoder__in=components, object_id__in=wanted
+                ).values_list("pk", "object_id", "encoder", "text_sha1", "vector", "updated_at")
+                added += self._apply_vectors(components, list(late))
+        return added
+
+    def _apply_vectors(self, components: dict[str, str], batch: list[tuple]) -> int:
+        fresh = 0
+        for _pk, object_id, encoder, sha, blob, _updated in batch:
+            doc_id = str(object_id)
+            component = components[encoder]
+            if doc_id not in self.doc_ids or self.vector_sha.get((component, doc_id)) == sha:
+                continue
+            array = np.frombuffer(bytes(blob), dtype="<f2").astype(np.float32)
+            self.engine.add_vectors(component, [doc_id], array[None, :])
+            self.vector_sha[(component, doc_id)] = sha
+            fresh += 1
+        return fresh
 
     def search(self, query: str, k: int) -> list[SearchResult]:
         self.sync()
@@ -115,7 +188,7 @@ class KindIndex:
         pending = [
             comp
             for comp, vectors in self.engine.vectors.items()
-            if len(vectors) < DENSE_COVERAGE * len(self.doc_ids)
+            if len(vectors) < DENSE_COVERAGE * len(self.doc_ids) or comp in _encoders_loading
         ]
         if not pending:
             return config
@@ -130,6 +203,7 @@ class KindIndex:
 _indexes: dict[str, KindIndex] = {}
 _registry_lock = threading.Lock()
 _dictionary_loaded = False
+_dictionary_words: list[str] | None = None
 MAX_KEYWORDS_IN_DICTIONARY = 50_000
 
 
@@ -155,7 +229,9 @@ def _load_domain_dictionary() -> None:
         return
     from jieli.matching.engine.text import load_user_words
 
-    load_user_words(domain_words())
+    global _dictionary_words
+    _dictionary_words = domain_words()
+    load_user_words(_dictionary_words)
     _dictionary_loaded = True
 
 
@@ -173,3 +249,162 @@ def reset_indexes() -> None:
     """Forget every in-memory index; the next query rebuilds from the database."""
     with _registry_lock:
         _indexes.clear()
+
+
+# -- snapshots and warm-up ----------------------------------------------------------------
+
+
+def snapshot_dir() -> Path:
+    return Path(settings.VAR_DIR) / "index"
+
+
+def _snapshot_key() -> str:
+    """What the snapshot's tokens depend on: the code's version and the domain dictionary."""
+    words: list[str] = []
+    if getattr(settings, "JIELI_DOMAIN_DICTIONARY", True):
+        # The words the segmenter was taught at load time: later keywords do not change it.
+        _load_domain_dictionary()
+        words = _dictionary_words or []
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(f"{SNAPSHOT_VERSION}|{','.join(LEXICAL_COMPONENTS)}|".encode())
+    digest.update("\n".join(words).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def snapshot_save(kind: str, key: str | None = None) -> Path:
+    """Write the kind's lexical index (tokens, not text) to ``var/index/<kind>.pickle``."""
+    index = index_for(kind)
+    with index.lock:
+        for lexical in index.engine.lexical.values():
+            lexical.doc_ids  # noqa: B018 - builds the matrix so loading needs no rebuild
+        state = {
+            "version": SNAPSHOT_VERSION,
+            "key": key or _snapshot_key(),
+            "rows_seen_at": index.rows_seen_at,
+            "doc_sha": dict(index.doc_sha),
+            "lexical": index.engine.lexical,
+            "compact": index.engine._compact,
+        }
+        data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    folder = snapshot_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}.pickle"
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)  # readers see the old or the new file, never half of one
+    return path
+
+
+def snapshot_load(kind: str, key: str | None = None) -> bool:
+    """Replace the kind's index with the snapshot when it matches this code and dictionary.
+
+    The snapshot is a file this installation wrote itself under ``var/`` (same trust as the
+    database); a missing, old or unreadable one is ignored and the index is built from rows.
+    """
+    path = snapshot_dir() / f"{kind}.pickle"
+    if not path.exists():
+        return False
+    try:
+        state = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, see docstring
+    except Exception:  # a torn or foreign file: build from the database instead
+        logger.warning("search index snapshot %s unreadable; rebuilding", path)
+        return False
+    if state.get("version") != SNAPSHOT_VERSION or state.get("key") != (key or _snapshot_key()):
+        return False
+    index = index_for(kind)
+    with index.lock:
+        engine = index.engine
+        if set(state["lexical"]) != set(engine.lexical):
+            return False
+        engine.lexical = state["lexical"]
+        engine._compact = state["compact"]
+        index.doc_sha = state["doc_sha"]
+        index.doc_ids = set(index.doc_sha)
+        index.rows_seen_at = state["rows_seen_at"]
+    return True
+
+
+def warm_indexes(*, save: bool = False, vectors: bool = True) -> dict[str, float]:
+    """Make every kind's index ready: snapshot (if any), catch-up sync, then vectors.
+
+    Returns seconds per step. ``save`` writes fresh snapshots when rows were applied.
+    """
+    from jieli.matching.models import ListingKind as Kind
+
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    _load_domain_dictionary()
+    key = _snapshot_key()
+    timings["dictionary"] = time.perf_counter() - start
+    for kind in (Kind.ACHIEVEMENT, Kind.DEMAND, Kind.EXPERT):
+        step = time.perf_counter()
+        loaded = snapshot_load(kind, key)
+        applied = index_for(kind).sync(vectors=False)
+        if save and (applied or not loaded):
+            snapshot_save(kind, key)
+        timings[f"{kind}_lexical"] = time.perf_counter() - step
+    if vectors:
+        for kind in (Kind.ACHIEVEMENT, Kind.DEMAND, Kind.EXPERT):
+            step = time.perf_counter()
+            index_for(kind).sync_vectors()
+            timings[f"{kind}_vectors"] = time.perf_counter() - step
+    timings["total"] = time.perf_counter() - start
+    return timings
+
+
+def warm_vectors_in_background() -> threading.Thread:
+    """Load stored vectors in a thread; searches use the lexical components meanwhile."""
+    from jieli.matching.models import ListingKind as Kind
+
+    kinds = [index_for(k) for k in (Kind.ACHIEVEMENT, Kind.DEMAND, Kind.EXPERT)]
+    for index in kinds:
+        index.vectors_loading = True
+
+    def run() -> None:
+        from django.db import connection
+
+        try:
+            for index in kinds:
+                try:
+                    index.sync_vectors()
+                finally:
+                    index.vectors_loading = False
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="jieli-vectors-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+# Sentence encoders still loading in a background thread (see ``warm_encoders_in_background``):
+# their components are left out of the fusion until ready rather than making a request wait.
+_encoders_loading: set[str] = set()
+
+
+def warm_encoders_in_background() -> threading.Thread | None:
+    """Load the query encoders in a thread (per process: their thread pools are not fork-safe).
+
+    Until an encoder is ready, searches are answered without its component (lexical first)."""
+    components = list(dense_components())
+    if not components:
+        return None
+    _encoders_loading.update(components)
+    engine = index_for(ListingKind.ACHIEVEMENT).engine
+
+    def run() -> None:
+        for component in components:
+            try:
+                encoder = engine.encoder(component)
+                encoder.encode_queries(["预热"])
+                for kind in (ListingKind.DEMAND, ListingKind.EXPERT):
+                    index_for(kind).engine._encoders.setdefault(component, encoder)
+            except Exception:  # a missing model: the component stays off, words still work
+                logger.exception("loading the %s encoder failed", component)
+                continue
+            finally:
+                _encoders_loading.discard(component)
+
+    thread = threading.Thread(target=run, name="jieli-encoders-warm", daemon=True)
+    thread.start()
+    return thread

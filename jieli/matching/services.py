@@ -44,8 +44,12 @@ def vectors_compute(
     encoder: str,
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    checkpoint: Callable[[int], None] | None = None,
 ) -> int:
-    """Encode pending listings in batches, one short transaction per batch; return how many."""
+    """Encode pending listings in batches, one short transaction per batch; return how many.
+
+    ``checkpoint(done)`` is called inside each batch's transaction, so what it records is
+    exactly what was committed (a job's honest count if its worker is killed)."""
     pending = vectors_pending(kind=kind, encoder=encoder)
     if limit is not None:
         pending = pending[:limit]
@@ -68,19 +72,33 @@ def vectors_compute(
                         "vector": np.ascontiguousarray(vec).tobytes(),
                     },
                 )
+            if checkpoint:
+                checkpoint(done + len(batch))
         done += len(batch)
         if progress:
             progress(done, len(pending))
     return done
 
 
-def vectors_refresh_all(*, limit_per_kind: int | None = None) -> dict[str, int]:
+def vectors_refresh_all(
+    *,
+    limit_per_kind: int | None = None,
+    checkpoint: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
+    """Encode what is pending, the fast encoders first (``JIELI_DENSE_ENCODERS`` order) and
+    the small demand and expert sets before the many achievements."""
     out = {}
     for component in dense_components():
         encoder = component.removeprefix("dense_")
-        for kind in (ListingKind.ACHIEVEMENT, ListingKind.DEMAND, ListingKind.EXPERT):
-            out[f"{kind}:{encoder}"] = vectors_compute(
-                kind=kind, encoder=encoder, limit=limit_per_kind
+        for kind in (ListingKind.DEMAND, ListingKind.EXPERT, ListingKind.ACHIEVEMENT):
+            key = f"{kind}:{encoder}"
+
+            def batch_done(done: int, key: str = key) -> None:
+                if checkpoint:
+                    checkpoint(key, done)
+
+            out[key] = vectors_compute(
+                kind=kind, encoder=encoder, limit=limit_per_kind, checkpoint=batch_done
             )
     return out
 

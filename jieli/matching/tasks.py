@@ -1,29 +1,46 @@
-"""Background jobs: sentence vectors for new and changed listings."""
+"""Background jobs on the bulk queue: sentence vectors and code-suggestion models.
+
+They run on their own consumer (``jieli_worker --queue bulk``) so that imports, exports and
+e-mail on the user queue never wait for them. Vectors are committed a batch at a time with
+the count of the run (``job_checkpoint``), so a killed worker loses at most one batch and the
+next run continues from what is stored (pending = missing or stale text hash).
+"""
 
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from jieli.core.jobs import bulk_huey, bulk_periodic_task, bulk_task
 
 
-@db_periodic_task(crontab(minute="*"))
-@lock_task("jieli-vectors-refresh")
+def _vectors(limit_per_kind: int | None) -> None:
+    from jieli.core.jobs import job_checkpoint, job_run
+    from jieli.matching.services import vectors_refresh_all
+
+    with job_run("vectors", queue="bulk") as run:
+        done: dict[str, int] = {}
+
+        def checkpoint(key: str, count: int) -> None:
+            done[key] = count
+            job_checkpoint(run, dict(done))
+
+        vectors_refresh_all(limit_per_kind=limit_per_kind, checkpoint=checkpoint)
+
+
+@bulk_periodic_task(crontab(minute="*"))
+@bulk_huey.lock_task("jieli-vectors-refresh")
 def vectors_refresh() -> None:
     """Every minute: encode what is missing or stale (a bounded batch per run)."""
-    from jieli.matching.services import vectors_refresh_all
-
-    vectors_refresh_all(limit_per_kind=2000)
+    _vectors(2000)
 
 
-@db_task()
+@bulk_task()
 def vectors_refresh_now() -> None:
-    from jieli.matching.services import vectors_refresh_all
-
-    vectors_refresh_all(limit_per_kind=None)
+    _vectors(None)
 
 
-@db_periodic_task(crontab(minute="7"))
-@lock_task("jieli-classifiers-train")
+@bulk_periodic_task(crontab(minute="7"))
+@bulk_huey.lock_task("jieli-classifiers-train")
 def classifiers_train() -> None:
     """Hourly: relearn code suggestions from the published listings."""
     from jieli.matching.classification import TARGETS, classifier_train

@@ -247,6 +247,8 @@ class SearchEngine:
             references[comp] = scores[best]
             full[comp] = scores
         for comp, vidx in self.vectors.items():
+            if comp not in qvecs:  # switched off for this query: not encoded, not scored
+                continue
             hits = vidx.search(qvecs[comp], depth)
             ranked[comp] = [d for d, _ in hits]
             references[comp] = np.array([s for _, s in hits], dtype=np.float32)
@@ -258,13 +260,14 @@ class SearchEngine:
         for comp, idx in self.lexical.items():
             scores_out[comp] = idx.lookup(full[comp], doc_ids)
         for comp, vidx in self.vectors.items():
-            scores_out[comp] = vidx.score_ids(qvecs[comp], doc_ids)
+            if comp in qvecs:
+                scores_out[comp] = vidx.score_ids(qvecs[comp], doc_ids)
         if self._phrase:
             scores_out["phrase"] = self._phrase_scores(query, doc_ids)
             references["phrase"] = scores_out["phrase"]
         prf_vectors = None
         wants_feedback = self.config.prf_weight or self.config.fusion == "ltr"
-        if wants_feedback and self.config.prf_component in self.vectors:
+        if wants_feedback and self.config.prf_component in qvecs:
             prf_vectors = self.vectors[self.config.prf_component].vectors_for(doc_ids)
         return Candidates(doc_ids, scores_out, references, ranked, prf_vectors, len(compact(query)))
 
@@ -332,8 +335,16 @@ class SearchEngine:
         self, query: str, k: int = 10, config: EngineConfig | None = None
     ) -> list[SearchResult]:
         """``config`` may switch components off for this query (weight 0), e.g. a dense
-        component whose vectors are still being computed."""
-        cands = self.candidates(query)
+        component whose vectors are still being computed; such a component's query
+        vector is not computed at all."""
+        cfg = config or self.config
+        live = [
+            c
+            for c in self.vectors
+            if cfg.weights.get(c, 0.0) or (c == cfg.prf_component and cfg.prf_weight)
+        ]
+        qvecs = {c: self.encoder(c).encode_queries([query])[0] for c in live}
+        cands = self.candidates(query, qvecs)
         return self._results(query, cands, self.fuse(cands, config), k)
 
     def search_many(

@@ -4,6 +4,13 @@
 term-major CSR matrix lazily, on the first search after a change. Query scoring touches
 only the postings of the query terms, so latency scales with posting length rather than
 with collection size.
+
+A live platform changes a few documents at a time; rebuilding the whole matrix for each
+change (seconds at 100,000 documents) would make the next search pay for it. Changes after
+a build therefore go to a small overlay: replaced or removed documents are masked in the
+matrix and the overlay's documents are scored directly, with the build's idf and average
+length. The matrix is rebuilt once the overlay holds more than ``OVERLAY_SHARE`` of the
+collection (or ``OVERLAY_MIN`` documents).
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = ["BM25Index", "LexicalIndex", "top_k"]
+
+OVERLAY_MIN = 256
+OVERLAY_SHARE = 0.02
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -62,9 +72,35 @@ class BM25Index(LexicalIndex):
         self._cols = np.empty(0, dtype=np.int32)
         self._weights = np.empty(0, dtype=np.float32)
         self._idf = np.empty(0, dtype=np.float32)
+        self._avgdl = 1.0
+        # The overlay: documents changed since the build, in arrival order.
+        self._built = 0
+        self._masked = np.zeros(0, dtype=bool)
+        self._any_masked = False
+        self._extra: dict[str, None] = {}
 
     def __len__(self) -> int:
         return len(self._docs)
+
+    def _overlay_full(self) -> bool:
+        return len(self._extra) > max(OVERLAY_MIN, OVERLAY_SHARE * self._built)
+
+    def _changed(self, doc_id: str, *, present: bool) -> None:
+        """Record a change after a build in the overlay (or fall back to a rebuild)."""
+        if self._dirty:
+            return
+        pos = self._pos.get(doc_id)
+        if pos is not None and pos < self._built:
+            self._masked[pos] = True
+            self._any_masked = True
+        self._extra.pop(doc_id, None)
+        if present:
+            self._extra[doc_id] = None
+        if self._overlay_full():
+            self._dirty = True
+            return
+        self._ids = self._ids[: self._built] + list(self._extra)
+        self._pos = {d: i for i, d in enumerate(self._ids)}
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._docs
@@ -82,17 +118,21 @@ class BM25Index(LexicalIndex):
             ids[i] = tid
             tfs[i] = tf
         self._docs[doc_id] = (ids, tfs)
-        self._dirty = True
+        self._changed(doc_id, present=True)
 
     def remove(self, doc_id: str) -> None:
         if self._docs.pop(doc_id, None) is not None:
-            self._dirty = True
+            self._changed(doc_id, present=False)
 
     def _build(self) -> None:
         self._ids = list(self._docs)
         self._pos = {d: i for i, d in enumerate(self._ids)}
         n_docs = len(self._ids)
         n_terms = len(self._terms)
+        self._built = n_docs
+        self._masked = np.zeros(n_docs, dtype=bool)
+        self._any_masked = False
+        self._extra = {}
         if n_docs == 0:
             self._indptr = np.zeros(n_terms + 1, dtype=np.int64)
             self._cols = np.empty(0, dtype=np.int32)
@@ -106,6 +146,7 @@ class BM25Index(LexicalIndex):
         doc_idx = np.repeat(np.arange(n_docs, dtype=np.int32), lens)
         dl = np.bincount(doc_idx, weights=tfs, minlength=n_docs).astype(np.float32)
         avgdl = float(dl.mean()) or 1.0
+        self._avgdl = avgdl
         # Precompute the document side of BM25 once per build; a query then only sums
         # idf-weighted posting values.
         norm = self.k1 * (1.0 - self.b + self.b * dl / avgdl)
@@ -145,11 +186,37 @@ class BM25Index(LexicalIndex):
                 continue
             cols.append(self._cols[lo:hi])
             vals.append(self._weights[lo:hi] * (self._idf[tid] * count))
-        if not cols:
-            return np.zeros(n_docs, dtype=np.float32)
-        return np.bincount(
-            np.concatenate(cols), weights=np.concatenate(vals), minlength=n_docs
-        ).astype(np.float32)
+        if cols:
+            out = np.bincount(
+                np.concatenate(cols), weights=np.concatenate(vals), minlength=n_docs
+            ).astype(np.float32)
+        else:
+            out = np.zeros(n_docs, dtype=np.float32)
+        if self._extra or self._any_masked:
+            out[: self._built][self._masked] = 0.0
+            out[self._built :] = self._overlay_scores(qtf)
+        return out
+
+    def _term_idf(self, tid: int) -> float:
+        if tid < len(self._idf):
+            return float(self._idf[tid])
+        # A term first seen after the build: as rare as can be.
+        return math.log1p((self._built + 0.5) / 1.5)
+
+    def _overlay_scores(self, qtf: Counter[str]) -> np.ndarray:
+        """Exact per-document BM25 for the overlay, with the build's statistics."""
+        query = {self._vocab[t]: c for t, c in qtf.items()}
+        out = np.zeros(len(self._extra), dtype=np.float32)
+        for i, doc_id in enumerate(self._extra):
+            ids, tfs = self._docs[doc_id]
+            norm = self.k1 * (1.0 - self.b + self.b * float(tfs.sum()) / self._avgdl)
+            total = 0.0
+            for tid, tf in zip(ids.tolist(), tfs.tolist(), strict=True):
+                count = query.get(tid)
+                if count:
+                    total += self._term_idf(tid) * count * tf * (self.k1 + 1.0) / (tf + norm)
+            out[i] = total
+        return out
 
     def search(self, tokens: Sequence[str], k: int = 10) -> list[tuple[str, float]]:
         scores = self.scores(tokens)
@@ -181,7 +248,7 @@ class BM25Index(LexicalIndex):
         for t in tokens:
             tid = self._vocab.get(t)
             if tid is not None and tid in present and t not in seen:
-                seen[t] = float(self._idf[tid]) if tid < len(self._idf) else 0.0
+                seen[t] = self._term_idf(tid)
         return sorted(seen, key=lambda t: (-seen[t], t))
 
     def idf(self, term: str) -> float:

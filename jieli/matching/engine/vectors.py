@@ -44,6 +44,13 @@ class VectorIndex(ABC):
 
 
 class BruteForceIndex(VectorIndex):
+    """Exact search over one matrix. A vector that replaces a stored one is written in place
+    and new documents wait in a small overlay, so vectors arriving one batch at a time from
+    the background job do not rebuild the matrix before every query."""
+
+    OVERLAY_MIN = 256
+    OVERLAY_SHARE = 0.02
+
     def __init__(self, dim: int, dtype: str = "float32") -> None:
         self.dim = dim
         self.dtype = np.dtype(dtype)
@@ -52,6 +59,11 @@ class BruteForceIndex(VectorIndex):
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}
         self._mat = np.zeros((0, dim), dtype=self.dtype)
+        self._built = 0
+        self._masked = np.zeros(0, dtype=bool)
+        self._any_masked = False
+        self._extra: dict[str, None] = {}
+        self._extra_mat: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -59,12 +71,35 @@ class BruteForceIndex(VectorIndex):
     def add(self, doc_ids: Sequence[str], vectors: np.ndarray) -> None:
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(doc_ids), self.dim)
         for d, v in zip(doc_ids, vectors, strict=True):
-            self._rows[d] = v.astype(self.dtype)
-        self._dirty = True
+            row = v.astype(self.dtype)
+            self._rows[d] = row
+            if self._dirty:
+                continue
+            pos = self._pos.get(d)
+            if pos is not None and pos < self._built and not self._masked[pos]:
+                self._mat[pos] = row
+            else:
+                self._extra.pop(d, None)
+                self._extra[d] = None
+                self._overlay_changed()
 
     def remove(self, doc_id: str) -> None:
-        if self._rows.pop(doc_id, None) is not None:
+        if self._rows.pop(doc_id, None) is None or self._dirty:
+            return
+        pos = self._pos.get(doc_id)
+        if pos is not None and pos < self._built:
+            self._masked[pos] = True
+            self._any_masked = True
+        self._extra.pop(doc_id, None)
+        self._overlay_changed()
+
+    def _overlay_changed(self) -> None:
+        if len(self._extra) > max(self.OVERLAY_MIN, self.OVERLAY_SHARE * self._built):
             self._dirty = True
+            return
+        self._ids = self._ids[: self._built] + list(self._extra)
+        self._pos = {d: i for i, d in enumerate(self._ids)}
+        self._extra_mat = None
 
     def _ensure(self) -> None:
         if not self._dirty:
@@ -75,6 +110,11 @@ class BruteForceIndex(VectorIndex):
             self._mat = np.vstack(list(self._rows.values())).astype(self.dtype)
         else:
             self._mat = np.zeros((0, self.dim), dtype=self.dtype)
+        self._built = len(self._ids)
+        self._masked = np.zeros(self._built, dtype=bool)
+        self._any_masked = False
+        self._extra = {}
+        self._extra_mat = None
         self._dirty = False
 
     @property
@@ -85,11 +125,20 @@ class BruteForceIndex(VectorIndex):
     def scores(self, query: np.ndarray) -> np.ndarray:
         self._ensure()
         q = np.asarray(query, dtype=self.dtype).ravel()
-        return (self._mat @ q).astype(np.float32)
+        out = (self._mat @ q).astype(np.float32)
+        if self._any_masked:
+            out[self._masked] = -np.inf
+        if not self._extra:
+            return out
+        if self._extra_mat is None:
+            self._extra_mat = np.vstack([self._rows[d] for d in self._extra])
+        return np.concatenate([out, (self._extra_mat @ q).astype(np.float32)])
 
     def search(self, query: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
         scores = self.scores(query)
-        return [(self._ids[i], float(scores[i])) for i in top_k(scores, k)]
+        return [
+            (self._ids[i], float(scores[i])) for i in top_k(scores, k) if np.isfinite(scores[i])
+        ]
 
     def vectors_for(self, doc_ids: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(doc_ids), self.dim), dtype=np.float32)

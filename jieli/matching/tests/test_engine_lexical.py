@@ -129,3 +129,68 @@ def test_vector_indexes(kind: str) -> None:
     exact = idx.score_ids(vecs[3], ["v3", "missing"])
     assert exact[0] == pytest.approx(1.0, abs=1e-2)
     assert exact[1] == 0.0
+
+
+def _fresh_scores(docs: dict[str, list[str]], query: list[str]) -> dict[str, float]:
+    fresh = BM25Index()
+    for d, toks in docs.items():
+        fresh.add(d, toks)
+    return dict(zip(fresh.doc_ids, fresh.scores(query).tolist(), strict=True))
+
+
+def test_bm25_overlay_serves_changes_without_a_rebuild():
+    rng = np.random.default_rng(3)
+    vocab = [f"t{i}" for i in range(40)]
+    docs = {f"d{i}": list(rng.choice(vocab, 12)) for i in range(400)}
+    idx = BM25Index()
+    for d, toks in docs.items():
+        idx.add(d, toks)
+    idx.search(["t1"])  # build
+    built = idx._cols
+    # Changes after the build: a replacement, a removal and two new documents.
+    docs["d5"] = ["brandnew", "t2"]
+    idx.add("d5", docs["d5"])
+    del docs["d6"]
+    idx.remove("d6")
+    for d in ("n1", "n2"):
+        docs[d] = ["t3", "t3", "t4"]
+        idx.add(d, docs[d])
+    assert idx._cols is built, "small changes must not rebuild the matrix"
+    assert idx.search(["brandnew"])[0][0] == "d5"
+    assert all(d != "d6" for d, _ in idx.search([*docs["d7"], "t0"], k=500))
+    got = dict(zip(idx.doc_ids, idx.scores(["t3", "t4"]).tolist(), strict=True))
+    assert {d for d, v in got.items() if v > 0} == {
+        d for d, v in _fresh_scores(docs, ["t3", "t4"]).items() if v > 0
+    }
+    # The overlay uses the build's statistics; close to, not equal to, a fresh build.
+    assert got["n1"] == pytest.approx(_fresh_scores(docs, ["t3", "t4"])["n1"], rel=0.05)
+
+
+def test_bm25_overlay_rebuilds_when_full():
+    idx = BM25Index()
+    docs = {f"d{i}": [f"t{i % 7}", "common"] for i in range(100)}
+    for d, toks in docs.items():
+        idx.add(d, toks)
+    idx.search(["common"])
+    for i in range(300):  # beyond OVERLAY_MIN: the next search rebuilds exactly
+        docs[f"x{i}"] = ["t1", "extra"]
+        idx.add(f"x{i}", docs[f"x{i}"])
+    got = dict(zip(idx.doc_ids, idx.scores(["t1", "extra"]).tolist(), strict=True))
+    assert got == pytest.approx(_fresh_scores(docs, ["t1", "extra"]))
+
+
+def test_brute_force_overlay_is_exact():
+    rng = np.random.default_rng(5)
+    vecs = rng.normal(size=(300, 16)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    idx = BruteForceIndex(16)
+    idx.add([f"v{i}" for i in range(300)], vecs)
+    idx.search(vecs[0], k=1)
+    built = idx._mat
+    idx.add(["v1"], vecs[2:3])  # replaced in place
+    idx.remove("v3")
+    idx.add(["new"], vecs[4:5])
+    assert idx._mat is built
+    hits = dict(idx.search(vecs[2], k=300))
+    assert hits["v1"] == pytest.approx(1.0, abs=1e-5) and hits["v2"] == pytest.approx(1.0, abs=1e-5)
+    assert "v3" not in hits and hits["new"] == pytest.approx(float(vecs[4] @ vecs[2]), abs=1e-5)
