@@ -1,0 +1,60 @@
+"""Anonymous visitors browse the lists, open a record and search, in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.i18n import LANGS, exactly, tr
+
+DETAIL = {kind: re.compile(rf"/{kind}/\d+/$") for kind in ("achievements", "demands", "experts")}
+
+
+def first_record_link(page, kind: str):
+    """The first link in the page's main area to a record of ``kind`` (``/<kind>/<id>/``).
+
+    Call it once the page has loaded (after an ``expect``): it reads the links as they are.
+    """
+    main = page.get_by_role("main")
+    hrefs = main.locator(f"a[href^='/{kind}/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    href = next(h for h in hrefs if DETAIL[kind].search(h))
+    return main.locator(f"a[href='{href}']").first
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_anonymous_browses_lists_opens_a_record_and_finds_it_by_search(open_as, lang):
+    page = open_as(None, lang)
+    nav = page.get_by_role("navigation").first
+
+    nav.get_by_role("link", name=exactly(lang, "Achievements")).click()
+    expect(page).to_have_url(re.compile(r"/achievements/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(exactly(lang, "Achievements"))
+    first = first_record_link(page, "achievements")
+    title = first.inner_text().strip()
+    first.click()
+    expect(page).to_have_url(DETAIL["achievements"])
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    # The members-only part stays locked for a visitor.
+    expect(page.get_by_text(tr(lang, "Details are for alliance members only."))).to_be_visible()
+
+    search = page.locator("input[name=q]").first
+    search.fill(title)
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q="))
+    results = page.get_by_role("main").get_by_role("link", name=title, exact=True)
+    expect(results.first).to_be_visible()
+    results.first.click()
+    expect(page).to_have_url(DETAIL["achievements"])
+
+    for kind, label in (("demands", "Demands"), ("experts", "Experts")):
+        page.get_by_role("navigation").first.get_by_role("link", name=exactly(lang, label)).click()
+        expect(page).to_have_url(re.compile(rf"/{kind}/$"))
+        link = first_record_link(page, kind)
+        name = link.inner_text().strip()
+        link.click()
+        expect(page).to_have_url(DETAIL[kind])
+        expect(page.get_by_role("heading", level=1)).to_contain_text(name)
