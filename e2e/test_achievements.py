@@ -8,10 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import unique
-from e2e.i18n import LANGS, exactly, tr
+from e2e.helpers import DETAIL, record_path, unique
+from e2e.i18n import LANGS, exactly
 
-DETAIL = re.compile(r"/achievements/(\d+)/$")
 # Distinct wording per language, so that the duplicate check sees two different achievements.
 TITLES = {
     "zh-hans": "端到端测试：钠离子电池低温电解液配方",
@@ -38,10 +37,10 @@ def test_member_submits_secretariat_returns_then_approves_and_it_becomes_public(
     form.locator("[name=transfer_modes][value=licence]").check()
     form.locator("[name=price_negotiable]").check()
     form.get_by_role("button", name=exactly(lang, "Save")).click()
-    expect(member).to_have_url(DETAIL)
+    expect(member).to_have_url(DETAIL["achievements"])
     expect(member.get_by_role("heading", level=1)).to_have_text(title)
     expect(member.get_by_role("main").get_by_text(exactly(lang, "Draft")).first).to_be_visible()
-    detail_path = "/achievements/" + DETAIL.search(member.url).group(1) + "/"
+    detail_path = record_path(member, "achievements")
 
     # A visitor cannot see a draft: the page answers as if it did not exist.
     visitor = open_as(None, lang)

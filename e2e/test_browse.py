@@ -7,22 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from e2e.helpers import DETAIL, first_record_link
 from e2e.i18n import LANGS, exactly, tr
-
-DETAIL = {kind: re.compile(rf"/{kind}/\d+/$") for kind in ("achievements", "demands", "experts")}
-
-
-def first_record_link(page, kind: str):
-    """The first link in the page's main area to a record of ``kind`` (``/<kind>/<id>/``).
-
-    Call it once the page has loaded (after an ``expect``): it reads the links as they are.
-    """
-    main = page.get_by_role("main")
-    hrefs = main.locator(f"a[href^='/{kind}/']").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"
-    )
-    href = next(h for h in hrefs if DETAIL[kind].search(h))
-    return main.locator(f"a[href='{href}']").first
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -8,10 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import unique
+from e2e.helpers import DETAIL, record_path, unique
 from e2e.i18n import LANGS, exactly, tr
 
-ORG_DETAIL = re.compile(r"/organisations/(\d+)/$")
 NAMES = {
     "zh-hans": ("e2e-zh", "端到端测试智能传感器有限公司"),
     "en": ("e2e-en", "End-to-end Test Robotics Co., Ltd."),
@@ -42,12 +41,12 @@ def test_visitor_registers_applies_and_the_secretariat_admits(open_as, lang):
     form.locator("[name=org_type]").select_option("enterprise")
     form.locator("[name=description]").fill("传感器与机器人。" if lang == "zh-hans" else "Sensors.")
     form.get_by_role("button", name=exactly(lang, "Save")).click()
-    expect(applicant).to_have_url(ORG_DETAIL)
+    expect(applicant).to_have_url(DETAIL["organisations"])
     expect(applicant.get_by_role("heading", level=1)).to_have_text(org_name)
     expect(
         applicant.get_by_role("main").get_by_text(exactly(lang, "Applying")).first
     ).to_be_visible()
-    org_path = "/organisations/" + ORG_DETAIL.search(applicant.url).group(1) + "/"
+    org_path = record_path(applicant, "organisations")
 
     secretariat = open_as("secretariat", lang, path="/review/")
     secretariat.get_by_role("main").get_by_role("link", name=org_name, exact=True).click()
