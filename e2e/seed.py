@@ -1,8 +1,10 @@
-"""Prepare the browser suite's scratch instance in one process (Django starts once).
+"""Prepare the browser suite's scratch instance and serve it, in one process (Django, with its
+large imports, starts once instead of twice).
 
-Schema and reference code lists (they come with the migrations), static files, then a small
-demo set through the same loader as ``make run``. Run with ``JIELI_VAR_DIR`` pointing at a
-scratch directory; the conftest does that.
+Schema and reference code lists (they come with the migrations), static files, a small demo set
+through the same loader as ``make run``, then ``jieli_serve --no-worker`` as ``make run`` does.
+Run with ``JIELI_VAR_DIR`` pointing at a scratch directory; the conftest does that:
+``python e2e/seed.py LIMIT [PORT]``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jieli.settings")
 
 
-def main(limit: int) -> None:
+def main(limit: int, port: int | None) -> None:
     import django
 
     django.setup()
@@ -31,9 +33,15 @@ def main(limit: int) -> None:
         raise SystemExit(f"demo data not loaded: {summary.message}")
     print(
         f"seeded: {summary.organisations} organisations, {summary.demands} demands, "
-        f"{summary.achievements} achievements, {summary.experts} experts"
+        f"{summary.achievements} achievements, {summary.experts} experts",
+        flush=True,
     )
+    if port is not None:
+        call_command("jieli_serve", host="127.0.0.1", port=port, no_worker=True)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
+    main(
+        limit=int(sys.argv[1]) if len(sys.argv) > 1 else 20,
+        port=int(sys.argv[2]) if len(sys.argv) > 2 else None,
+    )

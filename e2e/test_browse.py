@@ -14,9 +14,9 @@ from e2e.i18n import LANGS, exactly, tr
 @pytest.mark.parametrize("lang", LANGS)
 def test_anonymous_browses_lists_opens_a_record_and_finds_it_by_search(open_as, lang):
     page = open_as(None, lang)
-    nav = page.get_by_role("navigation").first
+    nav = page.get_by_role("navigation")
 
-    nav.get_by_role("link", name=exactly(lang, "Achievements")).click()
+    nav.get_by_role("link", name=exactly(lang, "Achievements")).first.click()
     expect(page).to_have_url(re.compile(r"/achievements/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(exactly(lang, "Achievements"))
     first = first_record_link(page, "achievements")
@@ -37,7 +37,7 @@ def test_anonymous_browses_lists_opens_a_record_and_finds_it_by_search(open_as, 
     expect(page).to_have_url(DETAIL["achievements"])
 
     for kind, label in (("demands", "Demands"), ("experts", "Experts")):
-        page.get_by_role("navigation").first.get_by_role("link", name=exactly(lang, label)).click()
+        page.get_by_role("navigation").get_by_role("link", name=exactly(lang, label)).first.click()
         expect(page).to_have_url(re.compile(rf"/{kind}/$"))
         link = first_record_link(page, kind)
         name = link.inner_text().strip()

@@ -15,7 +15,7 @@ from e2e.i18n import LANGS, exactly, tr
 @pytest.mark.parametrize("lang", LANGS)
 def test_member_opens_a_demands_matches_and_rates_one(open_as, lang):
     page = open_as("member", lang)
-    page.get_by_role("navigation").first.get_by_role("link", name=exactly(lang, "Demands")).click()
+    page.get_by_role("navigation").get_by_role("link", name=exactly(lang, "Demands")).first.click()
     expect(page).to_have_url(re.compile(r"/demands/$"))
     demand = first_record_link(page, "demands")
     title = demand.inner_text().strip()
