@@ -24,8 +24,9 @@ def unique(name: str) -> str:
 def first_record_link(page: Page, kind: str) -> Locator:
     """The first link in the page's main area to a record of ``kind`` (``/<kind>/<id>/``).
 
-    Call it once the page has loaded (after an ``expect``): it reads the links as they are.
+    It reads the links as they are once the page has loaded.
     """
+    page.wait_for_load_state()
     main = page.get_by_role("main")
     hrefs = main.locator(f"a[href^='/{kind}/']").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"

@@ -52,7 +52,7 @@ def test_member_submits_secretariat_returns_then_approves_and_it_becomes_public(
         member.get_by_role("main").get_by_text(exactly(lang, "Submitted for review")).first
     ).to_be_visible()
 
-    secretariat = open_as("secretariat", lang, path="/review/")
+    secretariat = open_as("secretariat", lang, path="/review/?kind=achievements")
     secretariat.get_by_role("main").get_by_role("link", name=title, exact=True).click()
     expect(secretariat).to_have_url(re.compile(re.escape(detail_path) + "$"))
     reason = "请补充中试数据。" if lang == "zh-hans" else "Please add the pilot-test figures."
@@ -70,7 +70,7 @@ def test_member_submits_secretariat_returns_then_approves_and_it_becomes_public(
         member.get_by_role("main").get_by_text(exactly(lang, "Submitted for review")).first
     ).to_be_visible()
 
-    secretariat.goto("/review/")
+    secretariat.goto("/review/?kind=achievements")
     secretariat.get_by_role("main").get_by_role("link", name=title, exact=True).click()
     click_action(secretariat, lang, "publish")
     expect(

@@ -73,6 +73,7 @@ def test_visitor_exports_the_filtered_list_as_csv(open_as, lang):
     page = open_as(None, lang, path="/achievements/")
     main = page.get_by_role("main")
     expect(main.locator("a[href^='/achievements/']").first).to_be_visible()
+    page.wait_for_load_state()
     shown = {
         link.inner_text().strip()
         for link in main.locator("a[href^='/achievements/']").all()
