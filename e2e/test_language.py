@@ -84,11 +84,6 @@ def test_chinese_history_shows_translated_actions(open_as):
     assert raw == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 8 item 3: the password-length message is in English on Chinese pages",
-)
 def test_password_rules_are_explained_in_chinese(open_as):
     page = open_as(None, "zh-hans", path="/register/")
     form = page.get_by_role("main")
