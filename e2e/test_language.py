@@ -66,12 +66,6 @@ def test_chinese_pages_show_no_english_interface_text(open_as, username):
     assert found == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 8 item 3: history actions and changed-field names are shown raw "
-    "(create, admit, price_wan); the translation work fixes them",
-)
 def test_chinese_history_shows_translated_actions(open_as):
     page = open_as("secretariat", "zh-hans", path="/organisations/")
     page.get_by_role("main").locator("a[href^='/organisations/']").filter(
