@@ -12,8 +12,8 @@ export UV_PYTHON := $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint types unit pg messages compilemessages check-messages clean \
-	demo-vectors bench-pages
+.PHONY: run test install lint types unit pg browsers e2e messages compilemessages check-messages \
+	clean demo-vectors bench-pages
 
 $(UV):
 	@mkdir -p var
@@ -66,7 +66,15 @@ unit: install compilemessages
 pg: install compilemessages
 	@bash .ci/postgres-leg
 
-test: lint types check-messages unit pg
+# The browser suite (e2e/): Debian's Chromium driven by Playwright against a real server on a
+# scratch SQLite database. `browsers` installs chromium and fonts-noto-cjk with apt when missing.
+browsers:
+	@bash e2e/browsers.sh
+
+e2e: install compilemessages browsers
+	$(VENV)/bin/pytest -c e2e/pytest.ini e2e
+
+test: lint types check-messages unit pg e2e
 
 messages: install
 	$(PY) -m jieli.core.i18n_tools make
