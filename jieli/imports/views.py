@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from jieli.core.errors import NotFound, PermissionDenied, ServiceError
 from jieli.core.forms import apply_service_error
+from jieli.core.security import page_rate_limit
 from jieli.core.viewer import Viewer
 from jieli.imports import selectors, services
 from jieli.imports.exports import EXPORT_FORMATS, csv_chunks, export_table, write_xlsx
@@ -117,6 +118,7 @@ def import_job_rejected(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
+@page_rate_limit("export")
 def export(request: HttpRequest, kind: str) -> HttpResponseBase:
     """The list page's rows as CSV or XLSX (``format``), with the list page's filters."""
     if kind not in KINDS:

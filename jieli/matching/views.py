@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jieli.core.errors import NotFound, ServiceError
+from jieli.core.security import page_rate_limit
 from jieli.core.viewer import Viewer, request_viewer
 from jieli.matching import selectors, services
 from jieli.matching.models import ListingKind
@@ -18,6 +19,7 @@ def _viewer(request: HttpRequest) -> Viewer:
     return request_viewer(request)
 
 
+@page_rate_limit("matches")
 def demand_matches(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
     try:
@@ -41,6 +43,7 @@ def demand_matches(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@page_rate_limit("matches")
 def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
     try:

@@ -119,7 +119,7 @@ def test_token_authentication_works_and_bad_token_is_401():
     users = role_users()
     client = client_for(users.owner_admin)
     token = client.post(
-        "/api/v1/me/tokens", {"name": "脚本"}, content_type="application/json"
+        "/api/v1/me/tokens", {"name": "脚本", "scope": "write"}, content_type="application/json"
     ).json()["token"]
     bearer = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert bearer.get("/api/v1/me").json()["roles"] == ["organisation_admin", "organisation_member"]
