@@ -203,7 +203,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("JIELI_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("JIELI_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("JIELI_HSTS_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = _env_bool("JIELI_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = _env_bool("JIELI_HSTS_PRELOAD", True)
 
 # Content-Security-Policy (django-csp): nothing from other origins, no inline script. Pages
 # still carrying inline code break under enforcement, so JIELI_CSP_ENFORCE decides between the

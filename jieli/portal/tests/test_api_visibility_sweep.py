@@ -242,7 +242,9 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
                 continue  # visible to this role: not what this test is about
             for action in actions:
 
-                def url_for(pk: int, param: str = param, action: str | None = action) -> str:
+                def url_for(
+                    pk: int, path: str = path, param: str = param, action: str | None = action
+                ) -> str:
                     url = path.replace("{" + param + "}", str(pk))
                     return url.replace("{action}", action) if action else url
 
