@@ -7,7 +7,7 @@ request's language.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,6 +19,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import Field
 
 from jieli.core.errors import (
     NotAuthenticated,
@@ -211,6 +212,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
         if isinstance(exc, Http404):
             return _error(api, request, 404, "not_found", _("Not found."))
+        if isinstance(exc, OverflowError):
+            # A number beyond what the database stores (e.g. a path id): nothing has that id.
+            return _error(api, request, 404, "not_found", _("Not found."))
         logging.getLogger("jieli.api").exception("unexpected API error")
         return _error(
             api,
@@ -228,13 +232,21 @@ class Page(Schema):
     pages: int
 
 
-class PageParams(Schema):
-    page: int = 1
-    page_size: int = 20
-
-
 # Far beyond any real list; a bigger number would overflow the database's offset.
 MAX_PAGE = 100_000
+# The largest key a database integer column holds: beyond it SQLite raises OverflowError.
+MAX_ID = 2**63 - 1
+
+# Bounded integers for query parameters and bodies: out of range is a 400, never a 500.
+PageNo = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, Field(ge=1, le=100)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+TopK = Annotated[int, Field(ge=1, le=100)]
+
+
+class PageParams(Schema):
+    page: PageNo = 1
+    page_size: PageSize = 20
 
 
 def paginate(queryset: Any, *, page: int, page_size: int) -> tuple[Page, list[Any]]:

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, viewer_of
+from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, Id, TopK, viewer_of
 from jieli.core.security import ExpensiveThrottle, cached_for_viewer
 from jieli.matching import selectors, services
 from jieli.matching.selectors import Match
@@ -56,17 +56,17 @@ class OrganisationMatchOut(Schema):
 class SearchQuery(Schema):
     q: str = Field("", max_length=10000)
     kind: Kind = "achievement"
-    k: int = 20
+    k: TopK = 20
 
 
 class KQuery(Schema):
-    k: int = 10
+    k: TopK = 10
 
 
-class ExpertQuery(Schema):
+class TopicExpertQuery(Schema):
     text: str = Field(..., max_length=10000)
-    k: int = 10
-    exclude_organisation: list[int] = []
+    k: TopK = 10
+    exclude_organisation: list[Id] = Field(default_factory=list, max_length=50)
     willing_to_evaluate: bool | None = None
 
 
@@ -205,7 +205,7 @@ def similar(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
 @router.get(
     "/experts", response={200: list[MatchOut], **ERRORS}, auth=OPTIONAL_AUTH, throttle=EXPENSIVE
 )
-def experts_for_topic(request: HttpRequest, params: Query[ExpertQuery]):
+def experts_for_topic(request: HttpRequest, params: Query[TopicExpertQuery]):
     """Experts for a topic; ``exclude_organisation`` leaves out experts tied to them."""
     found = selectors.experts_for_topic(
         viewer_of(request),
@@ -223,7 +223,7 @@ def feedback(request: HttpRequest, payload: FeedbackIn):
     return FeedbackOut(id=record.pk, useful=record.useful)
 
 
-@router.get("/status", response={200: list[StatusOut]}, auth=OPTIONAL_AUTH)
+@router.get("/status", response={200: list[StatusOut], **ERRORS}, auth=OPTIONAL_AUTH)
 def status(request: HttpRequest):
     """Progress of the background sentence-vector jobs."""
     return [
@@ -239,7 +239,9 @@ def status(request: HttpRequest):
     ]
 
 
-@router.post("/classify", response={200: ClassifyOut, **ERRORS}, auth=OPTIONAL_AUTH)
+@router.post(
+    "/classify", response={200: ClassifyOut, **ERRORS}, auth=OPTIONAL_AUTH, throttle=EXPENSIVE
+)
 def classify(request: HttpRequest, payload: ClassifyIn):
     """Suggested industry section, division and discipline for a listing's text."""
     from jieli.matching.classification import suggest_codes

@@ -55,9 +55,10 @@ def test_wrong_passwords_lock_the_account_then_right_password_is_refused(throttl
     assert "_auth_user_id" not in other.session
     # After the cool-off the right password works again (and resets the count).
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
-    ok = _sign_in(Client(), "victim", PASSWORD, ip="10.9.9.9")
+    fresh = Client()
+    ok = _sign_in(fresh, "victim", PASSWORD, ip="10.9.9.9")
     assert ok.status_code == 302
-    assert str(user.pk) == Client().session.get("_auth_user_id", str(user.pk))
+    assert fresh.session["_auth_user_id"] == str(user.pk)
     assert not AccessAttempt.objects.filter(username="victim").exists()
 
 
@@ -76,9 +77,7 @@ def test_lockout_message_in_english(throttled):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     with translation.override("en"):
         for _ in range(6):
-            r = client.post(
-                LOGIN, {"username": "victim", "password": "x"}, REMOTE_ADDR="10.0.0.3"
-            )
+            r = client.post(LOGIN, {"username": "victim", "password": "x"}, REMOTE_ADDR="10.0.0.3")
     assert r.status_code == 429
     assert "Too many failed sign-in attempts" in r.content.decode()
 
