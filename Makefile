@@ -12,7 +12,7 @@ export UV_PYTHON := $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint types unit pg messages compilemessages check-messages clean
+.PHONY: run test install lint types unit pg messages compilemessages check-messages clean fuzz
 
 $(UV):
 	@mkdir -p var
@@ -53,6 +53,11 @@ pg: install compilemessages
 	@bash .ci/postgres-leg
 
 test: lint types check-messages unit pg
+
+# API fuzzing (helper H7): schemathesis against a throw-away live server on 127.0.0.1,
+# bounded by FUZZ_SECONDS (default 300) and FUZZ_EXAMPLES per operation; .ci/run calls it.
+fuzz: install compilemessages
+	@bash scripts/fuzz.sh
 
 messages: install
 	$(PY) -m jieli.core.i18n_tools make

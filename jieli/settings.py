@@ -252,6 +252,7 @@ JIELI_API_TOKEN_MAX_DAYS = int(os.environ.get("JIELI_API_TOKEN_MAX_DAYS", "365")
 # Redis when configured (shared by every worker, atomic counters); otherwise files under var/,
 # which every process of one machine shares (counters may undercount slightly under races,
 # never over-count) and which never take the SQLite write lock.
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {

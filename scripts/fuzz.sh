@@ -18,7 +18,7 @@ EXAMPLES=${FUZZ_EXAMPLES:-25}
 SECONDS_BUDGET=${FUZZ_SECONDS:-300}
 WORK=$(mktemp -d -t jieli-fuzz-XXXXXX)
 export JIELI_VAR_DIR="$WORK" JIELI_MODE=embedded JIELI_RATELIMIT=0 JIELI_LOGIN_THROTTLE=0 \
-  JIELI_DENSE_ENCODERS="" JIELI_DOMAIN_DICTIONARY=0 JIELI_JOBS_IMMEDIATE=1 JIELI_LOG_LEVEL=ERROR
+  JIELI_DENSE_ENCODERS="" JIELI_DOMAIN_DICTIONARY=0 JIELI_JOBS_IMMEDIATE=0 JIELI_LOG_LEVEL=ERROR
 unset DATABASE_URL REDIS_URL
 SERVER_PID=""
 cleanup() {
@@ -32,7 +32,7 @@ TOKEN=$($PY manage.py shell -v 0 -c "
 from jieli.portal.fuzzing import seed_fuzz_instance
 print(seed_fuzz_instance())
 ")
-.venv/bin/gunicorn jieli.wsgi --bind "127.0.0.1:$PORT" --workers 2 --preload --timeout 60 --limit-request-line 0 \
+.venv/bin/gunicorn jieli.wsgi --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 --limit-request-line 0 \
   --log-level error >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do

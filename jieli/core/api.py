@@ -212,6 +212,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
         if isinstance(exc, Http404):
             return _error(api, request, 404, "not_found", _("Not found."))
+        from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+        from django.http.multipartparser import MultiPartParserError
+
+        if isinstance(exc, RequestDataTooBig):
+            return _error(api, request, 413, "too_large", _("The request is too large."))
+        if isinstance(exc, MultiPartParserError | SuspiciousOperation):
+            # A malformed body (e.g. multipart without a boundary) is the caller's mistake.
+            return _error(api, request, 400, "invalid", _("The request body could not be read."))
         if isinstance(exc, OverflowError):
             # A number beyond what the database stores (e.g. a path id): nothing has that id.
             return _error(api, request, 404, "not_found", _("Not found."))

@@ -70,7 +70,7 @@ def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, 
 # --- rate limits ---------------------------------------------------------------------------
 
 
-def _rate_for(group: str, request: HttpRequest) -> str:
+def _rate_for(group: str, request: HttpRequest) -> str | None:
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
     prefix = "export_" if group == "export" else ""

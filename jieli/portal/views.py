@@ -5,6 +5,8 @@ These pages only gather what each listing app's selectors already allow the view
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -77,11 +79,11 @@ def search(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
             industry = region = context["industry"] = context["region"] = ""
-        found = cached_for_viewer(
-            viewer,
-            ("page.search", kind, q, industry, region),
-            lambda base=base, kind=kind: matching.search(viewer, kind=kind, q=q, k=100, base=base),
-        )
+
+        def run(base: Any = base, kind: str = kind) -> list[Any]:
+            return matching.search(viewer, kind=kind, q=q, k=100, base=base)
+
+        found = cached_for_viewer(viewer, ("page.search", kind, q, industry, region), run)
         # A cached ranking may be up to a minute old: keep only what is still visible.
         still = set(base.filter(pk__in=[m.pk for m in found]).values_list("pk", flat=True))
         found = [m for m in found if m.pk in still]

@@ -66,3 +66,14 @@ def test_huge_path_ids_are_404_not_500(client):
     assert r.status_code in (400, 404) and r.json()["code"] in ("invalid", "not_found")
     r = client.get("/api/v1/imports/abc")
     assert r.status_code in (400, 401) and r["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+def test_malformed_multipart_is_400_not_500(client):
+    from jieli.organisations.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    r = client.generic(
+        "POST", "/api/v1/imports", b"--x\r\nnonsense", content_type="multipart/form-data"
+    )
+    assert r.status_code == 400 and r.json()["code"] == "invalid"
