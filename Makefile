@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install lint types unit pg browsers e2e messages compilemessages check-messages \
-	clean demo-vectors bench-pages
+	clean demo-vectors bench-pages fuzz
 
 $(UV):
 	@mkdir -p var
@@ -75,6 +75,11 @@ e2e: install compilemessages browsers
 	$(VENV)/bin/pytest -c e2e/pytest.ini e2e
 
 test: lint types check-messages unit pg e2e
+
+# API fuzzing (helper H7): schemathesis against a throw-away live server on 127.0.0.1,
+# bounded by FUZZ_SECONDS (default 300) and FUZZ_EXAMPLES per operation; .ci/run calls it.
+fuzz: install compilemessages
+	@bash scripts/fuzz.sh
 
 messages: install
 	$(PY) -m jieli.core.i18n_tools make

@@ -19,6 +19,16 @@ def _jieli_test_settings(settings):
     # The segmenter's dictionary is process-wide: tests keep the packaged one so that results
     # do not depend on test order.
     settings.JIELI_DOMAIN_DICTIONARY = False
+    # Rate-limit counters and cached results start empty in every test.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "jieli-tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

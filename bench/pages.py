@@ -183,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from jieli.core.management.commands.jieli_serve import warm_process
 
     from jieli.achievements.models import Achievement
-    from jieli.core.management.commands.jieli_serve import warm_process
     from jieli.demands.models import Demand
 
     started = time.monotonic()

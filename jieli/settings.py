@@ -8,6 +8,7 @@ hosts and a database URL.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "jieli.duplicates",
     "jieli.demo",
     "jieli.portal",
+    "axes",  # login throttling (see "Security" below)
 ]
 
 MIDDLEWARE = [
@@ -106,6 +108,9 @@ MIDDLEWARE = [
     "jieli.core.http.ServiceErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as its documentation asks: it turns a lock-out into the lock-out response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jieli.urls"
@@ -226,14 +231,102 @@ JIELI_BULK_NICE = int(os.environ.get("JIELI_BULK_NICE", "10"))
 JIELI_WEB_WORKERS = int(os.environ.get("JIELI_WEB_WORKERS", "2"))
 JIELI_WEB_THREADS = int(os.environ.get("JIELI_WEB_THREADS", "4"))
 
+# --- Security: headers, cookies, login throttling, API tokens, rate limits (helper H7) -------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Reverse proxies in front of the application (each appends to X-Forwarded-For); 0 = none, the
+# client address is REMOTE_ADDR. Login throttling and rate limits key on this address.
+JIELI_PROXY_COUNT = int(os.environ.get("JIELI_PROXY_COUNT", "1" if PRODUCTION else "0"))
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # TLS ends at the reverse proxy; behind a plain-HTTP intranet proxy set both to off.
+    SECURE_SSL_REDIRECT = _env_bool("JIELI_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("JIELI_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("JIELI_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("JIELI_HSTS_PRELOAD", True)
+
+# Content-Security-Policy (django-csp): nothing from other origins, no inline script. Pages
+# still carrying inline code break under enforcement, so JIELI_CSP_ENFORCE decides between the
+# enforced header and report-only; production enforces by default.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    # htmx and the templates set style attributes; styles cannot run code.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+JIELI_CSP_ENFORCE = _env_bool("JIELI_CSP_ENFORCE", PRODUCTION)
+if JIELI_CSP_ENFORCE:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+
+# Login throttling (django-axes): too many wrong passwords lock the account AND, separately,
+# the address, for a cool-off period; a success resets the count. The sign-in page, the admin
+# sign-in and anything else calling django.contrib.auth.authenticate() with the request go
+# through it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = _env_bool("JIELI_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("JIELI_LOGIN_FAILURES", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JIELI_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jieli.core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "jieli.core.security.client_ip"
+AXES_VERBOSE = False
+
+# API tokens: default and longest lifetime in days.
+JIELI_API_TOKEN_DAYS = int(os.environ.get("JIELI_API_TOKEN_DAYS", "90"))
+JIELI_API_TOKEN_MAX_DAYS = int(os.environ.get("JIELI_API_TOKEN_MAX_DAYS", "365"))
+
+# The cache holds rate-limit counters and short-lived results of repeated anonymous queries.
+# Redis when configured (shared by every worker, atomic counters); otherwise files under var/,
+# which every process of one machine shares (counters may undercount slightly under races,
+# never over-count) and which never take the SQLite write lock.
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("JIELI_CACHE_URL", REDIS_URL),
+            "KEY_PREFIX": "jieli",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Requests per window on the expensive endpoints (search, matches, similar, export), per
+# address for anonymous callers and per user for signed-in ones; "" switches one off.
+JIELI_RATELIMITS = {
+    "anonymous": os.environ.get("JIELI_RATELIMIT_ANONYMOUS", "30/m"),
+    "authenticated": os.environ.get("JIELI_RATELIMIT_AUTHENTICATED", "120/m"),
+    "export_anonymous": os.environ.get("JIELI_RATELIMIT_EXPORT_ANONYMOUS", "5/m"),
+    "export_authenticated": os.environ.get("JIELI_RATELIMIT_EXPORT_AUTHENTICATED", "20/m"),
+}
+JIELI_RATELIMIT_ENABLED = _env_bool("JIELI_RATELIMIT", True)
+# Seconds an anonymous search/match result is reused for the same query.
+JIELI_RESULT_CACHE_SECONDS = int(os.environ.get("JIELI_RESULT_CACHE_SECONDS", "60"))
+# --- end of the security block -------------------------------------------------------------
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

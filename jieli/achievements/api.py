@@ -17,7 +17,17 @@ from jieli.achievements.models import (
     MAX_KEYWORDS,
     Achievement,
 )
-from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, Page, paginate, viewer_of
+from jieli.core.api import (
+    OPTIONAL_AUTH,
+    REQUIRED_AUTH,
+    ErrorOut,
+    Id,
+    Page,
+    PageNo,
+    PageSize,
+    paginate,
+    viewer_of,
+)
 
 router = Router(tags=["achievements"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -39,7 +49,7 @@ TRL = Annotated[int, Field(ge=1, le=9)]
 # --- output --------------------------------------------------------------------------------
 
 
-class CodeOut(Schema):
+class CodeNameOut(Schema):
     code: str
     name: str
 
@@ -60,8 +70,8 @@ class IPOut(Schema):
     expiry_date: date | None
 
 
-def _code(obj: Any) -> CodeOut | None:
-    return CodeOut(code=obj.pk, name=obj.display_name) if obj is not None else None
+def _code(obj: Any) -> CodeNameOut | None:
+    return CodeNameOut(code=obj.pk, name=obj.display_name) if obj is not None else None
 
 
 class AchievementSummaryOut(Schema):
@@ -69,9 +79,9 @@ class AchievementSummaryOut(Schema):
     title: str
     summary: str
     owner: OwnerOut
-    industry: CodeOut | None
-    discipline: CodeOut | None
-    region: CodeOut | None
+    industry: CodeNameOut | None
+    discipline: CodeNameOut | None
+    region: CodeNameOut | None
     keywords: list[str]
     trl: int | None
     trl_name_zh: str | None
@@ -211,7 +221,7 @@ class AchievementPatch(Schema):
     ip_records: list[IPIn] | None = Field(None, max_length=MAX_IP_RECORDS)
 
 
-class ActionIn(Schema):
+class AchievementActionIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
@@ -230,10 +240,10 @@ class AchievementQuery(Schema):
     negotiable: bool | None = None
     dual_use: bool | None = None
     published_since: date | None = None
-    owner: int | None = None
+    owner: Id | None = None
     status: StatusT | None = None
-    page: int = 1
-    page_size: int = 20
+    page: PageNo = 1
+    page_size: PageSize = 20
 
 
 OPTIONAL_BODY = Body(None)  # the reason is optional, so is the whole body
@@ -326,7 +336,10 @@ def update_achievement(request: HttpRequest, achievement_id: int, payload: Achie
     auth=REQUIRED_AUTH,
 )
 def act_on_achievement(
-    request: HttpRequest, achievement_id: int, action: ActionT, payload: ActionIn = OPTIONAL_BODY
+    request: HttpRequest,
+    achievement_id: int,
+    action: ActionT,
+    payload: AchievementActionIn = OPTIONAL_BODY,
 ):
     """submit, publish, return (reason required), reconfirm or archive."""
     viewer = viewer_of(request)

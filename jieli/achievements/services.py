@@ -35,7 +35,6 @@ from jieli.core.listing import (
     Visibility,
     listing_transition,
     viewer_may_edit,
-    visible_listing_q,
 )
 from jieli.core.reminders import listings_remind_stale
 from jieli.core.viewer import Viewer
@@ -415,8 +414,9 @@ def _locked_for_edit(viewer: Viewer, pk: int) -> Achievement:
         raise NotFound()
     if not viewer_may_edit(viewer, achievement.owner_id):  # type: ignore[attr-defined]
         # Someone who cannot see the listing learns nothing about it.
-        visible = Achievement.objects.filter(visible_listing_q(viewer), pk=pk).exists()
-        if visible:
+        from jieli.achievements.selectors import visible_achievements
+
+        if visible_achievements(viewer).filter(pk=pk).exists():
             raise PermissionDenied(_("Only the owner organisation's people may edit this."))
         raise NotFound()
     return achievement
@@ -469,8 +469,15 @@ def achievement_transition(
     """submit / publish / return (with a reason) / reconfirm / archive — see core.listing."""
     if not viewer.is_authenticated:
         raise NotAuthenticated()
+    from jieli.achievements.selectors import visible_achievements
+
     result = listing_transition(
-        model=Achievement, viewer=viewer, pk=pk, action=action, reason=reason or ""
+        model=Achievement,
+        viewer=viewer,
+        pk=pk,
+        action=action,
+        reason=reason or "",
+        visible=visible_achievements,
     )
     assert isinstance(result, Achievement)
     return result

@@ -6,10 +6,12 @@ request's language.
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,10 +19,17 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import Field
 
-from jieli.core.errors import ServiceError, invalid_from_django
+from jieli.core.errors import (
+    NotAuthenticated,
+    PermissionDenied,
+    ServiceError,
+    invalid_from_django,
+)
 from jieli.core.middleware import viewer_for_user
-from jieli.core.models import ApiToken
+from jieli.core.models import ApiToken, TokenScope
+from jieli.core.security import too_many_message
 from jieli.core.viewer import Viewer
 
 
@@ -30,20 +39,56 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] = {}
 
 
+# ``last_used_at`` is written at most this often per token, so token calls do not each need
+# the database's write lock (a long import holds it on SQLite).
+TOKEN_TOUCH_SECONDS = 60
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer jl_…`` personal tokens."""
+    """``Authorization: Bearer jl_…`` personal tokens.
+
+    A bearer token that is unknown, expired, revoked or outdated by a password change is a 401
+    on every endpoint, public ones included: a script with a broken token must not silently
+    read as anonymous. A read-only token is refused (403) on any method that writes.
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         hit = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
+            .filter(key_hash=ApiToken.hash_key(token))
             .first()
         )
-        if hit is None or not hit.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=hit.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if hit is None or not api_token_is_valid(hit, now=now):
+            raise NotAuthenticated(_("The API token is not valid, has expired or was revoked."))
+        if hit.scope != TokenScope.WRITE and request.method not in SAFE_METHODS:
+            raise PermissionDenied(_("This API token may only read."))
+        if hit.last_used_at is None or (now - hit.last_used_at).total_seconds() >= (
+            TOKEN_TOUCH_SECONDS
+        ):
+            _touch(hit, now)
         request.user = hit.user
+        request.api_token = hit  # type: ignore[attr-defined]
         return hit.user
+
+
+def api_token_is_valid(token: ApiToken, *, now: Any = None) -> bool:
+    now = now or timezone.now()
+    return (
+        token.revoked_at is None
+        and (token.expires_at is None or token.expires_at > now)
+        and token.user.is_active
+        and token.auth_hash == ApiToken.password_fingerprint(token.user.password)
+    )
+
+
+def _touch(token: ApiToken, now: Any) -> None:
+    # Advisory only: if the database is busy, skip it rather than fail the call.
+    try:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except DatabaseError:
+        logging.getLogger("jieli.api").warning("could not record token use", exc_info=True)
 
 
 class SessionAuth(APIKeyCookie):
@@ -156,10 +201,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             404: "not_found",
             405: "method_not_allowed",
             409: "conflict",
+            429: "rate_limited",
         }
-        return _error(
-            api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc.message)
-        )
+        message = too_many_message() if exc.status_code == 429 else str(exc.message)
+        return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"), message)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -167,8 +212,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
         if isinstance(exc, Http404):
             return _error(api, request, 404, "not_found", _("Not found."))
-        import logging
+        from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+        from django.http.multipartparser import MultiPartParserError
 
+        if isinstance(exc, RequestDataTooBig):
+            return _error(api, request, 413, "too_large", _("The request is too large."))
+        if isinstance(exc, MultiPartParserError | SuspiciousOperation):
+            # A malformed body (e.g. multipart without a boundary) is the caller's mistake.
+            return _error(api, request, 400, "invalid", _("The request body could not be read."))
+        if isinstance(exc, OverflowError):
+            # A number beyond what the database stores (e.g. a path id): nothing has that id.
+            return _error(api, request, 404, "not_found", _("Not found."))
         logging.getLogger("jieli.api").exception("unexpected API error")
         return _error(
             api,
@@ -186,13 +240,21 @@ class Page(Schema):
     pages: int
 
 
-class PageParams(Schema):
-    page: int = 1
-    page_size: int = 20
-
-
 # Far beyond any real list; a bigger number would overflow the database's offset.
 MAX_PAGE = 100_000
+# The largest key a database integer column holds: beyond it SQLite raises OverflowError.
+MAX_ID = 2**63 - 1
+
+# Bounded integers for query parameters and bodies: out of range is a 400, never a 500.
+PageNo = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, Field(ge=1, le=100)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+TopK = Annotated[int, Field(ge=1, le=100)]
+
+
+class PageParams(Schema):
+    page: PageNo = 1
+    page_size: PageSize = 20
 
 
 def paginate(queryset: Any, *, page: int, page_size: int) -> tuple[Page, list[Any]]:

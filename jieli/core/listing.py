@@ -7,11 +7,13 @@ from everyone but its owner and the secretariat.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -173,12 +175,20 @@ REVIEW_ACTIONS = frozenset({"publish", "return"})
 
 
 def listing_transition(
-    *, model: type[ListingModel], viewer: Viewer, pk: int, action: str, reason: str = ""
+    *,
+    model: type[ListingModel],
+    viewer: Viewer,
+    pk: int,
+    action: str,
+    reason: str = "",
+    visible: Callable[[Viewer], QuerySet[Any]] | None = None,
 ) -> ListingModel:
     """Run one life-cycle action on a listing of ``model`` in one transaction, with history.
 
     The row is locked first, so two reviewers acting at once are serialised by the database and
-    the second one gets a 409 instead of a double transition.
+    the second one gets a 409 instead of a double transition. ``visible`` is the app's own
+    visibility selector (e.g. ``visible_achievements``): someone it hides the listing from gets
+    a 404, exactly as on its detail page, never a 403 that would confirm it exists.
     """
     from django.db import transaction
 
@@ -202,8 +212,11 @@ def listing_transition(
         owner_id = listing.owner_id  # type: ignore[attr-defined]
         if not viewer_may_edit(viewer, owner_id):
             # Someone who cannot see the listing learns nothing about it.
-            visible = model._default_manager.filter(visible_listing_q(viewer), pk=pk).exists()
-            raise PermissionDenied() if visible else NotFound()
+            if visible is not None:
+                seen = visible(viewer).filter(pk=pk).exists()
+            else:
+                seen = model._default_manager.filter(visible_listing_q(viewer), pk=pk).exists()
+            raise PermissionDenied() if seen else NotFound()
         if action in REVIEW_ACTIONS and not viewer.is_staff_role:
             raise PermissionDenied(_("Only the secretariat reviews listings."))
         changes = apply_transition(listing, action, reason=reason)

@@ -67,8 +67,17 @@ class ChangeRecord(models.Model):
         return [field_label(model, name) for name in (self.changes or {})]
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
 class ApiToken(BaseModel):
-    """A personal API token. Only a hash is stored; the token is shown once when created."""
+    """A personal API token. Only a hash is stored; the token is shown once when created.
+
+    A token is tied to the password its owner had when it was made (``auth_hash``): changing
+    the password, by any path (page, reset, admin, command line), invalidates every token.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -79,6 +88,12 @@ class ApiToken(BaseModel):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    scope = models.CharField(
+        _("scope"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # A fingerprint of the owner's password hash when the token was made.
+    auth_hash = models.CharField(_("password fingerprint"), max_length=128, blank=True, default="")
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -92,6 +107,11 @@ class ApiToken(BaseModel):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def password_fingerprint(password_hash: str) -> str:
+        """Changes whenever the password does (a new salt even for the same password)."""
+        return hashlib.sha256(("jieli-token:" + (password_hash or "")).encode()).hexdigest()
 
     @staticmethod
     def new_key() -> str:

@@ -7,7 +7,17 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, Page, paginate, viewer_of
+from jieli.core.api import (
+    OPTIONAL_AUTH,
+    REQUIRED_AUTH,
+    ErrorOut,
+    Id,
+    Page,
+    PageNo,
+    PageSize,
+    paginate,
+    viewer_of,
+)
 from jieli.demands import selectors, services
 from jieli.demands.models import Demand
 
@@ -124,7 +134,7 @@ class DemandPatch(Schema):
     visibility: str | None = Field(None, max_length=10)
 
 
-class ActionIn(Schema):
+class DemandActionIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
@@ -139,10 +149,10 @@ class DemandQuery(Schema):
     deadline_after: date | None = None
     open_only: bool = False
     published_since: date | None = None
-    owner: int | None = None
+    owner: Id | None = None
     status: str = Field("", max_length=12)
-    page: int = 1
-    page_size: int = 20
+    page: PageNo = 1
+    page_size: PageSize = 20
 
 
 class HistoryOut(Schema):
@@ -205,7 +215,7 @@ def update_demand(request: HttpRequest, demand_id: int, payload: DemandPatch):
     "/{demand_id}/actions/{action}", response={200: DemandOut, **ERRORS}, auth=REQUIRED_AUTH
 )
 def act_on_demand(
-    request: HttpRequest, demand_id: int, action: str, payload: ActionIn | None = None
+    request: HttpRequest, demand_id: int, action: str, payload: DemandActionIn | None = None
 ):
     """submit, reconfirm, archive (owner); publish, return with a reason (secretariat)."""
     demand = services.demand_transition(

@@ -28,7 +28,6 @@ from jieli.core.listing import (
     ListingStatus,
     listing_transition,
     viewer_may_edit,
-    visible_listing_q,
 )
 from jieli.core.reminders import listings_remind_stale
 from jieli.core.viewer import Viewer
@@ -239,7 +238,9 @@ def _locked_for_edit(viewer: Viewer, pk: int) -> Demand:
         raise NotFound()
     if not viewer_may_edit(viewer, demand.owner_id):  # type: ignore[attr-defined]
         # Someone who cannot even see it learns nothing about it.
-        if Demand.objects.filter(visible_listing_q(viewer), pk=pk).exists():
+        from jieli.demands.selectors import visible_demands
+
+        if visible_demands(viewer).filter(pk=pk).exists():
             raise PermissionDenied()
         raise NotFound()
     return demand
@@ -283,8 +284,15 @@ def demand_transition(*, viewer: Viewer, pk: int, action: str, reason: str = "")
     if not viewer.is_authenticated:
         raise NotAuthenticated()
     with transaction.atomic():
+        from jieli.demands.selectors import visible_demands
+
         demand = listing_transition(
-            model=Demand, viewer=viewer, pk=pk, action=action, reason=reason
+            model=Demand,
+            viewer=viewer,
+            pk=pk,
+            action=action,
+            reason=reason,
+            visible=visible_demands,
         )
         assert isinstance(demand, Demand)
         if (

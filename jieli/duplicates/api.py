@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import REQUIRED_AUTH, ErrorOut, Page, paginate, viewer_of
+from jieli.core.api import REQUIRED_AUTH, ErrorOut, Page, PageNo, PageSize, paginate, viewer_of
 from jieli.core.errors import PermissionDenied
 from jieli.duplicates import selectors, services
 from jieli.duplicates.detect import Suspect
@@ -88,11 +88,11 @@ class CasePage(Page):
 class CaseQuery(Schema):
     status: str = Field("pending", max_length=12)
     kind: str = Field("", max_length=20)
-    page: int = 1
-    page_size: int = 20
+    page: PageNo = 1
+    page_size: PageSize = 20
 
 
-class DecisionIn(Schema):
+class CaseDecisionIn(Schema):
     decision: Literal["merge", "link", "keep"]
     keep_id: int | None = Field(None, ge=1)
     note: str = Field("", max_length=2000)
@@ -126,7 +126,7 @@ def get_case(request: HttpRequest, case_id: int):
 
 
 @router.post("/cases/{case_id}/decision", response={200: CaseOut, **ERRORS}, auth=REQUIRED_AUTH)
-def decide_case(request: HttpRequest, case_id: int, payload: DecisionIn):
+def decide_case(request: HttpRequest, case_id: int, payload: CaseDecisionIn):
     case = services.duplicate_decide(
         viewer=viewer_of(request),
         case_id=case_id,

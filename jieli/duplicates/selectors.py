@@ -21,7 +21,6 @@ from jieli.duplicates.kinds import (
     owner_of,
     record_data,
     record_title,
-    visible_q,
 )
 from jieli.duplicates.models import CaseStatus, DuplicateCase, SameAsLink
 
@@ -83,6 +82,22 @@ def clean_check_data(data: Any) -> dict[str, Any]:
     if errors:
         raise InvalidInput(fields=errors)
     return out
+
+
+def visible_records(kind: str, viewer: Viewer) -> QuerySet[Any]:
+    """The records of ``kind`` the viewer may know about, by the owning app's own selector
+    (its one visibility rule: dual-use achievements, private and stale listings included), so a
+    duplicate check never names what the app's detail page would answer 404 for."""
+    from jieli.achievements.selectors import visible_achievements
+    from jieli.demands.selectors import visible_demands
+    from jieli.organisations.selectors import visible_organisations
+
+    selectors: dict[str, Any] = {
+        "achievement": visible_achievements,
+        "demand": visible_demands,
+        "organisation": visible_organisations,
+    }
+    return selectors[kind_spec(kind).kind](viewer)
 
 
 def _db_certain_ids(spec: KindSpec, fp: detect.Fingerprint) -> set[int]:
@@ -163,9 +178,9 @@ def duplicate_suspects_for(
     if viewer is None or viewer.is_staff_role or not suspects:
         return suspects
     visible = set(
-        spec.model._default_manager.filter(
-            visible_q(spec, viewer), pk__in=[s.target_id for s in suspects]
-        ).values_list("pk", flat=True)
+        visible_records(spec.kind, viewer)
+        .filter(pk__in=[s.target_id for s in suspects])
+        .values_list("pk", flat=True)
     )
     shown = [s for s in suspects if s.target_id in visible]
     hidden = [s for s in suspects if s.target_id not in visible]

@@ -6,7 +6,16 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, Page, paginate, viewer_of
+from jieli.core.api import (
+    OPTIONAL_AUTH,
+    REQUIRED_AUTH,
+    ErrorOut,
+    Page,
+    PageNo,
+    PageSize,
+    paginate,
+    viewer_of,
+)
 from jieli.experts import selectors, services
 from jieli.experts.models import Expert
 
@@ -137,8 +146,8 @@ class ExpertQuery(Schema):
     region: str = Field("", max_length=12)
     willing_to_consult: bool | None = None
     willing_to_evaluate: bool | None = None
-    page: int = 1
-    page_size: int = 20
+    page: PageNo = 1
+    page_size: PageSize = 20
 
 
 def _out(request: HttpRequest, expert: Expert) -> ExpertOut:

@@ -73,7 +73,7 @@ def import_create(
     return 202, JobCreatedOut(id=job.pk, status=job.status, status_url=f"/api/v1/imports/{job.pk}")
 
 
-@router.get("/{int:job_id}", auth=REQUIRED_AUTH, response={200: JobOut, **ERRORS})
+@router.get("/{job_id}", auth=REQUIRED_AUTH, response={200: JobOut, **ERRORS})
 def import_get(request: HttpRequest, job_id: int) -> JobOut:
     job = selectors.import_job_get(viewer_of(request), job_id)
     return JobOut(

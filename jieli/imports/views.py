@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.http import JieliRequest
+from jieli.core.security import page_rate_limit
 from jieli.imports import selectors, services
 from jieli.imports.exports import (
     EXPORT_FORMATS,
@@ -109,6 +110,7 @@ def import_job_rejected(request: JieliRequest, pk: int) -> HttpResponseBase:
     )
 
 
+@page_rate_limit("export")
 def export(request: JieliRequest, kind: str) -> HttpResponseBase:
     """The list page's rows as CSV or XLSX (``format``), with the list page's filters."""
     if kind not in export_kinds():

@@ -6,12 +6,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, viewer_of
+from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, Id, TopK, viewer_of
+from jieli.core.security import ExpensiveThrottle, cached_for_viewer
 from jieli.matching import selectors, services
 from jieli.matching.selectors import Match
 
 router = Router(tags=["matching"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+# Ranking is the costly part of the platform: rate-limited per address / per user.
+EXPENSIVE = ExpensiveThrottle()
 Kind = Literal["achievement", "demand", "expert"]
 
 
@@ -53,17 +56,17 @@ class OrganisationMatchOut(Schema):
 class SearchQuery(Schema):
     q: str = Field("", max_length=10000)
     kind: Kind = "achievement"
-    k: int = 20
+    k: TopK = 20
 
 
 class KQuery(Schema):
-    k: int = 10
+    k: TopK = 10
 
 
-class ExpertQuery(Schema):
+class TopicExpertQuery(Schema):
     text: str = Field(..., max_length=10000)
-    k: int = 10
-    exclude_organisation: list[int] = []
+    k: TopK = 10
+    exclude_organisation: list[Id] = Field(default_factory=list, max_length=50)
     willing_to_evaluate: bool | None = None
 
 
@@ -108,17 +111,32 @@ class StatusOut(Schema):
     percent: int
 
 
-@router.get("/search", response={200: list[MatchOut], **ERRORS}, auth=OPTIONAL_AUTH)
+@router.get(
+    "/search", response={200: list[MatchOut], **ERRORS}, auth=OPTIONAL_AUTH, throttle=EXPENSIVE
+)
 def search(request: HttpRequest, params: Query[SearchQuery]):
     """Ranked search with component scores, reasons and highlighted matched terms."""
-    found = selectors.search(viewer_of(request), kind=params.kind, q=params.q, k=params.k)
-    return [MatchOut.of(m) for m in found]
+    viewer = viewer_of(request)
+
+    def run() -> list[dict]:
+        found = selectors.search(viewer, kind=params.kind, q=params.q, k=params.k)
+        return [MatchOut.of(m).dict() for m in found]
+
+    rows = cached_for_viewer(viewer, ("api.search", params.kind, params.q, params.k), run)
+    # A cached ranking may be up to a minute old: drop anything no longer visible.
+    visible = set(
+        selectors.visible_queryset(viewer, params.kind)
+        .filter(pk__in=[r["id"] for r in rows])
+        .values_list("pk", flat=True)
+    )
+    return [r for r in rows if r["id"] in visible]
 
 
 @router.get(
     "/demands/{demand_id}/achievements",
     response={200: list[MatchOut], **ERRORS},
     auth=OPTIONAL_AUTH,
+    throttle=EXPENSIVE,
 )
 def achievements_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
     found = selectors.matches_for_demand(viewer_of(request), demand_id=demand_id, k=params.k)
@@ -126,7 +144,10 @@ def achievements_for_demand(request: HttpRequest, demand_id: int, params: Query[
 
 
 @router.get(
-    "/demands/{demand_id}/experts", response={200: list[MatchOut], **ERRORS}, auth=OPTIONAL_AUTH
+    "/demands/{demand_id}/experts",
+    response={200: list[MatchOut], **ERRORS},
+    auth=OPTIONAL_AUTH,
+    throttle=EXPENSIVE,
 )
 def experts_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
     found = selectors.matches_for_demand(
@@ -139,6 +160,7 @@ def experts_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuer
     "/demands/{demand_id}/organisations",
     response={200: list[OrganisationMatchOut], **ERRORS},
     auth=OPTIONAL_AUTH,
+    throttle=EXPENSIVE,
 )
 def organisations_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
     found = selectors.organisations_for_demand(viewer_of(request), demand_id=demand_id, k=params.k)
@@ -158,6 +180,7 @@ def organisations_for_demand(request: HttpRequest, demand_id: int, params: Query
     "/achievements/{achievement_id}/demands",
     response={200: list[MatchOut], **ERRORS},
     auth=OPTIONAL_AUTH,
+    throttle=EXPENSIVE,
 )
 def demands_for_achievement(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
     found = selectors.demands_for_achievement(
@@ -170,6 +193,7 @@ def demands_for_achievement(request: HttpRequest, achievement_id: int, params: Q
     "/achievements/{achievement_id}/similar",
     response={200: list[MatchOut], **ERRORS},
     auth=OPTIONAL_AUTH,
+    throttle=EXPENSIVE,
 )
 def similar(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
     found = selectors.similar_achievements(
@@ -178,8 +202,10 @@ def similar(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
     return [MatchOut.of(m) for m in found]
 
 
-@router.get("/experts", response={200: list[MatchOut], **ERRORS}, auth=OPTIONAL_AUTH)
-def experts_for_topic(request: HttpRequest, params: Query[ExpertQuery]):
+@router.get(
+    "/experts", response={200: list[MatchOut], **ERRORS}, auth=OPTIONAL_AUTH, throttle=EXPENSIVE
+)
+def experts_for_topic(request: HttpRequest, params: Query[TopicExpertQuery]):
     """Experts for a topic; ``exclude_organisation`` leaves out experts tied to them."""
     found = selectors.experts_for_topic(
         viewer_of(request),
@@ -197,7 +223,7 @@ def feedback(request: HttpRequest, payload: FeedbackIn):
     return FeedbackOut(id=record.pk, useful=record.useful)
 
 
-@router.get("/status", response={200: list[StatusOut]}, auth=OPTIONAL_AUTH)
+@router.get("/status", response={200: list[StatusOut], **ERRORS}, auth=OPTIONAL_AUTH)
 def status(request: HttpRequest):
     """Progress of the background sentence-vector jobs."""
     return [
@@ -213,7 +239,9 @@ def status(request: HttpRequest):
     ]
 
 
-@router.post("/classify", response={200: ClassifyOut, **ERRORS}, auth=OPTIONAL_AUTH)
+@router.post(
+    "/classify", response={200: ClassifyOut, **ERRORS}, auth=OPTIONAL_AUTH, throttle=EXPENSIVE
+)
 def classify(request: HttpRequest, payload: ClassifyIn):
     """Suggested industry section, division and discipline for a listing's text."""
     from jieli.matching.classification import suggest_codes

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from jieli.core.errors import NotFound, ServiceError
 from jieli.core.http import JieliRequest
+from jieli.core.security import page_rate_limit
 from jieli.matching import selectors, services
 from jieli.matching.models import ListingKind
 
 
+@page_rate_limit("matches")
 def demand_matches(request: JieliRequest, pk: int) -> HttpResponse:
     viewer = request.viewer
     try:
@@ -37,6 +39,7 @@ def demand_matches(request: JieliRequest, pk: int) -> HttpResponse:
     )
 
 
+@page_rate_limit("matches")
 def achievement_matches(request: JieliRequest, pk: int) -> HttpResponse:
     viewer = request.viewer
     try:

@@ -7,7 +7,16 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, Page, paginate, viewer_of
+from jieli.core.api import (
+    OPTIONAL_AUTH,
+    REQUIRED_AUTH,
+    ErrorOut,
+    Page,
+    PageNo,
+    PageSize,
+    paginate,
+    viewer_of,
+)
 from jieli.organisations import selectors, services
 from jieli.organisations.models import MembershipTier, Organisation, OrganisationType
 
@@ -78,7 +87,7 @@ class OrganisationPatch(Schema):
     tier: MembershipTier | None = None
 
 
-class DecisionIn(Schema):
+class OrganisationDecisionIn(Schema):
     action: Literal["admit", "suspend", "remove"]
     reason: str = Field(min_length=1, max_length=2000)
     tier: MembershipTier | None = None
@@ -90,8 +99,8 @@ class OrganisationQuery(Schema):
     region: str = Field("", max_length=12)
     membership_status: str = Field("", max_length=12)
     tier: str = Field("", max_length=12)
-    page: int = 1
-    page_size: int = 20
+    page: PageNo = 1
+    page_size: PageSize = 20
 
 
 @router.get("", response={200: OrganisationPage, **ERRORS}, auth=OPTIONAL_AUTH)
@@ -128,7 +137,7 @@ def update_organisation(request: HttpRequest, org_id: int, payload: Organisation
 
 
 @router.post("/{org_id}/decision", response={200: OrganisationOut, **ERRORS}, auth=REQUIRED_AUTH)
-def decide_organisation(request: HttpRequest, org_id: int, payload: DecisionIn):
+def decide_organisation(request: HttpRequest, org_id: int, payload: OrganisationDecisionIn):
     """Secretariat: admit, suspend or remove an organisation, with a reason."""
     org = services.organisation_decide(
         viewer=viewer_of(request),

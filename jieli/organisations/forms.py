@@ -66,3 +66,15 @@ class RegisterForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     display_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=[("read", _("Read only")), ("write", _("Read and write"))],
+        initial="read",
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=365, required=False
+    )

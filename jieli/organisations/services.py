@@ -154,7 +154,10 @@ def organisation_update(
     if organisation is None:
         raise NotFound()
     if not may_manage_organisation(viewer, organisation):
-        if viewer.belongs_to(organisation.pk) or viewer.is_alliance_member:
+        from jieli.organisations.selectors import visible_organisations
+
+        # Someone who may not see the organisation learns nothing about it.
+        if visible_organisations(viewer).filter(pk=organisation.pk).exists():
             raise PermissionDenied()
         raise NotFound()
     allowed = set(EDITABLE_FIELDS) | (

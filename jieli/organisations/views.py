@@ -182,3 +182,47 @@ def organisation_members(request: JieliRequest, pk: int) -> HttpResponse:
             "form": form,
         },
     )
+
+
+# --- personal API tokens -------------------------------------------------------------------
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's API tokens: list, create (the key is shown once), revoke."""
+    from jieli.core.selectors import api_tokens_of
+    from jieli.core.services import api_token_create
+    from jieli.organisations.forms import ApiTokenForm
+
+    viewer = request_viewer(request)
+    new_key = ""
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = api_token_create(
+                viewer=viewer,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["days"],
+            )
+            form = ApiTokenForm()
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    return render(
+        request,
+        "organisations/tokens.html",
+        {"form": form, "tokens": api_tokens_of(viewer), "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    from jieli.core.services import api_token_revoke as revoke
+
+    try:
+        revoke(viewer=request_viewer(request), token_id=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, _("The token was revoked."))
+    return redirect("organisations:tokens")

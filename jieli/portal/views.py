@@ -5,6 +5,8 @@ These pages only gather what each listing app's selectors already allow the view
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from jieli.achievements import selectors as achievement_selectors
 from jieli.core.errors import ServiceError
 from jieli.core.forms import apply_service_error
+from jieli.core.security import cached_for_viewer, page_rate_limit
 from jieli.core.viewer import request_viewer
 from jieli.demands import selectors as demand_selectors
 from jieli.experts import selectors as expert_selectors
@@ -56,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_rate_limit("search")
 def search(request: HttpRequest) -> HttpResponse:
     """Ranked search across achievements, demands and experts, with facets and reasons."""
     from jieli.matching import selectors as matching
@@ -75,7 +79,14 @@ def search(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
             industry = region = context["industry"] = context["region"] = ""
-        found = matching.search(viewer, kind=kind, q=q, k=100, base=base)
+
+        def run(base: Any = base, kind: str = kind) -> list[Any]:
+            return matching.search(viewer, kind=kind, q=q, k=100, base=base)
+
+        found = cached_for_viewer(viewer, ("page.search", kind, q, industry, region), run)
+        # A cached ranking may be up to a minute old: keep only what is still visible.
+        still = set(base.filter(pk__in=[m.pk for m in found]).values_list("pk", flat=True))
+        found = [m for m in found if m.pk in still]
         context["sections"][kind] = {
             "results": found[:20],
             "count": len(found),

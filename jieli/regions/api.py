@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import OPTIONAL_AUTH, ErrorOut, Page, paginate
+from jieli.core.api import OPTIONAL_AUTH, ErrorOut, Page, PageNo, PageSize, paginate
 from jieli.regions import selectors
 from jieli.regions.selectors import MAX_RESOLVE_LENGTH, Kind, ResolveResult
 
@@ -54,8 +54,8 @@ class CodeQuery(Schema):
     parent: str = Field("", max_length=16)
     q: str = Field("", max_length=100)
     include_retired: bool = False
-    page: int = 1
-    page_size: int = 50
+    page: PageNo = 1
+    page_size: PageSize = 50
 
 
 class CandidateOut(Schema):

@@ -126,7 +126,13 @@ def test_suspended_member_loses_member_content_but_keeps_its_own():
 def test_update_by_an_outsider_is_not_found_and_by_member_forbidden():
     org = OrganisationFactory()
     outsider = UserFactory()
+    # An applicant is hidden from outsiders: 404. A public member organisation: 403.
+    applicant = OrganisationFactory(membership_status="applying")
     with pytest.raises(NotFound):
+        services.organisation_update(
+            viewer=viewer_of(outsider), organisation_id=applicant.pk, data={"name": "x"}
+        )
+    with pytest.raises(PermissionDenied):
         services.organisation_update(
             viewer=viewer_of(outsider), organisation_id=org.pk, data={"name": "x"}
         )

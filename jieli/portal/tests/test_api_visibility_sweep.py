@@ -1,0 +1,307 @@
+"""Every operation of the OpenAPI document × every role, against records the role may not see.
+
+A hidden record must be indistinguishable from one that does not exist: the same status code
+and error code as for an id that was never used (so never a 403 where a 404 is due, never a
+200), and its title must never appear in any answer — lists, search, matches, the duplicate
+check included. The operations are read from ``api.get_openapi_schema()``, so a new endpoint is
+swept without anyone remembering to add it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from jieli.achievements.tests.factories import AchievementFactory
+from jieli.api import api
+from jieli.core.listing import ListingStatus
+from jieli.core.models import ApiToken
+from jieli.demands.tests.factories import DemandFactory
+from jieli.duplicates.models import DuplicateCase
+from jieli.experts.tests.factories import ExpertFactory, expert_user
+from jieli.imports.models import ImportJob
+from jieli.organisations.models import MemberRole, MembershipStatus
+from jieli.organisations.tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    member_of,
+    secretariat_user,
+)
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "registered", "member", "org_admin", "expert", "secretariat"]
+MISSING = 987654321
+JSON = "application/json"
+ACTIONS = ["submit", "publish", "return", "reconfirm", "archive"]
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    settings.JIELI_RATELIMIT_ENABLED = False
+    settings.JIELI_RESULT_CACHE_SECONDS = 0
+
+
+def _world() -> dict[str, Any]:
+    """An applicant organisation (not public) holding a draft achievement, a draft demand, a
+    published dual-use achievement, a private expert, an import job, a duplicate case and a
+    token; plus one user per role, none of them in that organisation."""
+    hidden_org = OrganisationFactory(
+        name="隐秘申请机构", membership_status=MembershipStatus.APPLYING, region_id="3701"
+    )
+    hidden_admin = member_of(hidden_org, role=MemberRole.ADMIN, username="hidden_admin")
+    draft = AchievementFactory(
+        owner=hidden_org,
+        draft=True,
+        title="隐秘草稿成果甲",
+        summary="隐秘草稿的摘要：钠离子电池正极材料。",
+    )
+    dual = AchievementFactory(
+        owner=hidden_org,
+        title="军民两用装备乙",
+        summary="两用装备的摘要：高强度碳纤维复合材料。",
+        dual_use=True,
+    )
+    member_org = OrganisationFactory(name="联盟成员机构", region_id="3701")
+    demand = DemandFactory(
+        owner=hidden_org, title="隐秘草稿需求丙", problem="隐秘需求：耐高温密封材料。"
+    )
+    expert = ExpertFactory(name="隐秘专家丁", is_public=False, bio="隐秘专家的简介。")
+    job = ImportJob.objects.create(
+        user=hidden_admin, kind="achievement", owner=hidden_org, file_name="隐秘文件戊.xlsx"
+    )
+    case = DuplicateCase.objects.create(
+        kind="achievement",
+        record_a_id=draft.pk,
+        record_b_id=dual.pk,
+        owner_a_id=hidden_org.pk,
+        owner_b_id=hidden_org.pk,
+        score=0.9,
+        certainty="suspected",
+    )
+    token = ApiToken.objects.create(
+        user=hidden_admin, name="隐秘令牌己", prefix="jl_hidden", key_hash="0" * 64
+    )
+    users = {
+        "anonymous": None,
+        "registered": UserFactory(username="registered"),
+        "member": member_of(member_org, username="member"),
+        "org_admin": member_of(member_org, role=MemberRole.ADMIN, username="org_admin"),
+        "expert": expert_user("expert"),
+        "secretariat": secretariat_user(),
+    }
+    assert draft.status == ListingStatus.DRAFT and dual.status == ListingStatus.PUBLISHED
+    return {
+        "org": hidden_org,
+        "draft": draft,
+        "dual": dual,
+        "demand": demand,
+        "expert": expert,
+        "job": job,
+        "case": case,
+        "token": token,
+        "users": users,
+    }
+
+
+def _hidden_from(role: str) -> set[str]:
+    """Which of the world's records ``role`` may not see (written out, not computed by the
+    selectors under test)."""
+    if role == "secretariat":
+        return {"token"}
+    hidden = {"org", "draft", "demand", "expert", "job", "case", "token"}
+    if role in ("anonymous", "registered"):
+        hidden.add("dual")
+    return hidden
+
+
+# Path parameter -> the world's records it can point at.
+TARGETS = {
+    "achievement_id": ["draft", "dual"],
+    "demand_id": ["demand"],
+    "expert_id": ["expert"],
+    "org_id": ["org"],
+    "job_id": ["job"],
+    "case_id": ["case"],
+    "token_id": ["token"],
+}
+TITLES = {
+    "org": "隐秘申请机构",
+    "draft": "隐秘草稿成果甲",
+    "dual": "军民两用装备乙",
+    "demand": "隐秘草稿需求丙",
+    "expert": "隐秘专家丁",
+    "job": "隐秘文件戊",
+    "token": "隐秘令牌己",
+}
+
+
+def _operations() -> list[tuple[str, str, dict[str, Any]]]:
+    schema = api.get_openapi_schema()
+    return [
+        (method.upper(), path, op)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    ]
+
+
+def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dict[str, Any]:
+    """A plausible body for the operation; ``ref`` is the hidden (or missing) record's id where
+    the body names one."""
+    org = world["org"].pk if ref is None else ref
+    if path.endswith("/duplicates/check"):
+        return {}  # swept separately below, with the hidden records' own text
+    bodies: dict[str, dict[str, Any]] = {
+        "/api/v1/achievements": {"owner_id": org, "title": "新成果"},
+        "/api/v1/demands": {"owner": org, "title": "新需求", "problem": "问题"},
+        "/api/v1/experts": {"name": "新专家", "organisation": org},
+        "/api/v1/organisations": {"name": "新机构", "org_type": "enterprise"},
+        "/api/v1/matching/classify": {"text": "钠离子电池"},
+        "/api/v1/me/tokens": {"name": "脚本"},
+        "/api/v1/matching/feedback": {
+            "source_kind": "achievement",
+            "source_id": ref or world["draft"].pk,
+            "target_kind": "achievement",
+            "target_id": ref or world["dual"].pk,
+            "useful": True,
+        },
+    }
+    if path in bodies:
+        return bodies[path]
+    if path.endswith("/decision") and "organisations" in path:
+        return {"action": "admit", "reason": "理由"}
+    if path.endswith("/decision"):
+        return {"decision": "keep", "note": "理由"}
+    if "/actions/" in path:
+        return {"reason": "理由"}
+    if method == "PATCH":
+        return {"title": "改", "name": "改", "address": "改"}
+    return {}
+
+
+def _query(path: str) -> str:
+    # List and search endpoints get the hidden titles as the query, and ask for drafts too.
+    if path.endswith("/matching/experts"):
+        return "?text=隐秘专家丁"
+    if path.endswith("/regions/resolve"):
+        return "?kind=region&text=济南"
+    return "?q=隐秘&status=draft"
+
+
+def _call(client: Client, method: str, url: str, body: dict[str, Any]):
+    if method == "GET":
+        return client.get(url)
+    if method == "DELETE":
+        return client.delete(url)
+    return client.generic(method, url, json.dumps(body, ensure_ascii=False), content_type=JSON)
+
+
+def _leaks(text: str, role: str) -> list[str]:
+    return [name for name in _hidden_from(role) if TITLES.get(name) and TITLES[name] in text]
+
+
+def _client(world: dict[str, Any], role: str) -> Client:
+    client = Client()
+    if world["users"][role] is not None:
+        client.force_login(world["users"][role])
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_hides_what_the_role_may_not_see(role):
+    world = _world()
+    client = _client(world, role)
+    hidden = _hidden_from(role)
+    checked = 0
+    reached: set[tuple[str, str]] = set()
+    visible_only: set[tuple[str, str]] = set()
+    problems: list[str] = []
+    for method, path, _op in _operations():
+        names = re.findall(r"{(\w+)}", path)
+        id_params = [n for n in names if n in TARGETS]
+        assert set(names) <= set(TARGETS) | {"action"}, f"new path parameter in {path}"
+        actions = ACTIONS if "action" in names else [None]
+        if not id_params:
+            url = path + (_query(path) if method == "GET" else "")
+            r = _call(client, method, url, _body(method, path, world, None))
+            checked += 1
+            reached.add((method, path))
+            if r.status_code >= 500:
+                problems.append(f"{method} {url}: {r.status_code}")
+            leaked = _leaks(r.content.decode(), role)
+            if leaked:
+                problems.append(f"{method} {url} shows {leaked}")
+            continue
+        param = id_params[0]
+        for target in TARGETS[param]:
+            if target not in hidden:
+                visible_only.add((method, path))
+                continue  # visible to this role: not what this test is about
+            for action in actions:
+
+                def url_for(
+                    pk: int, path: str = path, param: str = param, action: str | None = action
+                ) -> str:
+                    url = path.replace("{" + param + "}", str(pk))
+                    return url.replace("{action}", action) if action else url
+
+                hidden_url = url_for(world[target].pk)
+                got = _call(client, method, hidden_url, _body(method, path, world, None))
+                missing = _call(client, method, url_for(MISSING), _body(method, path, world, None))
+                checked += 1
+                reached.add((method, path))
+                if got.status_code == 200 or got.status_code >= 500:
+                    problems.append(f"{method} {hidden_url} ({target}): {got.status_code}")
+                if got.status_code != missing.status_code:
+                    problems.append(
+                        f"{method} {hidden_url} ({target}): {got.status_code} but "
+                        f"{missing.status_code} for an id that does not exist"
+                    )
+                leaked = _leaks(got.content.decode(), role)
+                if leaked:
+                    problems.append(f"{method} {hidden_url} shows {leaked}")
+    assert not problems, "\n".join(problems)
+    # Every operation was reached, unless all it can point at is visible to this role.
+    every = {(m, p) for m, p, _ in _operations()}
+    assert every - reached <= visible_only, every - reached - visible_only
+    print(f"{role}: {len(reached)} operations, {checked} requests (and as many for missing ids)")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_body_ids_and_duplicate_check_hide_what_the_role_may_not_see(role):
+    world = _world()
+    client = _client(world, role)
+    hidden = _hidden_from(role)
+    problems: list[str] = []
+    # Operations naming a record in their body: a hidden one answers like a missing one.
+    for path in ("/api/v1/achievements", "/api/v1/demands", "/api/v1/matching/feedback"):
+        ref_target = "org" if "feedback" not in path else "draft"
+        if ref_target not in hidden:
+            continue
+        got = _call(client, "POST", path, _body("POST", path, world, world[ref_target].pk))
+        missing = _call(client, "POST", path, _body("POST", path, world, MISSING))
+        if got.status_code == 200 or got.status_code != missing.status_code:
+            problems.append(f"POST {path}: {got.status_code} vs {missing.status_code}")
+    # The duplicate check with a hidden record's own text names neither its id nor its title.
+    for target, kind in (("draft", "achievement"), ("dual", "achievement"), ("demand", "demand")):
+        record = world[target]
+        data = {"title": record.title, "summary": getattr(record, "summary", "")}
+        if kind == "demand":
+            data["problem"] = record.problem
+        r = client.post("/api/v1/duplicates/check", {"kind": kind, "data": data}, content_type=JSON)
+        if role == "anonymous":
+            assert r.status_code == 401
+            continue
+        assert r.status_code == 200, r.content
+        suspects = r.json()["suspects"]
+        ids = {s["target_id"] for s in suspects}
+        if target in hidden:
+            if record.pk in ids or record.title in r.content.decode():
+                problems.append(f"duplicate check names hidden {target}")
+            assert suspects, "a hidden duplicate is still hinted at (without its id)"
+        else:
+            assert record.pk in ids
+    assert not problems, "\n".join(problems)
