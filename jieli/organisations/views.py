@@ -188,13 +188,13 @@ def organisation_members(request: JieliRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: JieliRequest) -> HttpResponse:
     """The signed-in user's API tokens: list, create (the key is shown once), revoke."""
     from jieli.core.selectors import api_tokens_of
     from jieli.core.services import api_token_create
     from jieli.organisations.forms import ApiTokenForm
 
-    viewer = request_viewer(request)
+    viewer = request.viewer
     new_key = ""
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -217,11 +217,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_token_revoke(request: JieliRequest, pk: int) -> HttpResponse:
     from jieli.core.services import api_token_revoke as revoke
 
     try:
-        revoke(viewer=request_viewer(request), token_id=pk)
+        revoke(viewer=request.viewer, token_id=pk)
     except NotFound as exc:
         raise Http404 from exc
     messages.success(request, _("The token was revoked."))

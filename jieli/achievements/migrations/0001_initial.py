@@ -7,128 +7,425 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('regions', '0002_load_reference_code_lists'),
+        ("organisations", "0001_initial"),
+        ("regions", "0002_load_reference_code_lists"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Achievement',
+            name="Achievement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('published', 'Published'), ('returned', 'Returned for changes'), ('archived', 'Archived')], db_index=True, default='draft', max_length=12, verbose_name='status')),
-                ('visibility', models.CharField(choices=[('public', 'Public summary, details for members'), ('members', 'Members only'), ('private', 'Private to the owner')], default='public', max_length=10, verbose_name='visibility')),
-                ('return_reason', models.TextField(blank=True, verbose_name='return reason')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='published at')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='last confirmed at')),
-                ('reconfirm_reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='re-confirmation reminder sent at')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived at')),
-                ('source', models.CharField(blank=True, default='', max_length=60, verbose_name='source')),
-                ('external_id', models.CharField(blank=True, default='', max_length=120, verbose_name='external ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.TextField(blank=True, max_length=2000, verbose_name='public summary')),
-                ('detail', models.TextField(blank=True, max_length=20000, verbose_name='detail (members only)')),
-                ('team', models.TextField(blank=True, max_length=1000, verbose_name='team members')),
-                ('keywords', models.JSONField(blank=True, default=list, encoder=jieli.achievements.models.UnicodeJSONEncoder, verbose_name='keywords')),
-                ('trl', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Basic principles observed and reported'), (2, 'Technology concept formulated'), (3, 'Experimental proof of concept'), (4, 'Technology validated in the laboratory'), (5, 'Technology validated in a relevant environment'), (6, 'Prototype demonstrated in a relevant environment'), (7, 'Prototype demonstrated in an operational environment'), (8, 'Actual system completed and qualified'), (9, 'Actual system proven in operational environment')], null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)], verbose_name='technology readiness level')),
-                ('maturity', models.CharField(blank=True, choices=[('research', 'Research (研发)'), ('lab', 'Lab-scale trial (小试)'), ('pilot', 'Pilot test (中试)'), ('mass', 'Mass production (量产)')], max_length=10, verbose_name='maturity')),
-                ('transfer_modes', models.JSONField(blank=True, default=list, encoder=jieli.achievements.models.UnicodeJSONEncoder, verbose_name='transfer modes')),
-                ('price_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='price (10,000 yuan)')),
-                ('price_negotiable', models.BooleanField(default=False, verbose_name='price negotiable')),
-                ('application_fields', models.TextField(blank=True, max_length=1000, verbose_name='fields of application')),
-                ('dual_use', models.BooleanField(default=False, verbose_name='dual use (military and civil)')),
-                ('discipline', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.discipline', verbose_name='discipline')),
-                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.industry', verbose_name='industry (GB/T 4754)')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='achievements', to='organisations.organisation', verbose_name='owner organisation')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("published", "Published"),
+                            ("returned", "Returned for changes"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public summary, details for members"),
+                            ("members", "Members only"),
+                            ("private", "Private to the owner"),
+                        ],
+                        default="public",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                ("return_reason", models.TextField(blank=True, verbose_name="return reason")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="published at"
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last confirmed at"),
+                ),
+                (
+                    "reconfirm_reminded_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="re-confirmation reminder sent at"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived at"),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, default="", max_length=60, verbose_name="source"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, default="", max_length=120, verbose_name="external ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "summary",
+                    models.TextField(blank=True, max_length=2000, verbose_name="public summary"),
+                ),
+                (
+                    "detail",
+                    models.TextField(
+                        blank=True, max_length=20000, verbose_name="detail (members only)"
+                    ),
+                ),
+                (
+                    "team",
+                    models.TextField(blank=True, max_length=1000, verbose_name="team members"),
+                ),
+                (
+                    "keywords",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        encoder=jieli.achievements.models.UnicodeJSONEncoder,
+                        verbose_name="keywords",
+                    ),
+                ),
+                (
+                    "trl",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Basic principles observed and reported"),
+                            (2, "Technology concept formulated"),
+                            (3, "Experimental proof of concept"),
+                            (4, "Technology validated in the laboratory"),
+                            (5, "Technology validated in a relevant environment"),
+                            (6, "Prototype demonstrated in a relevant environment"),
+                            (7, "Prototype demonstrated in an operational environment"),
+                            (8, "Actual system completed and qualified"),
+                            (9, "Actual system proven in operational environment"),
+                        ],
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9),
+                        ],
+                        verbose_name="technology readiness level",
+                    ),
+                ),
+                (
+                    "maturity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("research", "Research (研发)"),
+                            ("lab", "Lab-scale trial (小试)"),
+                            ("pilot", "Pilot test (中试)"),
+                            ("mass", "Mass production (量产)"),
+                        ],
+                        max_length=10,
+                        verbose_name="maturity",
+                    ),
+                ),
+                (
+                    "transfer_modes",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        encoder=jieli.achievements.models.UnicodeJSONEncoder,
+                        verbose_name="transfer modes",
+                    ),
+                ),
+                (
+                    "price_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="price (10,000 yuan)",
+                    ),
+                ),
+                (
+                    "price_negotiable",
+                    models.BooleanField(default=False, verbose_name="price negotiable"),
+                ),
+                (
+                    "application_fields",
+                    models.TextField(
+                        blank=True, max_length=1000, verbose_name="fields of application"
+                    ),
+                ),
+                (
+                    "dual_use",
+                    models.BooleanField(
+                        default=False, verbose_name="dual use (military and civil)"
+                    ),
+                ),
+                (
+                    "discipline",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.discipline",
+                        verbose_name="discipline",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.industry",
+                        verbose_name="industry (GB/T 4754)",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="achievements",
+                        to="organisations.organisation",
+                        verbose_name="owner organisation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'achievement',
-                'verbose_name_plural': 'achievements',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "achievement",
+                "verbose_name_plural": "achievements",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IntellectualProperty',
+            name="IntellectualProperty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.CharField(blank=True, help_text='e.g. ZL202110123456.7; empty for a trade secret', max_length=50, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9./\\-]*$', 'Use letters, digits, “.”, “-” and “/” only, e.g. ZL202110123456.7.', code='invalid_ip_number')], verbose_name='number')),
-                ('ip_type', models.CharField(choices=[('invention', 'Invention patent (发明专利)'), ('utility', 'Utility model (实用新型)'), ('design', 'Design (外观设计)'), ('software', 'Software copyright (软件著作权)'), ('plant', 'Plant variety (植物新品种)'), ('secret', 'Trade secret (技术秘密)')], max_length=12, verbose_name='type')),
-                ('legal_status', models.CharField(choices=[('pending', 'Pending (申请中)'), ('in_force', 'Granted, in force (有效)'), ('lapsed', 'Lapsed (失效)'), ('transferred', 'Transferred (转让)')], default='pending', max_length=12, verbose_name='legal status')),
-                ('filing_date', models.DateField(blank=True, null=True, verbose_name='filing date')),
-                ('grant_date', models.DateField(blank=True, null=True, verbose_name='grant date')),
-                ('expiry_date', models.DateField(blank=True, null=True, verbose_name='expiry date')),
-                ('achievement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ip_records', to='achievements.achievement', verbose_name='achievement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. ZL202110123456.7; empty for a trade secret",
+                        max_length=50,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9][A-Z0-9./\\-]*$",
+                                "Use letters, digits, “.”, “-” and “/” only, e.g. ZL202110123456.7.",
+                                code="invalid_ip_number",
+                            )
+                        ],
+                        verbose_name="number",
+                    ),
+                ),
+                (
+                    "ip_type",
+                    models.CharField(
+                        choices=[
+                            ("invention", "Invention patent (发明专利)"),
+                            ("utility", "Utility model (实用新型)"),
+                            ("design", "Design (外观设计)"),
+                            ("software", "Software copyright (软件著作权)"),
+                            ("plant", "Plant variety (植物新品种)"),
+                            ("secret", "Trade secret (技术秘密)"),
+                        ],
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "legal_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending (申请中)"),
+                            ("in_force", "Granted, in force (有效)"),
+                            ("lapsed", "Lapsed (失效)"),
+                            ("transferred", "Transferred (转让)"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="legal status",
+                    ),
+                ),
+                (
+                    "filing_date",
+                    models.DateField(blank=True, null=True, verbose_name="filing date"),
+                ),
+                ("grant_date", models.DateField(blank=True, null=True, verbose_name="grant date")),
+                (
+                    "expiry_date",
+                    models.DateField(blank=True, null=True, verbose_name="expiry date"),
+                ),
+                (
+                    "achievement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ip_records",
+                        to="achievements.achievement",
+                        verbose_name="achievement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'intellectual property',
-                'verbose_name_plural': 'intellectual property',
-                'ordering': ['id'],
+                "verbose_name": "intellectual property",
+                "verbose_name_plural": "intellectual property",
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='achievement',
-            index=models.Index(fields=['status', 'visibility', 'confirmed_at'], name='achievement_visible_idx'),
+            model_name="achievement",
+            index=models.Index(
+                fields=["status", "visibility", "confirmed_at"], name="achievement_visible_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='achievement',
-            index=models.Index(fields=['owner', 'status'], name='achievement_owner_status_idx'),
+            model_name="achievement",
+            index=models.Index(fields=["owner", "status"], name="achievement_owner_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='achievement',
-            index=models.Index(fields=['trl'], name='achievement_trl_idx'),
+            model_name="achievement",
+            index=models.Index(fields=["trl"], name="achievement_trl_idx"),
         ),
         migrations.AddIndex(
-            model_name='achievement',
-            index=models.Index(fields=['maturity'], name='achievement_maturity_idx'),
+            model_name="achievement",
+            index=models.Index(fields=["maturity"], name="achievement_maturity_idx"),
         ),
         migrations.AddIndex(
-            model_name='achievement',
-            index=models.Index(fields=['price_wan'], name='achievement_price_idx'),
+            model_name="achievement",
+            index=models.Index(fields=["price_wan"], name="achievement_price_idx"),
         ),
         migrations.AddIndex(
-            model_name='achievement',
-            index=models.Index(fields=['status', 'submitted_at'], name='achievement_queue_idx'),
+            model_name="achievement",
+            index=models.Index(fields=["status", "submitted_at"], name="achievement_queue_idx"),
         ),
         migrations.AddConstraint(
-            model_name='achievement',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('source', 'external_id'), name='achievement_source_external_id_unique'),
+            model_name="achievement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("source", "external_id"),
+                name="achievement_source_external_id_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='achievement',
-            constraint=models.CheckConstraint(condition=models.Q(('trl__isnull', True), models.Q(('trl__gte', 1), ('trl__lte', 9)), _connector='OR'), name='achievement_trl_range'),
+            model_name="achievement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("trl__isnull", True),
+                    models.Q(("trl__gte", 1), ("trl__lte", 9)),
+                    _connector="OR",
+                ),
+                name="achievement_trl_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='achievement',
-            constraint=models.CheckConstraint(condition=models.Q(('price_wan__isnull', True), ('price_wan__gte', 0), _connector='OR'), name='achievement_price_not_negative'),
+            model_name="achievement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("price_wan__isnull", True), ("price_wan__gte", 0), _connector="OR"
+                ),
+                name="achievement_price_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='achievement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('price_negotiable', True), ('price_wan__isnull', True)), models.Q(('price_negotiable', False), ('price_wan__isnull', False)), _connector='OR'), name='achievement_price_xor_negotiable'),
+            model_name="achievement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("price_negotiable", True), ("price_wan__isnull", True)),
+                    models.Q(("price_negotiable", False), ("price_wan__isnull", False)),
+                    _connector="OR",
+                ),
+                name="achievement_price_xor_negotiable",
+            ),
         ),
         migrations.AddIndex(
-            model_name='intellectualproperty',
-            index=models.Index(fields=['number'], name='ip_number_idx'),
+            model_name="intellectualproperty",
+            index=models.Index(fields=["number"], name="ip_number_idx"),
         ),
         migrations.AddConstraint(
-            model_name='intellectualproperty',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('achievement', 'number'), name='ip_number_unique_per_achievement'),
+            model_name="intellectualproperty",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("achievement", "number"),
+                name="ip_number_unique_per_achievement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intellectualproperty',
-            constraint=models.CheckConstraint(condition=models.Q(('grant_date__isnull', True), ('filing_date__isnull', True), ('grant_date__gte', models.F('filing_date')), _connector='OR'), name='ip_grant_after_filing'),
+            model_name="intellectualproperty",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("grant_date__isnull", True),
+                    ("filing_date__isnull", True),
+                    ("grant_date__gte", models.F("filing_date")),
+                    _connector="OR",
+                ),
+                name="ip_grant_after_filing",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intellectualproperty',
-            constraint=models.CheckConstraint(condition=models.Q(('expiry_date__isnull', True), ('filing_date__isnull', True), ('expiry_date__gte', models.F('filing_date')), _connector='OR'), name='ip_expiry_after_filing'),
+            model_name="intellectualproperty",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expiry_date__isnull", True),
+                    ("filing_date__isnull", True),
+                    ("expiry_date__gte", models.F("filing_date")),
+                    _connector="OR",
+                ),
+                name="ip_expiry_after_filing",
+            ),
         ),
     ]

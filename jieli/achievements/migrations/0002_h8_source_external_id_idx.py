@@ -4,16 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('achievements', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('regions', '0002_load_reference_code_lists'),
+        ("achievements", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("regions", "0002_load_reference_code_lists"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='achievement',
-            index=models.Index(fields=['source', 'external_id'], name='achievement_source_extid_idx'),
+            model_name="achievement",
+            index=models.Index(
+                fields=["source", "external_id"], name="achievement_source_extid_idx"
+            ),
         ),
     ]

@@ -4,33 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(db_index=True, max_length=40, verbose_name='kind')),
-                ('ref', models.CharField(blank=True, max_length=60, verbose_name='reference')),
-                ('queue', models.CharField(blank=True, max_length=20, verbose_name='queue')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], db_index=True, default='running', max_length=8, verbose_name='status')),
-                ('host', models.CharField(blank=True, max_length=255, verbose_name='host')),
-                ('pid', models.PositiveIntegerField(blank=True, null=True, verbose_name='process')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True, verbose_name='last heartbeat')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='counts')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("kind", models.CharField(db_index=True, max_length=40, verbose_name="kind")),
+                ("ref", models.CharField(blank=True, max_length=60, verbose_name="reference")),
+                ("queue", models.CharField(blank=True, max_length=20, verbose_name="queue")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+                        db_index=True,
+                        default="running",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("host", models.CharField(blank=True, max_length=255, verbose_name="host")),
+                ("pid", models.PositiveIntegerField(blank=True, null=True, verbose_name="process")),
+                (
+                    "heartbeat_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last heartbeat"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="counts")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
             ],
             options={
-                'verbose_name': 'job run',
-                'verbose_name_plural': 'job runs',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "job run",
+                "verbose_name_plural": "job runs",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -6,32 +6,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='apitoken',
-            name='key_hash',
-            field=models.CharField(max_length=64, unique=True, verbose_name='key hash'),
+            model_name="apitoken",
+            name="key_hash",
+            field=models.CharField(max_length=64, unique=True, verbose_name="key hash"),
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="apitoken",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="api_tokens",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AlterField(
-            model_name='changerecord',
-            name='content_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='record type'),
+            model_name="changerecord",
+            name="content_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="contenttypes.contenttype",
+                verbose_name="record type",
+            ),
         ),
         migrations.AlterField(
-            model_name='changerecord',
-            name='object_id',
-            field=models.PositiveBigIntegerField(verbose_name='record ID'),
+            model_name="changerecord",
+            name="object_id",
+            field=models.PositiveBigIntegerField(verbose_name="record ID"),
         ),
     ]

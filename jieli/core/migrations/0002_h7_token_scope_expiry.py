@@ -21,26 +21,30 @@ def keep_existing_tokens_working(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='auth_hash',
-            field=models.CharField(blank=True, default='', max_length=128),
+            model_name="apitoken",
+            name="auth_hash",
+            field=models.CharField(blank=True, default="", max_length=128),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='expires_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='expires at'),
+            model_name="apitoken",
+            name="expires_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="expires at"),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='scope',
-            field=models.CharField(choices=[('read', 'Read only'), ('write', 'Read and write')], default='read', max_length=8, verbose_name='scope'),
+            model_name="apitoken",
+            name="scope",
+            field=models.CharField(
+                choices=[("read", "Read only"), ("write", "Read and write")],
+                default="read",
+                max_length=8,
+                verbose_name="scope",
+            ),
         ),
         migrations.RunPython(keep_existing_tokens_working, migrations.RunPython.noop),
     ]

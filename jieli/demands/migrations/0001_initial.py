@@ -6,54 +6,200 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('regions', '0002_load_reference_code_lists'),
+        ("organisations", "0001_initial"),
+        ("regions", "0002_load_reference_code_lists"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Demand',
+            name="Demand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('published', 'Published'), ('returned', 'Returned for changes'), ('archived', 'Archived')], db_index=True, default='draft', max_length=12, verbose_name='status')),
-                ('visibility', models.CharField(choices=[('public', 'Public summary, details for members'), ('members', 'Members only'), ('private', 'Private to the owner')], default='public', max_length=10, verbose_name='visibility')),
-                ('return_reason', models.TextField(blank=True, verbose_name='return reason')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='published at')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='last confirmed at')),
-                ('reconfirm_reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='re-confirmation reminder sent at')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived at')),
-                ('source', models.CharField(blank=True, default='', max_length=60, verbose_name='source')),
-                ('external_id', models.CharField(blank=True, default='', max_length=120, verbose_name='external ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('problem', models.TextField(max_length=5000, verbose_name='problem description')),
-                ('target_indicators', models.TextField(blank=True, max_length=3000, verbose_name='target indicators')),
-                ('existing_base', models.TextField(blank=True, max_length=3000, verbose_name='existing base and conditions')),
-                ('cooperation_modes', models.JSONField(blank=True, default=list, verbose_name='cooperation modes')),
-                ('budget_min_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='budget from (10,000 yuan)')),
-                ('budget_max_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='budget up to (10,000 yuan)')),
-                ('budget_negotiable', models.BooleanField(default=False, verbose_name='budget negotiable')),
-                ('deadline', models.DateField(blank=True, db_index=True, null=True, verbose_name='deadline')),
-                ('keywords', models.JSONField(blank=True, default=list, verbose_name='keywords')),
-                ('keywords_text', models.CharField(blank=True, default='', editable=False, max_length=1000)),
-                ('contact_name', models.CharField(blank=True, max_length=100, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.industry', verbose_name='industry')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='demands', to='organisations.organisation', verbose_name='posting organisation')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("published", "Published"),
+                            ("returned", "Returned for changes"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public summary, details for members"),
+                            ("members", "Members only"),
+                            ("private", "Private to the owner"),
+                        ],
+                        default="public",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                ("return_reason", models.TextField(blank=True, verbose_name="return reason")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="published at"
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last confirmed at"),
+                ),
+                (
+                    "reconfirm_reminded_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="re-confirmation reminder sent at"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="archived at"),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, default="", max_length=60, verbose_name="source"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, default="", max_length=120, verbose_name="external ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("problem", models.TextField(max_length=5000, verbose_name="problem description")),
+                (
+                    "target_indicators",
+                    models.TextField(blank=True, max_length=3000, verbose_name="target indicators"),
+                ),
+                (
+                    "existing_base",
+                    models.TextField(
+                        blank=True, max_length=3000, verbose_name="existing base and conditions"
+                    ),
+                ),
+                (
+                    "cooperation_modes",
+                    models.JSONField(blank=True, default=list, verbose_name="cooperation modes"),
+                ),
+                (
+                    "budget_min_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="budget from (10,000 yuan)",
+                    ),
+                ),
+                (
+                    "budget_max_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="budget up to (10,000 yuan)",
+                    ),
+                ),
+                (
+                    "budget_negotiable",
+                    models.BooleanField(default=False, verbose_name="budget negotiable"),
+                ),
+                (
+                    "deadline",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="deadline"),
+                ),
+                ("keywords", models.JSONField(blank=True, default=list, verbose_name="keywords")),
+                (
+                    "keywords_text",
+                    models.CharField(blank=True, default="", editable=False, max_length=1000),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="contact person"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.industry",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="demands",
+                        to="organisations.organisation",
+                        verbose_name="posting organisation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'technology demand',
-                'verbose_name_plural': 'technology demands',
-                'ordering': ['-published_at', '-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('source', 'external_id'), name='demand_source_external_id_unique')],
+                "verbose_name": "technology demand",
+                "verbose_name_plural": "technology demands",
+                "ordering": ["-published_at", "-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("external_id", ""), _negated=True),
+                        fields=("source", "external_id"),
+                        name="demand_source_external_id_unique",
+                    )
+                ],
             },
         ),
     ]

@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('demands', '0001_initial'),
+        ("demands", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='demand',
-            name='contact_phone',
-            field=models.CharField(blank=True, max_length=40, validators=[jieli.core.validators.validate_phone], verbose_name='contact phone'),
+            model_name="demand",
+            name="contact_phone",
+            field=models.CharField(
+                blank=True,
+                max_length=40,
+                validators=[jieli.core.validators.validate_phone],
+                verbose_name="contact phone",
+            ),
         ),
     ]

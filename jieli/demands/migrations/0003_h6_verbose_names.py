@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('demands', '0002_phone_number_validation'),
+        ("demands", "0002_phone_number_validation"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='demand',
-            name='keywords_text',
-            field=models.CharField(blank=True, default='', editable=False, max_length=1000, verbose_name='keywords (search text)'),
+            model_name="demand",
+            name="keywords_text",
+            field=models.CharField(
+                blank=True,
+                default="",
+                editable=False,
+                max_length=1000,
+                verbose_name="keywords (search text)",
+            ),
         ),
     ]

@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('demands', '0002_phone_number_validation'),
-        ('organisations', '0003_h8_source_external_id_idx'),
-        ('regions', '0002_load_reference_code_lists'),
+        ("demands", "0002_phone_number_validation"),
+        ("organisations", "0003_h8_source_external_id_idx"),
+        ("regions", "0002_load_reference_code_lists"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='demand',
-            index=models.Index(fields=['source', 'external_id'], name='demand_source_extid_idx'),
+            model_name="demand",
+            index=models.Index(fields=["source", "external_id"], name="demand_source_extid_idx"),
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,71 +15,202 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DuplicateCase',
+            name="DuplicateCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('achievement', 'Achievement'), ('demand', 'Demand'), ('organisation', 'Organisation')], max_length=12, verbose_name='kind')),
-                ('record_a_id', models.PositiveBigIntegerField(verbose_name='record A')),
-                ('record_b_id', models.PositiveBigIntegerField(verbose_name='record B')),
-                ('owner_a_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='owner of record A')),
-                ('owner_b_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='owner of record B')),
-                ('score', models.FloatField(verbose_name='score')),
-                ('certainty', models.CharField(choices=[('certain', 'Certain duplicate'), ('suspected', 'Suspected duplicate')], max_length=10, verbose_name='certainty')),
-                ('reasons', models.JSONField(blank=True, default=list, verbose_name='reasons')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('merged', 'Merged'), ('linked', 'Linked as the same'), ('kept', 'Kept as distinct')], db_index=True, default='pending', max_length=8, verbose_name='status')),
-                ('kept_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='kept record')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("achievement", "Achievement"),
+                            ("demand", "Demand"),
+                            ("organisation", "Organisation"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("record_a_id", models.PositiveBigIntegerField(verbose_name="record A")),
+                ("record_b_id", models.PositiveBigIntegerField(verbose_name="record B")),
+                (
+                    "owner_a_id",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="owner of record A"
+                    ),
+                ),
+                (
+                    "owner_b_id",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="owner of record B"
+                    ),
+                ),
+                ("score", models.FloatField(verbose_name="score")),
+                (
+                    "certainty",
+                    models.CharField(
+                        choices=[
+                            ("certain", "Certain duplicate"),
+                            ("suspected", "Suspected duplicate"),
+                        ],
+                        max_length=10,
+                        verbose_name="certainty",
+                    ),
+                ),
+                ("reasons", models.JSONField(blank=True, default=list, verbose_name="reasons")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("merged", "Merged"),
+                            ("linked", "Linked as the same"),
+                            ("kept", "Kept as distinct"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "kept_id",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="kept record"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="note")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duplicate case',
-                'verbose_name_plural': 'duplicate cases',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "duplicate case",
+                "verbose_name_plural": "duplicate cases",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SameAsLink',
+            name="SameAsLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('achievement', 'Achievement'), ('demand', 'Demand'), ('organisation', 'Organisation')], max_length=12, verbose_name='kind')),
-                ('record_id', models.PositiveBigIntegerField(verbose_name='record')),
-                ('group', models.UUIDField(db_index=True, default=uuid.uuid4, verbose_name='group')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='links', to='duplicates.duplicatecase', verbose_name='case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("achievement", "Achievement"),
+                            ("demand", "Demand"),
+                            ("organisation", "Organisation"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("record_id", models.PositiveBigIntegerField(verbose_name="record")),
+                (
+                    "group",
+                    models.UUIDField(db_index=True, default=uuid.uuid4, verbose_name="group"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="links",
+                        to="duplicates.duplicatecase",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'same-as link',
-                'verbose_name_plural': 'same-as links',
-                'ordering': ['group', 'record_id'],
+                "verbose_name": "same-as link",
+                "verbose_name_plural": "same-as links",
+                "ordering": ["group", "record_id"],
             },
         ),
         migrations.AddIndex(
-            model_name='duplicatecase',
-            index=models.Index(fields=['status', 'kind', '-created_at'], name='duplicate_case_queue_idx'),
+            model_name="duplicatecase",
+            index=models.Index(
+                fields=["status", "kind", "-created_at"], name="duplicate_case_queue_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='duplicatecase',
-            index=models.Index(fields=['owner_a_id', 'owner_b_id'], name='duplicate_case_owner_idx'),
+            model_name="duplicatecase",
+            index=models.Index(
+                fields=["owner_a_id", "owner_b_id"], name="duplicate_case_owner_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duplicatecase',
-            constraint=models.UniqueConstraint(fields=('kind', 'record_a_id', 'record_b_id'), name='duplicate_case_pair_unique'),
+            model_name="duplicatecase",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "record_a_id", "record_b_id"), name="duplicate_case_pair_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duplicatecase',
-            constraint=models.CheckConstraint(condition=models.Q(('record_a_id__lt', models.F('record_b_id'))), name='duplicate_case_pair_ordered'),
+            model_name="duplicatecase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("record_a_id__lt", models.F("record_b_id"))),
+                name="duplicate_case_pair_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duplicatecase',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='duplicate_case_score_range'),
+            model_name="duplicatecase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 1)),
+                name="duplicate_case_score_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sameaslink',
-            constraint=models.UniqueConstraint(fields=('kind', 'record_id'), name='same_as_record_unique'),
+            model_name="sameaslink",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "record_id"), name="same_as_record_unique"
+            ),
         ),
     ]

@@ -6,69 +6,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('regions', '0002_load_reference_code_lists'),
+        ("organisations", "0001_initial"),
+        ("regions", "0002_load_reference_code_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Expert',
+            name="Expert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('organisation_name', models.CharField(blank=True, help_text='For affiliations that are not member organisations.', max_length=200, verbose_name='affiliation')),
-                ('title', models.CharField(blank=True, max_length=100, verbose_name='professional title')),
-                ('keywords', models.JSONField(blank=True, default=list, verbose_name='keywords')),
-                ('keywords_text', models.CharField(blank=True, default='', editable=False, max_length=1000)),
-                ('bio', models.TextField(blank=True, max_length=5000, verbose_name='profile')),
-                ('willing_to_consult', models.BooleanField(default=False, verbose_name='available for consulting')),
-                ('willing_to_evaluate', models.BooleanField(default=False, verbose_name='available for evaluations')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('is_public', models.BooleanField(default=True, verbose_name='public profile')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('source', models.CharField(blank=True, default='', max_length=60, verbose_name='source')),
-                ('external_id', models.CharField(blank=True, default='', max_length=120, verbose_name='external ID')),
-                ('disciplines', models.ManyToManyField(blank=True, related_name='+', to='regions.discipline', verbose_name='disciplines')),
-                ('industries', models.ManyToManyField(blank=True, related_name='+', to='regions.industry', verbose_name='industries')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='experts', to='organisations.organisation', verbose_name='organisation')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='expert_profile', to=settings.AUTH_USER_MODEL, verbose_name='user account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "organisation_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="For affiliations that are not member organisations.",
+                        max_length=200,
+                        verbose_name="affiliation",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(blank=True, max_length=100, verbose_name="professional title"),
+                ),
+                ("keywords", models.JSONField(blank=True, default=list, verbose_name="keywords")),
+                (
+                    "keywords_text",
+                    models.CharField(blank=True, default="", editable=False, max_length=1000),
+                ),
+                ("bio", models.TextField(blank=True, max_length=5000, verbose_name="profile")),
+                (
+                    "willing_to_consult",
+                    models.BooleanField(default=False, verbose_name="available for consulting"),
+                ),
+                (
+                    "willing_to_evaluate",
+                    models.BooleanField(default=False, verbose_name="available for evaluations"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("is_public", models.BooleanField(default=True, verbose_name="public profile")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "source",
+                    models.CharField(blank=True, default="", max_length=60, verbose_name="source"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, default="", max_length=120, verbose_name="external ID"
+                    ),
+                ),
+                (
+                    "disciplines",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="regions.discipline",
+                        verbose_name="disciplines",
+                    ),
+                ),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="regions.industry",
+                        verbose_name="industries",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="experts",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="expert_profile",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expert',
-                'verbose_name_plural': 'experts',
-                'ordering': ['name', 'id'],
+                "verbose_name": "expert",
+                "verbose_name_plural": "experts",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ExpertAffiliation',
+            name="ExpertAffiliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('organisation_name', models.CharField(blank=True, max_length=200, verbose_name='organisation name')),
-                ('relation', models.CharField(choices=[('employment', 'Employment'), ('part_time', 'Part-time position'), ('shareholding', 'Shareholding'), ('advisory', 'Advisory role'), ('family', 'Family relation'), ('other', 'Other')], max_length=16, verbose_name='relation')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affiliations', to='experts.expert', verbose_name='expert')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "organisation_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="organisation name"),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("employment", "Employment"),
+                            ("part_time", "Part-time position"),
+                            ("shareholding", "Shareholding"),
+                            ("advisory", "Advisory role"),
+                            ("family", "Family relation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="relation",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliations",
+                        to="experts.expert",
+                        verbose_name="expert",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'declared affiliation',
-                'verbose_name_plural': 'declared affiliations',
-                'ordering': ['-start_date', 'id'],
+                "verbose_name": "declared affiliation",
+                "verbose_name_plural": "declared affiliations",
+                "ordering": ["-start_date", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='expert',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('source', 'external_id'), name='expert_source_external_id_unique'),
+            model_name="expert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("source", "external_id"),
+                name="expert_source_external_id_unique",
+            ),
         ),
     ]

@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experts', '0001_initial'),
+        ("experts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='expert',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, validators=[jieli.core.validators.validate_phone], verbose_name='phone'),
+            model_name="expert",
+            name="phone",
+            field=models.CharField(
+                blank=True,
+                max_length=40,
+                validators=[jieli.core.validators.validate_phone],
+                verbose_name="phone",
+            ),
         ),
     ]

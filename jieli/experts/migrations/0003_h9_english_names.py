@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experts', '0002_phone_number_validation'),
+        ("experts", "0002_phone_number_validation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='expert',
-            name='name_en',
-            field=models.CharField(blank=True, help_text='Optional; shown on English pages instead of the Chinese name.', max_length=100, verbose_name='English name'),
+            model_name="expert",
+            name="name_en",
+            field=models.CharField(
+                blank=True,
+                help_text="Optional; shown on English pages instead of the Chinese name.",
+                max_length=100,
+                verbose_name="English name",
+            ),
         ),
     ]

@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experts', '0003_h9_english_names'),
+        ("experts", "0003_h9_english_names"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='expert',
-            name='keywords_text',
-            field=models.CharField(blank=True, default='', editable=False, max_length=1000, verbose_name='keywords (search text)'),
+            model_name="expert",
+            name="keywords_text",
+            field=models.CharField(
+                blank=True,
+                default="",
+                editable=False,
+                max_length=1000,
+                verbose_name="keywords (search text)",
+            ),
         ),
     ]

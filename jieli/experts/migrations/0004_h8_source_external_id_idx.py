@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experts', '0003_h9_english_names'),
-        ('organisations', '0003_h8_source_external_id_idx'),
-        ('regions', '0002_load_reference_code_lists'),
+        ("experts", "0003_h9_english_names"),
+        ("organisations", "0003_h8_source_external_id_idx"),
+        ("regions", "0002_load_reference_code_lists"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='expert',
-            index=models.Index(fields=['source', 'external_id'], name='expert_source_extid_idx'),
+            model_name="expert",
+            index=models.Index(fields=["source", "external_id"], name="expert_source_extid_idx"),
         ),
     ]

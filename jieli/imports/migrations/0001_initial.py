@@ -6,49 +6,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('organisations', 'Organisations'), ('achievements', 'Achievements'), ('demands', 'Demands'), ('experts', 'Experts')], max_length=16, verbose_name='kind')),
-                ('mode', models.CharField(choices=[('all-or-nothing', 'All or nothing'), ('valid-rows', 'Import the valid rows')], default='all-or-nothing', max_length=16, verbose_name='mode')),
-                ('dry_run', models.BooleanField(default=False, verbose_name='dry run')),
-                ('publish', models.BooleanField(default=False, verbose_name='publish directly')),
-                ('source', models.CharField(blank=True, max_length=60, verbose_name='source')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('upload', models.FileField(max_length=300, upload_to='imports/uploads/', verbose_name='uploaded file')),
-                ('mapping', models.JSONField(blank=True, default=dict, verbose_name='column mapping')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], db_index=True, default='queued', max_length=8, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('processed_rows', models.PositiveIntegerField(default=0, verbose_name='rows processed')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='created')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='updated')),
-                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='unchanged')),
-                ('rejected_count', models.PositiveIntegerField(default=0, verbose_name='rejected')),
-                ('report', models.JSONField(blank=True, default=dict, verbose_name='validation report')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('rejected_file', models.FileField(blank=True, max_length=300, upload_to='imports/rejected/', verbose_name='rejected rows')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.organisation', verbose_name='owner organisation')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("organisations", "Organisations"),
+                            ("achievements", "Achievements"),
+                            ("demands", "Demands"),
+                            ("experts", "Experts"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("all-or-nothing", "All or nothing"),
+                            ("valid-rows", "Import the valid rows"),
+                        ],
+                        default="all-or-nothing",
+                        max_length=16,
+                        verbose_name="mode",
+                    ),
+                ),
+                ("dry_run", models.BooleanField(default=False, verbose_name="dry run")),
+                ("publish", models.BooleanField(default=False, verbose_name="publish directly")),
+                ("source", models.CharField(blank=True, max_length=60, verbose_name="source")),
+                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
+                (
+                    "upload",
+                    models.FileField(
+                        max_length=300, upload_to="imports/uploads/", verbose_name="uploaded file"
+                    ),
+                ),
+                (
+                    "mapping",
+                    models.JSONField(blank=True, default=dict, verbose_name="column mapping"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)"),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                (
+                    "processed_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="rows processed"),
+                ),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="created")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="updated")),
+                (
+                    "unchanged_count",
+                    models.PositiveIntegerField(default=0, verbose_name="unchanged"),
+                ),
+                ("rejected_count", models.PositiveIntegerField(default=0, verbose_name="rejected")),
+                (
+                    "report",
+                    models.JSONField(blank=True, default=dict, verbose_name="validation report"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "rejected_file",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        upload_to="imports/rejected/",
+                        verbose_name="rejected rows",
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="owner organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import job',
-                'verbose_name_plural': 'import jobs',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "import job",
+                "verbose_name_plural": "import jobs",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

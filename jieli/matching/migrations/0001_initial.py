@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,45 +14,123 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ListingVector',
+            name="ListingVector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('achievement', 'Achievement'), ('demand', 'Demand'), ('expert', 'Expert'), ('organisation', 'Organisation')], max_length=16)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('encoder', models.CharField(max_length=40)),
-                ('text_sha1', models.CharField(max_length=40)),
-                ('dim', models.PositiveIntegerField()),
-                ('vector', models.BinaryField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("achievement", "Achievement"),
+                            ("demand", "Demand"),
+                            ("expert", "Expert"),
+                            ("organisation", "Organisation"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("encoder", models.CharField(max_length=40)),
+                ("text_sha1", models.CharField(max_length=40)),
+                ("dim", models.PositiveIntegerField()),
+                ("vector", models.BinaryField()),
             ],
             options={
-                'verbose_name': 'listing vector',
-                'verbose_name_plural': 'listing vectors',
-                'indexes': [models.Index(fields=['encoder', 'updated_at'], name='matching_li_encoder_94e079_idx')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id', 'encoder'), name='listing_vector_unique')],
+                "verbose_name": "listing vector",
+                "verbose_name_plural": "listing vectors",
+                "indexes": [
+                    models.Index(
+                        fields=["encoder", "updated_at"], name="matching_li_encoder_94e079_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_id", "encoder"), name="listing_vector_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MatchFeedback',
+            name="MatchFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('source_kind', models.CharField(choices=[('achievement', 'Achievement'), ('demand', 'Demand'), ('expert', 'Expert'), ('organisation', 'Organisation')], max_length=16, verbose_name='source kind')),
-                ('source_id', models.PositiveBigIntegerField(verbose_name='source')),
-                ('target_kind', models.CharField(choices=[('achievement', 'Achievement'), ('demand', 'Demand'), ('expert', 'Expert'), ('organisation', 'Organisation')], max_length=16, verbose_name='target kind')),
-                ('target_id', models.PositiveBigIntegerField(verbose_name='target')),
-                ('useful', models.BooleanField(verbose_name='useful')),
-                ('score', models.FloatField(blank=True, null=True, verbose_name='score shown')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='rank shown')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='comment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='match_feedback', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "source_kind",
+                    models.CharField(
+                        choices=[
+                            ("achievement", "Achievement"),
+                            ("demand", "Demand"),
+                            ("expert", "Expert"),
+                            ("organisation", "Organisation"),
+                        ],
+                        max_length=16,
+                        verbose_name="source kind",
+                    ),
+                ),
+                ("source_id", models.PositiveBigIntegerField(verbose_name="source")),
+                (
+                    "target_kind",
+                    models.CharField(
+                        choices=[
+                            ("achievement", "Achievement"),
+                            ("demand", "Demand"),
+                            ("expert", "Expert"),
+                            ("organisation", "Organisation"),
+                        ],
+                        max_length=16,
+                        verbose_name="target kind",
+                    ),
+                ),
+                ("target_id", models.PositiveBigIntegerField(verbose_name="target")),
+                ("useful", models.BooleanField(verbose_name="useful")),
+                ("score", models.FloatField(blank=True, null=True, verbose_name="score shown")),
+                (
+                    "rank",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="rank shown"),
+                ),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="comment")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="match_feedback",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'match feedback',
-                'verbose_name_plural': 'match feedback',
-                'constraints': [models.UniqueConstraint(fields=('user', 'source_kind', 'source_id', 'target_kind', 'target_id'), name='match_feedback_once_per_user')],
+                "verbose_name": "match feedback",
+                "verbose_name_plural": "match feedback",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "source_kind", "source_id", "target_kind", "target_id"),
+                        name="match_feedback_once_per_user",
+                    )
+                ],
             },
         ),
     ]

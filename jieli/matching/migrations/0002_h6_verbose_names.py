@@ -6,46 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0001_initial'),
+        ("matching", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='listingvector',
-            name='dim',
-            field=models.PositiveIntegerField(verbose_name='dimensions'),
+            model_name="listingvector",
+            name="dim",
+            field=models.PositiveIntegerField(verbose_name="dimensions"),
         ),
         migrations.AlterField(
-            model_name='listingvector',
-            name='encoder',
-            field=models.CharField(max_length=40, verbose_name='encoder'),
+            model_name="listingvector",
+            name="encoder",
+            field=models.CharField(max_length=40, verbose_name="encoder"),
         ),
         migrations.AlterField(
-            model_name='listingvector',
-            name='kind',
-            field=models.CharField(choices=[('achievement', 'Achievement'), ('demand', 'Demand'), ('expert', 'Expert'), ('organisation', 'Organisation')], max_length=16, verbose_name='kind'),
+            model_name="listingvector",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("achievement", "Achievement"),
+                    ("demand", "Demand"),
+                    ("expert", "Expert"),
+                    ("organisation", "Organisation"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='listingvector',
-            name='object_id',
-            field=models.PositiveBigIntegerField(verbose_name='record ID'),
+            model_name="listingvector",
+            name="object_id",
+            field=models.PositiveBigIntegerField(verbose_name="record ID"),
         ),
         migrations.AlterField(
-            model_name='listingvector',
-            name='text_sha1',
-            field=models.CharField(max_length=40, verbose_name='text fingerprint'),
+            model_name="listingvector",
+            name="text_sha1",
+            field=models.CharField(max_length=40, verbose_name="text fingerprint"),
         ),
         migrations.AlterField(
-            model_name='listingvector',
-            name='vector',
-            field=models.BinaryField(verbose_name='vector'),
+            model_name="listingvector",
+            name="vector",
+            field=models.BinaryField(verbose_name="vector"),
         ),
         migrations.AlterField(
-            model_name='matchfeedback',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='match_feedback', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="matchfeedback",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="match_feedback",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
     ]

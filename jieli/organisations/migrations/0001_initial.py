@@ -7,63 +7,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('org_type', models.CharField(choices=[('science_bureau', 'Local science and technology bureau'), ('high_tech_zone', 'National high-tech zone'), ('research_institute', 'Applied research institute'), ('university', 'University'), ('service_agency', 'Technology service agency'), ('enterprise', 'Enterprise'), ('investor', 'Investment institution'), ('other', 'Other')], max_length=24, verbose_name='type')),
-                ('credit_code', models.CharField(blank=True, help_text='18 characters, e.g. 91370000163044841F', max_length=18, validators=[jieli.core.validators.validate_credit_code], verbose_name='unified social credit code')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('website', models.URLField(blank=True, max_length=300, verbose_name='website')),
-                ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('membership_status', models.CharField(choices=[('applying', 'Applying'), ('member', 'Member'), ('suspended', 'Suspended'), ('withdrawn', 'Withdrawn')], db_index=True, default='applying', max_length=12, verbose_name='membership status')),
-                ('tier', models.CharField(blank=True, choices=[('chair', 'Chair unit'), ('executive', 'Executive director unit'), ('director', 'Director unit'), ('member', 'Member unit')], max_length=12, verbose_name='membership tier')),
-                ('member_since', models.DateField(blank=True, null=True, verbose_name='member since')),
-                ('status_reason', models.TextField(blank=True, verbose_name='reason for the last status change')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('source', models.CharField(blank=True, default='', max_length=60, verbose_name='source')),
-                ('external_id', models.CharField(blank=True, default='', max_length=120, verbose_name='external ID')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "org_type",
+                    models.CharField(
+                        choices=[
+                            ("science_bureau", "Local science and technology bureau"),
+                            ("high_tech_zone", "National high-tech zone"),
+                            ("research_institute", "Applied research institute"),
+                            ("university", "University"),
+                            ("service_agency", "Technology service agency"),
+                            ("enterprise", "Enterprise"),
+                            ("investor", "Investment institution"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="18 characters, e.g. 91370000163044841F",
+                        max_length=18,
+                        validators=[jieli.core.validators.validate_credit_code],
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("website", models.URLField(blank=True, max_length=300, verbose_name="website")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=5000, verbose_name="description"),
+                ),
+                (
+                    "membership_status",
+                    models.CharField(
+                        choices=[
+                            ("applying", "Applying"),
+                            ("member", "Member"),
+                            ("suspended", "Suspended"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="applying",
+                        max_length=12,
+                        verbose_name="membership status",
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("chair", "Chair unit"),
+                            ("executive", "Executive director unit"),
+                            ("director", "Director unit"),
+                            ("member", "Member unit"),
+                        ],
+                        max_length=12,
+                        verbose_name="membership tier",
+                    ),
+                ),
+                (
+                    "member_since",
+                    models.DateField(blank=True, null=True, verbose_name="member since"),
+                ),
+                (
+                    "status_reason",
+                    models.TextField(blank=True, verbose_name="reason for the last status change"),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                (
+                    "source",
+                    models.CharField(blank=True, default="", max_length=60, verbose_name="source"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, default="", max_length=120, verbose_name="external ID"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name', 'id'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('member', 'Member'), ('admin', 'Organisation administrator')], default='member', max_length=10, verbose_name='role')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("member", "Member"), ("admin", "Organisation administrator")],
+                        default="member",
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('credit_code',), name='organisation_credit_code_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("credit_code", ""), _negated=True),
+                fields=("credit_code",),
+                name="organisation_credit_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="membership_unique"
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='name_en',
-            field=models.CharField(blank=True, help_text='Optional; shown on English pages instead of the Chinese name.', max_length=200, verbose_name='English name'),
+            model_name="organisation",
+            name="name_en",
+            field=models.CharField(
+                blank=True,
+                help_text="Optional; shown on English pages instead of the Chinese name.",
+                max_length=200,
+                verbose_name="English name",
+            ),
         ),
     ]

@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_h9_english_names'),
-        ('regions', '0002_load_reference_code_lists'),
+        ("organisations", "0002_h9_english_names"),
+        ("regions", "0002_load_reference_code_lists"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['credit_code'], name='organisation_credit_code_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["credit_code"], name="organisation_credit_code_idx"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['source', 'external_id'], name='organisation_source_extid_idx'),
+            model_name="organisation",
+            index=models.Index(
+                fields=["source", "external_id"], name="organisation_source_extid_idx"
+            ),
         ),
     ]

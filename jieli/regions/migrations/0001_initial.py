@@ -5,70 +5,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Discipline',
+            name="Discipline",
             fields=[
-                ('code', models.CharField(max_length=16, primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('edition', models.CharField(max_length=20, verbose_name='edition')),
-                ('retired_in', models.CharField(blank=True, max_length=20, verbose_name='retired in edition')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.discipline')),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='regions.discipline')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=16, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                ("edition", models.CharField(max_length=20, verbose_name="edition")),
+                (
+                    "retired_in",
+                    models.CharField(blank=True, max_length=20, verbose_name="retired in edition"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.discipline",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="regions.discipline",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'discipline',
-                'verbose_name_plural': 'disciplines',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "discipline",
+                "verbose_name_plural": "disciplines",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('code', models.CharField(max_length=16, primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('edition', models.CharField(max_length=20, verbose_name='edition')),
-                ('retired_in', models.CharField(blank=True, max_length=20, verbose_name='retired in edition')),
-                ('section', models.CharField(db_index=True, max_length=1, verbose_name='section')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.industry')),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='regions.industry')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=16, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                ("edition", models.CharField(max_length=20, verbose_name="edition")),
+                (
+                    "retired_in",
+                    models.CharField(blank=True, max_length=20, verbose_name="retired in edition"),
+                ),
+                ("section", models.CharField(db_index=True, max_length=1, verbose_name="section")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.industry",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="regions.industry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'industry',
-                'verbose_name_plural': 'industries',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "industry",
+                "verbose_name_plural": "industries",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=16, primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('edition', models.CharField(max_length=20, verbose_name='edition')),
-                ('retired_in', models.CharField(blank=True, max_length=20, verbose_name='retired in edition')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region')),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='regions.region')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=16, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                ("edition", models.CharField(max_length=20, verbose_name="edition")),
+                (
+                    "retired_in",
+                    models.CharField(blank=True, max_length=20, verbose_name="retired in edition"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
     ]

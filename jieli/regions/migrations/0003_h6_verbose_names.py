@@ -5,40 +5,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0002_load_reference_code_lists'),
+        ("regions", "0002_load_reference_code_lists"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='discipline',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.discipline', verbose_name='parent'),
+            model_name="discipline",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="regions.discipline",
+                verbose_name="parent",
+            ),
         ),
         migrations.AlterField(
-            model_name='discipline',
-            name='successor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='regions.discipline', verbose_name='successor'),
+            model_name="discipline",
+            name="successor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="regions.discipline",
+                verbose_name="successor",
+            ),
         ),
         migrations.AlterField(
-            model_name='industry',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.industry', verbose_name='parent'),
+            model_name="industry",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="regions.industry",
+                verbose_name="parent",
+            ),
         ),
         migrations.AlterField(
-            model_name='industry',
-            name='successor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='regions.industry', verbose_name='successor'),
+            model_name="industry",
+            name="successor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="regions.industry",
+                verbose_name="successor",
+            ),
         ),
         migrations.AlterField(
-            model_name='region',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='parent'),
+            model_name="region",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="regions.region",
+                verbose_name="parent",
+            ),
         ),
         migrations.AlterField(
-            model_name='region',
-            name='successor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='regions.region', verbose_name='successor'),
+            model_name="region",
+            name="successor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="regions.region",
+                verbose_name="successor",
+            ),
         ),
     ]
