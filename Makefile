@@ -12,7 +12,7 @@ export UV_PYTHON := $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint types unit pg messages compilemessages check-messages clean
+.PHONY: run test install assets lint types unit pg messages compilemessages check-messages clean
 
 $(UV):
 	@mkdir -p var
@@ -25,10 +25,18 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 
 install: $(VENV)/.synced
 
+# Front-end packages (H4): `npm ci` from package-lock.json, scripts off (no install-time
+# downloads or telemetry); Django's finders collect the built files from node_modules.
+node_modules/.jieli-assets: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.jieli-assets
+
 compilemessages: install
 	$(PY) -m jieli.core.i18n_tools compile
 
-run: install compilemessages
+run: install assets compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py jieli_bootstrap
@@ -44,7 +52,7 @@ types: install
 check-messages: install
 	$(PY) -m jieli.core.i18n_tools check
 
-unit: install compilemessages
+unit: install assets compilemessages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -p no:cacheprovider
 
@@ -52,10 +60,10 @@ unit: install compilemessages
 pg: install compilemessages
 	@bash .ci/postgres-leg
 
-test: lint types check-messages unit pg
+test: assets lint types check-messages unit pg
 
 messages: install
 	$(PY) -m jieli.core.i18n_tools make
 
 clean:
-	rm -rf $(VENV) var/tools
+	rm -rf $(VENV) var/tools node_modules
