@@ -133,6 +133,12 @@ def main() -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{args.port}"
     pages = _pages(base)
+    # Warm up once (segmenter dictionaries, code tables) so no page hits a cold start.
+    from urllib.request import urlopen
+
+    for _name, _who, path in pages:
+        if _who is None:
+            urlopen(base + path, timeout=300).read()  # noqa: S310 — our own loopback server
     if args.only:
         wanted = set(args.only.split(","))
         pages = [p for p in pages if p[0] in wanted]
@@ -153,6 +159,7 @@ def main() -> int:
                     )
                     context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
                     page = context.new_page()
+                    page.set_default_timeout(120_000)
                     current: list[str] = [""]
                     page.on(
                         "console",
