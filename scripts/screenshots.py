@@ -190,7 +190,7 @@ def main() -> int:
                             status = response.status if response else "no response"
                             problems.append(f"{current[0]}: HTTP {status}")
                         if name == "api-docs":
-                            page.wait_for_selector(".swagger-ui .info", timeout=15000)
+                            page.wait_for_selector("#swagger-ui .title", state="attached", timeout=30000)
                         target = out / f"{name}-{'zh' if lang == 'zh-hans' else 'en'}-{width_name}.png"
                         page.screenshot(path=str(target), full_page=True)
                         written.append(target)

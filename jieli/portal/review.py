@@ -29,7 +29,7 @@ from jieli.demands import selectors as demand_selectors
 from jieli.demands import services as demand_services
 from jieli.organisations import selectors as organisation_selectors
 
-REVIEW_PAGE = 30
+REVIEW_PAGE = 20
 # One batch is one screenful of the queue at most: each item is its own transaction.
 MAX_BATCH = 100
 MAX_QUERY = 200

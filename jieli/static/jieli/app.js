@@ -68,7 +68,9 @@
       new window.TomSelect(input, {
         valueField: "code",
         labelField: "label",
-        searchField: ["code", "label", "name_en"],
+        searchField: ["code", "label", "name", "name_en"],
+        // Keep the server's order (broad codes first) instead of re-ranking client-side.
+        sortField: [{field: "$order"}, {field: "$score"}],
         options: options,
         maxItems: multiple ? 20 : 1,
         delimiter: ",",
