@@ -49,7 +49,7 @@ DEMO_PASSWORD = "jieli-demo-2026"  # noqa: S105 — the embedded demo's publishe
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -57,9 +57,7 @@ class _ThreadingServer(WSGIServer):
     daemon_threads = True
 
     def process_request(self, request, client_address):  # type: ignore[no-untyped-def]
-        thread = threading.Thread(
-            target=self._handle, args=(request, client_address), daemon=True
-        )
+        thread = threading.Thread(target=self._handle, args=(request, client_address), daemon=True)
         thread.start()
 
     def _handle(self, request, client_address):  # type: ignore[no-untyped-def]
@@ -117,6 +115,50 @@ def _pages(base: str) -> list[tuple[str, str | None, str]]:
     return pages
 
 
+def _shoot(browser, base, lang, user, width_name, size, pages, out, problems) -> list[Path]:  # type: ignore[no-untyped-def]
+    """One browser context per language, user and width; screenshots of that user's pages."""
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]},
+        device_scale_factor=1,
+        locale="zh-CN" if lang == "zh-hans" else "en-US",
+    )
+    context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    current = [""]
+
+    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+        # Errors include every Content-Security-Policy violation ("Refused to …").
+        if message.type == "error":
+            problems.append(f"{current[0]}: console {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: problems.append(f"{current[0]}: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"{current[0]}: failed {r.url}"))
+    if user:
+        page.goto(f"{base}/accounts/login/")
+        page.fill("input[name=username]", user)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_load_state("networkidle")
+    written = []
+    for name, _who, path in pages:
+        current[0] = f"{name} {lang} {width_name}"
+        response = page.goto(base + path, wait_until="networkidle")
+        if response is None or response.status >= 400:
+            problems.append(f"{current[0]}: HTTP {response.status if response else 'none'}")
+        if name == "api-docs":
+            page.wait_for_selector("#swagger-ui .title", state="attached", timeout=30000)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        print(f"{current[0]}: {height} px tall")
+        short = "zh" if lang == "zh-hans" else "en"
+        target = out / f"{name}-{short}-{width_name}.png"
+        page.screenshot(path=str(target), full_page=True)
+        written.append(target)
+    context.close()
+    return written
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -151,61 +193,19 @@ def main() -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for lang in LANGUAGES:
             for user in sorted({p[1] for p in pages}, key=lambda u: u or ""):
-                for width_name, (width, height) in WIDTHS.items():
-                    context = browser.new_context(
-                        viewport={"width": width, "height": height},
-                        device_scale_factor=1,
-                        locale="zh-CN" if lang == "zh-hans" else "en-US",
+                for width_name, size in WIDTHS.items():
+                    mine = [p for p in pages if p[1] == user]
+                    written += _shoot(
+                        browser, base, lang, user, width_name, size, mine, out, problems
                     )
-                    context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
-                    page = context.new_page()
-                    page.set_default_timeout(120_000)
-                    current: list[str] = [""]
-                    page.on(
-                        "console",
-                        lambda m, cur=current: problems.append(f"{cur[0]}: console {m.text}")
-                        if m.type in ("error", "warning") and "Content Security Policy" in m.text
-                        or m.type == "error"
-                        else None,
-                    )
-                    page.on(
-                        "pageerror", lambda e, cur=current: problems.append(f"{cur[0]}: {e}")
-                    )
-                    page.on(
-                        "requestfailed",
-                        lambda r, cur=current: problems.append(f"{cur[0]}: failed {r.url}"),
-                    )
-                    if user:
-                        page.goto(f"{base}/accounts/login/")
-                        page.fill("input[name=username]", user)
-                        page.fill("input[name=password]", DEMO_PASSWORD)
-                        page.click("form.stacked button[type=submit]")
-                        page.wait_for_load_state("networkidle")
-                    for name, who, path in pages:
-                        if who != user:
-                            continue
-                        current[0] = f"{name} {lang} {width_name}"
-                        response = page.goto(base + path, wait_until="networkidle")
-                        if response is None or response.status >= 400:
-                            status = response.status if response else "no response"
-                            problems.append(f"{current[0]}: HTTP {status}")
-                        if name == "api-docs":
-                            page.wait_for_selector("#swagger-ui .title", state="attached", timeout=30000)
-                        target = out / f"{name}-{'zh' if lang == 'zh-hans' else 'en'}-{width_name}.png"
-                        page.screenshot(path=str(target), full_page=True)
-                        written.append(target)
-                    context.close()
         browser.close()
     server.shutdown()
 
     pngquant = shutil.which("pngquant")
     if pngquant:
         for path in written:
-            subprocess.run(
-                [pngquant, "--force", "--skip-if-larger", "--quality=60-85", "--speed=3",
-                 "--output", str(path), str(path)],
-                check=False,
-            )
+            args = ["--force", "--skip-if-larger", "--quality=60-85", "--speed=3"]
+            subprocess.run([pngquant, *args, "--output", str(path), str(path)], check=False)  # noqa: S603
     total = sum(p.stat().st_size for p in written)
     print(f"{len(written)} screenshots, {total / 1e6:.1f} MB in {out}")
     for problem in problems:

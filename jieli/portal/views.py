@@ -148,7 +148,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             achievements.filter(title__icontains=q),
             demands.filter(title__icontains=q),
         )
-    context = {
+    context: dict[str, object] = {
         "organisations": organisation_selectors.organisations_of(viewer),
         "achievements": Paginator(achievements.select_related("owner"), WORKSPACE_PAGE).get_page(
             g.get("a_page")
