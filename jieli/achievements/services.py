@@ -230,14 +230,6 @@ def _build_ip_records(records: Any, errors: dict[str, list[str]]) -> list[Intell
         except ValidationError as exc:
             _merge(errors, exc, prefix=prefix)
             continue
-        if record.filing_date and record.grant_date and record.grant_date < record.filing_date:
-            errors.setdefault(prefix + "grant_date", []).append(
-                _("The grant date cannot be before the filing date.")
-            )
-        if record.filing_date and record.expiry_date and record.expiry_date < record.filing_date:
-            errors.setdefault(prefix + "expiry_date", []).append(
-                _("The expiry date cannot be before the filing date.")
-            )
         if number:
             if number in numbers:
                 errors.setdefault(prefix + "number", []).append(_("This number is listed twice."))

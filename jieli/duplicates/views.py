@@ -118,7 +118,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "kind": kind,
             "statuses": CaseStatus.choices,
-            "kinds": [(k, s.kind) for k, s in SPECS.items()],
+            "kinds": [(k, s.model._meta.verbose_name) for k, s in SPECS.items()],
         },
     )
 

@@ -25,6 +25,7 @@ from jieli.experts.selectors import may_edit_expert, visible_experts
 
 PROFILE_FIELDS = (
     "name",
+    "name_en",
     "organisation",
     "organisation_name",
     "title",

@@ -73,6 +73,11 @@ BAD_INPUT = [
     ({"summary": "长" * 2001}, [], "summary"),
     ({}, [{**IP_RECORD, "grant_date": date(2020, 1, 1)}], "ip_records.0.grant_date"),
     ({}, [{**IP_RECORD, "ip_type": "poem"}], "ip_records.0.ip_type"),
+    # A pending application cannot carry a grant date (issue 8: "申请中" with a grant date).
+    ({}, [{**IP_RECORD, "legal_status": "pending"}], "ip_records.0.grant_date"),
+    ({}, [{**IP_RECORD, "expiry_date": date(2024, 1, 1)}], "ip_records.0.expiry_date"),
+    ({}, [{**IP_RECORD, "ip_type": "secret", "number": ""}], "ip_records.0.ip_type"),
+    ({}, [{**IP_RECORD, "grant_date": date(2999, 1, 1)}], "ip_records.0.grant_date"),
     ({}, [IP_RECORD, IP_RECORD], "ip_records.1.number"),
     ({"owner": 5}, [], "owner"),
 ]

@@ -132,6 +132,7 @@ def test_create_page_saves_achievement_with_ip_records(client, roles):
         ({"industry": "Z99"}, "industry"),
         ({"region_1": "99", "region_2": None}, "region"),
         ({"ip-0-grant_date": "2020-01-01"}, "grant_date"),
+        ({"ip-0-legal_status": "pending"}, "grant_date"),
         ({"price_wan": "", "price_negotiable": None}, "price_wan"),
     ],
 )
