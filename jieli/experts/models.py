@@ -51,7 +51,9 @@ class Expert(BaseModel):
         "regions.Discipline", blank=True, related_name="+", verbose_name=_("disciplines")
     )
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
-    keywords_text = models.CharField(max_length=1000, blank=True, default="", editable=False)
+    keywords_text = models.CharField(
+        _("keywords (search text)"), max_length=1000, blank=True, default="", editable=False
+    )
     region = models.ForeignKey(
         "regions.Region",
         on_delete=models.PROTECT,

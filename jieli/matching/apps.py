@@ -6,3 +6,10 @@ class MatchingConfig(AppConfig):
     name = "jieli.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        from jieli.core.registry import register_startup_job
+        from jieli.matching.tasks import classifiers_train, vectors_refresh_now
+
+        register_startup_job(classifiers_train)
+        register_startup_job(vectors_refresh_now)

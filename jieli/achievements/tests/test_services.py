@@ -186,7 +186,9 @@ def test_archived_listing_cannot_be_edited(roles):
         )
 
 
-def test_life_cycle_with_history_staleness_and_one_reminder(roles, settings, monkeypatch):
+def test_life_cycle_with_history_staleness_and_one_reminder(
+    roles, settings, django_capture_on_commit_callbacks
+):
     settings.JIELI_RECONFIRM_MONTHS = 12
     member, staff = viewer_of(roles.owner_member), viewer_of(roles.secretariat)
     anonymous = Viewer()
@@ -222,21 +224,15 @@ def test_life_cycle_with_history_staleness_and_one_reminder(roles, settings, mon
     roles.owner_admin.email = "admin@owner.example"
     roles.owner_admin.save()
     mail.outbox.clear()
-    languages = []
-    real_send_mail = services.send_mail
-
-    def send_mail(*args, **kwargs):
-        languages.append(translation.get_language())
-        return real_send_mail(*args, **kwargs)
-
-    monkeypatch.setattr(services, "send_mail", send_mail)
-    with translation.override("en"):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         assert services.achievements_remind_stale() == 1
     assert services.achievements_remind_stale() == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["admin@owner.example"]
-    assert a.title in mail.outbox[0].subject
-    assert languages == ["zh-hans"]  # written in Chinese whatever the UI language
+    # Written in the site's language (Chinese) whatever the UI language of the caller.
+    with translation.override("zh-hans"):
+        expected = translation.gettext("Jieli: please re-confirm “{title}”").format(title=a.title)
+    assert mail.outbox[0].subject == expected
     a.refresh_from_db()
     assert a.reconfirm_reminded_at is not None
 
@@ -249,7 +245,7 @@ def test_life_cycle_with_history_staleness_and_one_reminder(roles, settings, mon
         "submit",
         "publish",
         "reconfirm",
-        "remind",
+        "remind_reconfirm",
         "archive",
     ]
     assert history_for(a).get(action="return").reason == "请补充知识产权信息"
