@@ -12,8 +12,8 @@ export UV_PYTHON := $(PYTHON)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint types unit pg browsers e2e messages compilemessages check-messages \
-	clean demo-vectors bench-pages fuzz
+.PHONY: run test install assets lint types unit pg browsers e2e messages compilemessages \
+	check-messages clean demo-vectors bench-pages fuzz
 
 $(UV):
 	@mkdir -p var
@@ -26,12 +26,20 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 
 install: $(VENV)/.synced
 
+# Front-end packages (H4): `npm ci` from package-lock.json, scripts off (no install-time
+# downloads or telemetry); Django's finders collect the built files from node_modules.
+node_modules/.jieli-assets: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.jieli-assets
+
 compilemessages: install
 	$(PY) -m jieli.core.i18n_tools compile
 
 # gunicorn (2 workers x 4 threads, index loaded once before forking) plus supervised job
 # workers for the user and bulk queues; see docs/deployment.md.
-run: install compilemessages
+run: install assets compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py jieli_bootstrap
@@ -58,7 +66,7 @@ types: install
 check-messages: install
 	$(PY) -m jieli.core.i18n_tools check
 
-unit: install compilemessages
+unit: install assets compilemessages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -p no:cacheprovider
 
@@ -71,10 +79,10 @@ pg: install compilemessages
 browsers:
 	@bash e2e/browsers.sh
 
-e2e: install compilemessages browsers
+e2e: install assets compilemessages browsers
 	$(VENV)/bin/pytest -c e2e/pytest.ini e2e
 
-test: lint types check-messages unit pg e2e
+test: assets lint types check-messages unit pg e2e
 
 # API fuzzing (helper H7): schemathesis against a throw-away live server on 127.0.0.1,
 # bounded by FUZZ_SECONDS (default 300) and FUZZ_EXAMPLES per operation; .ci/run calls it.
@@ -85,4 +93,4 @@ messages: install
 	$(PY) -m jieli.core.i18n_tools make
 
 clean:
-	rm -rf $(VENV) var/tools
+	rm -rf $(VENV) var/tools node_modules

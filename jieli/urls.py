@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 from django.views.i18n import set_language
 from ninja.openapi.views import openapi_view
 
@@ -9,6 +11,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", openapi_view, {"api": api}, name="api-docs"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Browsers ask for /favicon.ico whatever the page says; answer with our own icon.
+    path("favicon.ico", RedirectView.as_view(url=static("jieli/favicon.ico"), permanent=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("organisations/", include("jieli.organisations.urls")),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jieli.core.listing import ListingStatus, Visibility
 from jieli.demands.models import CooperationMode, Demand
-from jieli.regions.forms import IndustryChoiceField, RegionChoiceField
+from jieli.regions.forms import CodePickerInput, IndustryChoiceField, RegionChoiceField
 
 
 class DemandForm(forms.Form):
@@ -113,8 +113,12 @@ class DemandFilterForm(forms.Form):
     """The list page's filters; invalid values are reported, never silently ignored."""
 
     q = forms.CharField(label=_("Keyword"), max_length=200, required=False)
-    industry = forms.CharField(label=_("Industry code"), max_length=16, required=False)
-    region = forms.CharField(label=_("Region code"), max_length=12, required=False)
+    industry = forms.CharField(
+        label=_("Industry"), max_length=16, required=False, widget=CodePickerInput("industry")
+    )
+    region = forms.CharField(
+        label=_("Region"), max_length=12, required=False, widget=CodePickerInput("region")
+    )
     cooperation_mode = forms.ChoiceField(
         label=_("Cooperation mode"),
         required=False,

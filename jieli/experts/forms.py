@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jieli.experts.models import AffiliationRelation, Expert
-from jieli.regions.forms import RegionChoiceField
+from jieli.regions.forms import CodePickerInput, RegionChoiceField
 
 
 def _codes(text: str) -> list[str]:
@@ -31,16 +31,18 @@ class ExpertProfileForm(forms.Form):
         help_text=_("For affiliations that are not member organisations."),
     )
     industries = forms.CharField(
-        label=_("Industry codes"),
+        label=_("Industries"),
         max_length=400,
         required=False,
-        help_text=_("GB/T 4754-2017 codes separated by commas, e.g. C, 38, 3811."),
+        help_text=_("GB/T 4754-2017 industries: type a name or a code and pick from the list."),
+        widget=CodePickerInput("industry", multiple=True),
     )
     disciplines = forms.CharField(
-        label=_("Discipline codes"),
+        label=_("Disciplines"),
         max_length=400,
         required=False,
-        help_text=_("NSFC codes separated by commas, e.g. F01, F0101."),
+        help_text=_("NSFC disciplines: type a name or a code and pick from the list."),
+        widget=CodePickerInput("discipline", multiple=True),
     )
     keywords = forms.CharField(
         label=_("Keywords"),
@@ -98,9 +100,15 @@ class AffiliationForm(forms.Form):
 
 class ExpertFilterForm(forms.Form):
     q = forms.CharField(label=_("Keyword"), max_length=200, required=False)
-    industry = forms.CharField(label=_("Industry code"), max_length=16, required=False)
-    discipline = forms.CharField(label=_("Discipline code"), max_length=16, required=False)
-    region = forms.CharField(label=_("Region code"), max_length=12, required=False)
+    industry = forms.CharField(
+        label=_("Industry"), max_length=16, required=False, widget=CodePickerInput("industry")
+    )
+    discipline = forms.CharField(
+        label=_("Discipline"), max_length=16, required=False, widget=CodePickerInput("discipline")
+    )
+    region = forms.CharField(
+        label=_("Region"), max_length=12, required=False, widget=CodePickerInput("region")
+    )
     willing_to_consult = forms.NullBooleanField(
         label=_("Available for consulting"),
         required=False,

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from jieli.achievements import selectors as achievement_selectors
 from jieli.core.errors import ServiceError
 from jieli.core.forms import apply_service_error
+from jieli.core.listing import ListingStatus
 from jieli.core.security import cached_for_viewer, page_rate_limit
 from jieli.core.viewer import request_viewer
 from jieli.demands import selectors as demand_selectors
@@ -28,7 +30,6 @@ from jieli.organisations.forms import RegisterForm
 
 # The listing filters accept at most 200 characters; a longer paste is cut, not refused.
 MAX_QUERY = 200
-REVIEW_PAGE = 30
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,8 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/home.html",
         {
-            "achievements": achievements.select_related("owner", "industry")[:8],
-            "demands": demands.select_related("owner", "industry")[:8],
+            "achievements": achievements.select_related("owner", "industry")[:6],
+            "demands": demands.select_related("owner", "industry")[:6],
             "counts": {
                 "achievements": achievements.count(),
                 "demands": demands.count(),
@@ -131,46 +132,69 @@ def _facets(matches: list) -> dict[str, list[tuple[str, str, int]]]:
     }
 
 
+WORKSPACE_PAGE = 15
+WORKSPACE_STATUSES = ("draft", "submitted", "returned", "published", "archived")
+
+
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
+    """The organisation's listings, a page at a time, optionally by status; for the
+    secretariat, the work queues instead of an invitation to join."""
     viewer = request_viewer(request)
-    return render(
-        request,
-        "portal/workspace.html",
-        {
-            "organisations": organisation_selectors.organisations_of(viewer),
-            "achievements": achievement_selectors.achievements_of_viewer_orgs(
-                viewer
-            ).select_related("owner")[:200],
-            "demands": demand_selectors.demands_of_viewer_orgs(viewer).select_related("owner")[
-                :200
-            ],
-            "expert": expert_selectors.expert_for_user(viewer),
-        },
-    )
-
-
-@login_required
-def review(request: HttpRequest) -> HttpResponse:
-    viewer = request_viewer(request)
-    if not viewer.is_staff_role:
-        return render(request, "403.html", status=403)
     g = request.GET
-    return render(
-        request,
-        "portal/review.html",
-        {
-            # Oldest first, a page at a time: the queue can hold hundreds after an import.
-            "achievements": Paginator(
-                achievement_selectors.achievement_review_queue(viewer).select_related("owner"),
-                REVIEW_PAGE,
-            ).get_page(g.get("a_page")),
-            "demands": Paginator(
-                demand_selectors.demand_review_queue(viewer).select_related("owner"), REVIEW_PAGE
-            ).get_page(g.get("d_page")),
-            "organisations": organisation_selectors.admission_queue(viewer),
-        },
-    )
+    status = g.get("status", "")
+    if status not in WORKSPACE_STATUSES:
+        status = ""
+    q = g.get("q", "").strip()[:MAX_QUERY]
+    achievements = achievement_selectors.achievements_of_viewer_orgs(viewer)
+    demands = demand_selectors.demands_of_viewer_orgs(viewer)
+    counts = {
+        "achievements": _status_counts(achievements),
+        "demands": _status_counts(demands),
+    }
+    if status:
+        achievements, demands = achievements.filter(status=status), demands.filter(status=status)
+    if q:
+        achievements, demands = (
+            achievements.filter(title__icontains=q),
+            demands.filter(title__icontains=q),
+        )
+    context: dict[str, object] = {
+        "organisations": organisation_selectors.organisations_of(viewer),
+        "achievements": Paginator(achievements.select_related("owner"), WORKSPACE_PAGE).get_page(
+            g.get("a_page")
+        ),
+        "demands": Paginator(demands.select_related("owner"), WORKSPACE_PAGE).get_page(
+            g.get("d_page")
+        ),
+        "counts": counts,
+        "status": status,
+        "q": q,
+        "statuses": [
+            (
+                value,
+                label,
+                counts["achievements"].get(value, 0) + counts["demands"].get(value, 0),
+            )
+            for value, label in ListingStatus.choices
+            if value in WORKSPACE_STATUSES
+        ],
+        "expert": expert_selectors.expert_for_user(viewer),
+    }
+    if viewer.is_staff_role:
+        context["queues"] = {
+            "achievements": achievement_selectors.achievement_review_queue(viewer).count(),
+            "demands": demand_selectors.demand_review_queue(viewer).count(),
+            "organisations": organisation_selectors.admission_queue(viewer).count(),
+        }
+    return render(request, "portal/workspace.html", context)
+
+
+def _status_counts(qs) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    rows = qs.order_by().values_list("status").annotate(n=Count("id"))
+    counts: dict[str, int] = dict(rows)
+    counts["all"] = sum(counts.values())
+    return counts
 
 
 def register(request: HttpRequest) -> HttpResponse:

@@ -168,7 +168,10 @@ class CodeSelect(forms.Select):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         self.choices = _grouped_choices(self.kind, self.max_level)
-        return super().get_context(name, value, attrs)
+        context = super().get_context(name, value, attrs)
+        # app.js makes the long grouped list searchable (Tom Select); a plain select without JS.
+        context["widget"]["attrs"]["data-searchable"] = "1"
+        return context
 
 
 class CodeDatalistInput(forms.TextInput):
@@ -192,6 +195,17 @@ class CodeDatalistInput(forms.TextInput):
         if self.max_level:
             qs = qs.filter(level__lte=self.max_level)
         context["widget"]["suggestions"] = [f"{o.code} {o.display_name}" for o in qs]
+        # app.js replaces the datalist by an autocomplete picker over the same code list.
+        context["widget"]["attrs"].update(
+            {
+                "data-code-picker": self.kind,
+                "data-url": code_search_url(self.kind),
+                "data-placeholder": str(_("Type a name or code")),
+                "autocomplete": "off",
+            }
+        )
+        if self.max_level:
+            context["widget"]["attrs"]["data-max-level"] = str(self.max_level)
         return context
 
     def format_value(self, value: Any) -> str | None:
@@ -202,10 +216,60 @@ class CodeDatalistInput(forms.TextInput):
         return super().format_value(value)
 
 
+_API_ROUTES = {
+    "region": "api:list_regions",
+    "industry": "api:list_industries",
+    "discipline": "api:list_disciplines",
+}
+
+
+def code_search_url(kind: Kind) -> str:
+    """The read-only code-list API that autocomplete pickers query (``?q=`` and ``?parent=``)."""
+    try:
+        return reverse(_API_ROUTES[kind])
+    except NoReverseMatch:
+        return ""
+
+
+class CodePickerInput(forms.TextInput):
+    """A text input for one code, or several separated by commas (``multiple=True``), that
+    app.js turns into an autocomplete picker (Tom Select) over the code-list API.
+
+    The submitted value stays the plain code string ("C38" or "C, 38, 3811"), so forms and
+    services are unchanged and the input still works, as a text field, without JavaScript.
+    """
+
+    def __init__(
+        self, kind: Kind, *, multiple: bool = False, attrs: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(attrs)
+        self.kind = kind
+        self.multiple = multiple
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        import json
+
+        context = super().get_context(name, value, attrs)
+        codes = [c for c in str(value or "").replace("，", ",").replace(" ", ",").split(",") if c]
+        known = {c: selectors.code_label(self.kind, c) for c in codes}
+        context["widget"]["attrs"].update(
+            {
+                "data-code-picker": self.kind,
+                "data-url": code_search_url(self.kind),
+                "data-labels": json.dumps({c: label for c, label in known.items() if label}),
+                "data-placeholder": str(_("Type a name or code")),
+                "autocomplete": "off",
+            }
+        )
+        if self.multiple:
+            context["widget"]["attrs"]["data-multiple"] = "1"
+        return context
+
+
 def _grouped_choices(kind: Kind, max_level: int) -> list[Any]:
     model = selectors.code_model(kind)
     rows = list(model._default_manager.filter(retired_in="", level__lte=max_level).order_by("code"))
-    choices: list[Any] = [("", "---------")]
+    choices: list[Any] = [("", _("All"))]
     if kind == "discipline":
         groups: dict[str, list[tuple[str, str]]] = {}
         for obj in rows:

@@ -26,3 +26,18 @@ def wan(value):
 def wan_range(low, high) -> str:
     """A budget range stored in 万元: "40–90 万元" / "CNY 400,000–900,000"."""
     return format_wan_range(low, high)
+
+
+@register.simple_tag
+def elided_pages(page) -> list:
+    """Page numbers around the current one, with ``…`` gaps, for compact numbered pagers."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param="page") -> str:
+    """The current query string pointing at page ``number`` of the pager named ``param``
+    (pages that show two paginated lists use two parameters)."""
+    query = context["request"].GET.copy()
+    query[param or "page"] = number
+    return query.urlencode()
