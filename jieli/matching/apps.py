@@ -6,3 +6,11 @@ class MatchingConfig(AppConfig):
     name = "jieli.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        # Lists of the listing apps rank their text filter through core.search; the engine
+        # lives here, above them, so it registers itself (the dependency points down).
+        from jieli.core.search import register_text_ranker
+        from jieli.matching.selectors import text_ranking
+
+        register_text_ranker(text_ranking)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import fusion as fz
+from .calibration import Calibrator
 from .encoders import Encoder, get_encoder
 from .lexical import BM25Index, top_k
 from .text import Tokeniser, compact
@@ -88,6 +89,8 @@ class SearchResult:
     score: float
     components: dict[str, float]
     matched_terms: list[str]
+    # Calibrated P(relevant), set when the engine has a calibrator (see calibration.py).
+    probability: float | None = None
 
 
 @dataclass
@@ -127,8 +130,10 @@ class SearchEngine:
         encoders: Mapping[str, Encoder] | None = None,
         cache_dir: str | None = None,
         tokeniser: Tokeniser | None = None,
+        calibrator: Calibrator | None = None,
     ) -> None:
         self.config = config or EngineConfig()
+        self.calibrator = calibrator
         self.tokeniser = tokeniser or Tokeniser()
         self.cache_dir = cache_dir
         self.lexical: dict[str, BM25Index] = {
@@ -320,7 +325,11 @@ class SearchEngine:
         """``config`` may switch components off for this query (weight 0), e.g. a dense
         component whose vectors are still being computed."""
         cands = self.candidates(query)
-        return self._results(query, cands, self.fuse(cands, config), k)
+        results = self._results(query, cands, self.fuse(cands, config), k)
+        if self.calibrator is not None:
+            words = len(set(self.tokeniser.words(query)))
+            self.calibrator.annotate(results, query_words=words, config=config or self.config)
+        return results
 
     def search_many(
         self, queries: Sequence[str], k: int = 10, batch_size: int = 256
