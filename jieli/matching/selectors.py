@@ -161,6 +161,10 @@ def _contributions(results: Sequence[Any], weights: dict[str, float]) -> list[di
         std = values.std()
         if std > 1e-12:
             parts[:, j] = np.clip(weights[comp] * (values - values.mean()) / std, 0.0, None)
+        else:
+            # One candidate (or all alike): nothing to stand above; a component counts by
+            # its weight where it found anything at all.
+            parts[:, j] = weights[comp] * (values > 0)
     out = []
     for row in parts:
         total = row.sum()
@@ -196,14 +200,23 @@ def _hits(
     results = index.search(query, k=CANDIDATES)
     if not results:
         return []
+    excluded = {str(pk) for pk in exclude}
+    if excluded:
+        # The source listing itself (similar listings) or conflicted experts: leave them out
+        # before the probabilities are computed, so no one is judged against a self-match.
+        results = [r for r in results if r.doc_id not in excluded]
+        if index.engine.calibrator is not None:
+            index.engine.calibrator.annotate(
+                results,
+                query_words=len(set(index.engine.tokeniser.words(query))),
+                config=index._ready_config(),
+            )
     floor = relevance_floor(index)
     shares = _contributions(results, index.engine.config.weights)
-    excluded = set(exclude)
     kept = [
         (r, share)
         for r, share in zip(results, shares, strict=True)
         if (r.probability if r.probability is not None else 1.0) >= floor
-        and int(r.doc_id) not in excluded
     ]
     objects = {o.pk: o for o in base.filter(pk__in=[int(r.doc_id) for r, _s in kept])}
     return [

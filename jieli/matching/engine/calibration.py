@@ -51,6 +51,7 @@ __all__ = [
 DEFAULT_PATH = Path(__file__).with_name("calibration.json")
 DENSE_PREFIX = "dense_"
 MAX_N = 30
+LONG_QUERY = 16  # words; from here on a query is a document (a listing's whole text)
 
 
 class _Result(Protocol):
@@ -122,9 +123,18 @@ class Profile:
     # candidates behave differently from those over hundreds, so each gets its own model.
     min_n: int = 0
     max_n: int | None = None
+    # Query lengths (words) it was fitted on: a title or a few keywords, or a whole listing
+    # used as the query (matches, "similar"), whose evidence is spread over many words.
+    min_q: int = 0
+    max_q: int | None = None
 
-    def fits_size(self, n: int) -> bool:
-        return self.min_n <= n and (self.max_n is None or n < self.max_n)
+    def fits(self, n: int, query_words: int) -> bool:
+        return (
+            self.min_n <= n
+            and (self.max_n is None or n < self.max_n)
+            and self.min_q <= query_words
+            and (self.max_q is None or query_words < self.max_q)
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
@@ -138,6 +148,8 @@ class Profile:
             floor=float(data["floor"]),
             min_n=int(data.get("min_n", 0)),
             max_n=None if data.get("max_n") is None else int(data["max_n"]),
+            min_q=int(data.get("min_q", 0)),
+            max_q=None if data.get("max_q") is None else int(data["max_q"]),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,6 +163,8 @@ class Profile:
             "floor": round(self.floor, 4),
             "min_n": self.min_n,
             "max_n": self.max_n,
+            "min_q": self.min_q,
+            "max_q": self.max_q,
         }
 
     def matrix(self, columns: Mapping[str, np.ndarray], n: int) -> np.ndarray:
@@ -186,15 +200,15 @@ class Calibrator:
             json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
 
-    def profile_for(self, active: Sequence[str], n: int = MAX_N) -> Profile:
-        """The profile fitted for the most similar components and this list size."""
+    def profile_for(self, active: Sequence[str], n: int = MAX_N, query_words: int = 1) -> Profile:
+        """The profile fitted for the most similar components, this list size and query."""
         wanted = set(active)
 
         def closeness(p: Profile) -> tuple[bool, float, int]:
             have = set(p.components)
             union = wanted | have
             overlap = len(wanted & have) / len(union) if union else 1.0
-            return (p.fits_size(n), overlap, -len(have - wanted))
+            return (p.fits(n, query_words), overlap, -len(have - wanted))
 
         return max(self.profiles, key=closeness)
 
@@ -207,6 +221,7 @@ class Calibrator:
             return
         active = active_components(config)
         columns = features(results, query_words=query_words, active=active, weights=config.weights)
-        probs = self.profile_for(active, len(results)).probabilities(columns, len(results))
+        profile = self.profile_for(active, len(results), query_words)
+        probs = profile.probabilities(columns, len(results))
         for result, p in zip(results, probs, strict=True):
             result.probability = float(p)
