@@ -37,6 +37,7 @@ run: install compilemessages
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # layer rules and no import cycles (pyproject [tool.importlinter])
 
 types: install
 	$(VENV)/bin/mypy jieli

@@ -13,7 +13,17 @@ from types import ModuleType
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-DEFAULT_DEV = str((REPO / ".." / "shared" / "bench" / "dev").resolve())
+
+def _find_dev() -> str:
+    """``shared/bench/dev`` beside the checkout, or beside a parent (git worktrees)."""
+    for parent in REPO.parents:
+        candidate = parent / "shared" / "bench" / "dev"
+        if candidate.is_dir():
+            return str(candidate)
+    return str((REPO / ".." / "shared" / "bench" / "dev").resolve())
+
+
+DEFAULT_DEV = os.environ.get("JIELI_BENCH_DEV") or _find_dev()
 DEFAULT_CACHE = str(REPO / "var" / "cache" / "vectors")
 RETRIEVAL_TASKS = ("csl-title", "csl-keywords", "zhibei-name")
 

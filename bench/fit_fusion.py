@@ -8,6 +8,12 @@ objective is the mean nDCG@10 over tasks (equal weight per task, so the larger C
 tasks do not dominate), and a configuration is admissible only if its MRR@10 on every
 task is at least the best single component's. The winner is printed; copy it into
 ``jieli/matching/engine/fusion.py`` (DEFAULT_WEIGHTS, PRF_WEIGHT, PRF_DEPTH).
+
+``--ltr`` instead fits the learned fusion (``jieli/matching/engine/rerank.py``) and reports
+only figures on queries the model did not see: 5-fold cross-validation over queries (every
+task's queries split in 5; train on 4/5 of all tasks, score the held-out fifth) and
+leave-one-task-out (train on the other tasks). Anchors and the current engine are scored on
+the same candidate sets in the same run. See ``ltr_main``.
 """
 
 from __future__ import annotations
@@ -128,5 +134,16 @@ def main() -> None:
     print("BEST", best)
 
 
+def ltr_main(argv: list[str]) -> None:
+    from ltr_cv import run_ltr_cv
+
+    run_ltr_cv(argv)
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--ltr" in sys.argv:
+        ltr_main([a for a in sys.argv[1:] if a != "--ltr"])
+    else:
+        main()

@@ -18,7 +18,7 @@ from common import DEFAULT_CACHE, DEFAULT_DEV, REPO, load_scorer, retrieval_task
 
 from jieli.matching.engine.bench_cli import main as bench_main
 
-ENGINES = ("engine", "bm25-words", "bm25-bigrams", "dense-use", "dense-e5", "rrf")
+ENGINES = ("engine", "bm25-words", "bm25-bigrams", "dense-use", "dense-e5", "rrf", "rrf-e5")
 METRICS = ("ndcg@10", "mrr@10", "recall@10", "recall@100")
 
 

@@ -16,14 +16,26 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JIELI_VAR_DIR", BASE_DIR / "var"))
-SHARED_DIR = Path(os.environ.get("JIELI_SHARED_DIR", BASE_DIR.parent / "shared"))
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 
 
 def _env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting; an unknown value (a typo such as "ture") stops the start-up."""
     raw = os.environ.get(name)
     if raw is None:
         return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a yes/no value; "
+        f"use one of: {', '.join(sorted((_TRUE | _FALSE) - {''}))}"
+    )
 
 
 def _env_list(name: str, default: str = "") -> list[str]:
@@ -90,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jieli.core.middleware.ViewerMiddleware",
+    # H6: one error boundary for pages (service errors a view does not handle itself).
+    "jieli.core.http.ServiceErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -194,7 +208,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Platform rules.
 JIELI_RECONFIRM_MONTHS = int(os.environ.get("JIELI_RECONFIRM_MONTHS", "12"))
-JIELI_PAGE_SIZE = 20
 # Sentence encoders served by the matching engine ("use", "e5"); empty for words only.
 JIELI_DENSE_ENCODERS = _env_list("JIELI_DENSE_ENCODERS", "use,e5")
 # Teach the segmenter industry, discipline and keyword terms (process-wide, once).

@@ -32,7 +32,8 @@ MIN_ABSTRACT = 60
 
 # CSL discipline (67 in the benchmark) -> (NSFC discipline code, GB/T 4754-2017 industry code).
 # None drops the record: humanities and social sciences have no NSFC code and no place on a
-# technology-transfer platform.
+# technology-transfer platform. Basic sciences, medicine and management keep their codes here
+# (so the mapping stays complete) but are left out by ``is_applied`` below.
 CSL_DISCIPLINES: dict[str, tuple[str, str] | None] = {
     "作物学": ("C13", "01"),
     "农业资源利用": ("C15", "01"),
@@ -264,6 +265,20 @@ def make_summary(text: str, limit: int = SUMMARY_MAX) -> str:
     return out.strip()
 
 
+# What a technology-transfer platform lists as 科技成果: engineering and materials (E), information
+# science (F), chemical and environmental engineering (B06, B07), agriculture, forestry, animal
+# husbandry, aquaculture and food (C13–C20) and nuclear technology (A05). Basic science, clinical
+# medicine, psychology and management papers are research results, not transferable technology,
+# and made the demo look like a library catalogue (issue 8).
+APPLIED_PREFIXES = ("E", "F", "B06", "B07", "A05", *(f"C{n}" for n in range(13, 21)))
+# CSL disciplines whose NSFC code is shared with a basic science but which are engineering.
+CSL_APPLIED_EXTRA = frozenset({"测绘科学与技术"})
+
+
+def is_applied(discipline: str) -> bool:
+    return bool(discipline) and discipline.startswith(APPLIED_PREFIXES)
+
+
 def _record(
     source: str,
     external_id: str,
@@ -299,6 +314,8 @@ def build_csl(shared: Path) -> list[dict[str, object]]:
         title = _squash(row["title"])
         abstract = _fullwidth_punct(_squash(row["abstract"]))
         if codes is None or len(abstract) < MIN_ABSTRACT or title in seen:
+            continue
+        if not (is_applied(codes[0]) or row["discipline"] in CSL_APPLIED_EXTRA):
             continue
         seen.add(title)
         out.append(_record("csl", row["id"], title, abstract, row["keywords"], codes, "zh-hans"))
@@ -358,6 +375,8 @@ def build_chinaxiv(shared: Path) -> list[dict[str, object]]:
             continue
         seen.add(title)
         codes = _clc_codes(row.get("clc") or "") or _title_codes(title)
+        if codes is None or not is_applied(codes[0]):
+            continue
         out.append(_record("chinaxiv", row["id"], title, abstract, [], codes, "zh-hans"))
     return out
 

@@ -5,13 +5,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from jieli.achievements import services
 from jieli.achievements.models import Achievement, IntellectualProperty
+from jieli.core.admin import ServiceOnlyAdmin, ServiceOnlyInline
 from jieli.core.errors import ServiceError
-from jieli.core.history import history_for
 
 
 class IndustrySectionFilter(admin.SimpleListFilter):
@@ -31,14 +30,15 @@ class IndustrySectionFilter(admin.SimpleListFilter):
         return queryset.filter(industry__section=value) if value else queryset
 
 
-class IntellectualPropertyInline(admin.TabularInline):
+class IntellectualPropertyInline(ServiceOnlyInline):
     model = IntellectualProperty
-    extra = 0
     fields = ("number", "ip_type", "legal_status", "filing_date", "grant_date", "expiry_date")
 
 
 @admin.register(Achievement)
-class AchievementAdmin(admin.ModelAdmin):
+class AchievementAdmin(ServiceOnlyAdmin):
+    """Browse and act in bulk; edits go through the site or the API (services, history)."""
+
     list_display = (
         "title",
         "owner",
@@ -53,41 +53,10 @@ class AchievementAdmin(admin.ModelAdmin):
     list_filter = ("status", "visibility", "maturity", "trl", "dual_use", IndustrySectionFilter)
     search_fields = ("title", "keywords", "owner__name", "ip_records__number")
     list_select_related = ("owner",)
-    autocomplete_fields = ("owner", "industry", "discipline", "region")
     date_hierarchy = "created_at"
-    # The life cycle changes only through the actions below (services record history).
-    readonly_fields = (
-        "status",
-        "return_reason",
-        "submitted_at",
-        "published_at",
-        "confirmed_at",
-        "reconfirm_reminded_at",
-        "archived_at",
-        "created_at",
-        "updated_at",
-        "history_table",
-    )
+    readonly_fields = ("history_table",)
     inlines = [IntellectualPropertyInline]
     actions = ["publish_selected", "archive_selected"]
-
-    @admin.display(description=_("history"))
-    def history_table(self, obj: Achievement) -> str:
-        rows = history_for(obj)[:50] if obj.pk else []
-        return format_html_join(
-            "",
-            "<div>{} · {} · {} {} {}</div>",
-            (
-                (
-                    r.created_at.strftime("%Y-%m-%d %H:%M"),
-                    r.actor or "-",
-                    r.action,
-                    ", ".join(r.changes),
-                    r.reason,
-                )
-                for r in rows
-            ),
-        )
 
     def _transition(
         self, request: HttpRequest, queryset: QuerySet[Achievement], action: str

@@ -6,3 +6,22 @@ class AchievementsConfig(AppConfig):
     name = "jieli.achievements"
     label = "achievements"
     verbose_name = _("Achievements")
+
+    def ready(self) -> None:
+        from jieli.achievements.exports import achievement_export_columns
+        from jieli.achievements.selectors import visible_achievements
+        from jieli.core.registry import ListingKind, register_kind
+
+        register_kind(
+            ListingKind(
+                kind="achievement",
+                plural="achievements",
+                model_label="achievements.Achievement",
+                visible=visible_achievements,
+                title_field="title",
+                text_fields=("summary", "detail"),
+                detail_url="achievements:detail",
+                is_listing=True,
+                export=achievement_export_columns,
+            )
+        )

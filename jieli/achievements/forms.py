@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from jieli.achievements.models import (
     LegalStatus,
     Maturity,
     TransferMode,
+    ip_record_problems,
 )
 from jieli.achievements.selectors import AchievementFilters
 from jieli.core.listing import ListingStatus, Visibility
@@ -138,12 +140,19 @@ class IPForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        filing, grant = data.get("filing_date"), data.get("grant_date")
-        if filing and grant and grant < filing:
-            self.add_error("grant_date", _("The grant date cannot be before the filing date."))
-        expiry = data.get("expiry_date")
-        if filing and expiry and expiry < filing:
-            self.add_error("expiry_date", _("The expiry date cannot be before the filing date."))
+        if not data.get("ip_type"):
+            return data
+        problems = ip_record_problems(
+            ip_type=data["ip_type"],
+            legal_status=data.get("legal_status") or LegalStatus.PENDING,
+            filing_date=data.get("filing_date"),
+            grant_date=data.get("grant_date"),
+            expiry_date=data.get("expiry_date"),
+            today=timezone.localdate(),
+        )
+        for name, messages in problems.items():
+            for message in messages:
+                self.add_error(name, message)
         return data
 
 

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -208,6 +211,53 @@ ip_number_validator = RegexValidator(
 )
 
 
+def ip_record_problems(
+    *,
+    ip_type: str,
+    legal_status: str,
+    filing_date: date | None,
+    grant_date: date | None,
+    expiry_date: date | None,
+    today: date,
+) -> dict[str, list[str]]:
+    """Field -> messages for an IP record whose dates contradict its legal status.
+
+    The one place these rules live: the model's ``clean`` (and so the services and the API) and
+    the page form both ask it.
+    """
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str | Promise) -> None:
+        problems.setdefault(field, []).append(str(message))
+
+    if filing_date and grant_date and grant_date < filing_date:
+        add("grant_date", _("The grant date cannot be before the filing date."))
+    if filing_date and expiry_date and expiry_date < filing_date:
+        add("expiry_date", _("The expiry date cannot be before the filing date."))
+    if filing_date and filing_date > today:
+        add("filing_date", _("The filing date cannot be in the future."))
+    if grant_date and grant_date > today:
+        add("grant_date", _("The grant date cannot be in the future."))
+    if ip_type == IPType.SECRET:
+        if filing_date or grant_date:
+            add("ip_type", _("A trade secret has no filing or grant date."))
+        return problems
+    if legal_status == LegalStatus.PENDING and grant_date:
+        add(
+            "grant_date",
+            _(
+                "A pending application has not been granted: remove the grant date or "
+                "change the status."
+            ),
+        )
+    if legal_status == LegalStatus.IN_FORCE and expiry_date and expiry_date < today:
+        add(
+            "expiry_date",
+            _("A right in force cannot have expired: correct the expiry date or mark it lapsed."),
+        )
+    return problems
+
+
 class IntellectualProperty(BaseModel):
     achievement = models.ForeignKey(
         Achievement,
@@ -257,3 +307,20 @@ class IntellectualProperty(BaseModel):
 
     def __str__(self) -> str:
         return self.number or str(self.get_ip_type_display())
+
+    def clean(self) -> None:
+        # full_clean calls clean() even when a date field failed to parse; such a value is
+        # already reported by clean_fields, so it is left out here.
+        def as_date(value: object) -> date | None:
+            return value if isinstance(value, date) else None
+
+        problems = ip_record_problems(
+            ip_type=self.ip_type,
+            legal_status=self.legal_status,
+            filing_date=as_date(self.filing_date),
+            grant_date=as_date(self.grant_date),
+            expiry_date=as_date(self.expiry_date),
+            today=timezone.localdate(),
+        )
+        if problems:
+            raise ValidationError(problems)

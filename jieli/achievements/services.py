@@ -8,9 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jieli.achievements.models import (
@@ -19,12 +18,15 @@ from jieli.achievements.models import (
     IntellectualProperty,
     TransferMode,
 )
+from jieli.core import registry
 from jieli.core.errors import (
     Conflict,
     InvalidInput,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    field_errors,
+    reject_unknown_fields,
 )
 from jieli.core.history import change_record, diff, snapshot
 from jieli.core.keywords import clean_keywords_into
@@ -32,10 +34,10 @@ from jieli.core.listing import (
     ListingStatus,
     Visibility,
     listing_transition,
-    stale_listings,
     viewer_may_edit,
     visible_listing_q,
 )
+from jieli.core.reminders import listings_remind_stale
 from jieli.core.viewer import Viewer
 
 logger = logging.getLogger(__name__)
@@ -71,12 +73,9 @@ IP_FIELDS = ("number", "ip_type", "legal_status", "filing_date", "grant_date", "
 
 
 def _merge(errors: dict[str, list[str]], exc: ValidationError, *, prefix: str = "") -> None:
-    """Add a full_clean() error to ``errors``.
-
-    (``core.errors.invalid_from_django`` fails on full_clean's list-valued error_dict.)
-    """
-    for name, messages in exc.message_dict.items():
-        errors.setdefault(prefix + name, []).extend(str(m) for m in messages)
+    """Add a full_clean() error to ``errors``."""
+    for name, messages in field_errors(exc).items():
+        errors.setdefault(prefix + name, []).extend(messages)
 
 
 def normalise_transfer_modes(value: Any, errors: dict[str, list[str]]) -> list[str]:
@@ -230,14 +229,6 @@ def _build_ip_records(records: Any, errors: dict[str, list[str]]) -> list[Intell
         except ValidationError as exc:
             _merge(errors, exc, prefix=prefix)
             continue
-        if record.filing_date and record.grant_date and record.grant_date < record.filing_date:
-            errors.setdefault(prefix + "grant_date", []).append(
-                _("The grant date cannot be before the filing date.")
-            )
-        if record.filing_date and record.expiry_date and record.expiry_date < record.filing_date:
-            errors.setdefault(prefix + "expiry_date", []).append(
-                _("The expiry date cannot be before the filing date.")
-            )
         if number:
             if number in numbers:
                 errors.setdefault(prefix + "number", []).append(_("This number is listed twice."))
@@ -256,11 +247,7 @@ def _ip_summary(records: Iterable[IntellectualProperty]) -> list[str]:
 
 def _check_fields(viewer: Viewer, data: Mapping[str, Any]) -> None:
     allowed = set(EDITABLE_FIELDS) | (set(STAFF_FIELDS) if viewer.is_staff_role else set())
-    unknown = set(data) - allowed
-    if unknown:
-        raise InvalidInput(
-            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
-        )
+    reject_unknown_fields(data, allowed)
 
 
 def _save(achievement: Achievement) -> None:
@@ -309,10 +296,8 @@ def achievement_create(
     if records:
         changes["ip_records"] = [[], _ip_summary(records)]
     change_record(target=achievement, actor_id=viewer.user_id, action="create", changes=changes)
-    # Possible duplicates go to the secretariat's queue, whichever path created the record.
-    from jieli.duplicates.tasks import queue_duplicate_review
-
-    queue_duplicate_review("achievement", achievement.pk)
+    # Listeners (the duplicate review queue) act once the transaction commits.
+    registry.listing_created("achievement", achievement.pk)
     return achievement
 
 
@@ -384,56 +369,20 @@ def achievement_transition(
 
 
 def achievements_remind_stale(*, now: datetime | None = None) -> int:
-    """E-mail the owner's administrators about listings due for re-confirmation (once each).
+    """E-mail the owner's administrators about listings due for re-confirmation (once each)."""
+    return listings_remind_stale(model=Achievement, text=_reminder_text, now=now)
 
-    Returns the number of listings reminded. Each one is marked inside its own transaction
-    (row locked) before the e-mail is sent, so two runs never remind twice.
-    """
-    from jieli.organisations.models import MemberRole, Membership
 
-    now = now or timezone.now()
-    reminded = 0
-    for pk in list(stale_listings(Achievement, now=now).values_list("pk", flat=True)):
-        with transaction.atomic():
-            achievement = (
-                stale_listings(Achievement, now=now).select_for_update().filter(pk=pk).first()
-            )
-            if achievement is None:
-                continue
-            achievement.reconfirm_reminded_at = now
-            achievement.save(update_fields=["reconfirm_reminded_at", "updated_at"])
-            change_record(
-                target=achievement,
-                actor_id=None,
-                action="remind",
-                changes={"reconfirm_reminded_at": ["", str(now)]},
-            )
-        reminded += 1
-        emails = list(
-            Membership.objects.filter(
-                organisation_id=achievement.owner_id,  # type: ignore[attr-defined]
-                role=MemberRole.ADMIN,
-                user__is_active=True,
-            )
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-        if not emails:
-            continue
-        with translation.override("zh-hans"):
-            subject = _("Jieli: please re-confirm “{title}”").format(title=achievement.title)
-            body = _(
-                "The achievement “{title}” was last confirmed on {date}. It is hidden from the "
-                "public until someone of your organisation re-confirms that it is still "
-                "available.\n\nPlease sign in to Jieli and re-confirm or archive it."
-            ).format(
-                title=achievement.title,
-                date=timezone.localtime(achievement.confirmed_at).date()
-                if achievement.confirmed_at
-                else "—",
-            )
-            try:
-                send_mail(subject, body, None, emails)
-            except Exception:  # one failing mail must not stop the others
-                logger.exception("re-confirmation reminder for achievement %s failed", pk)
-    return reminded
+def _reminder_text(achievement: Achievement) -> tuple[str, str]:
+    subject = _("Jieli: please re-confirm “{title}”").format(title=achievement.title)
+    body = _(
+        "The achievement “{title}” was last confirmed on {date}. It is hidden from the "
+        "public until someone of your organisation re-confirms that it is still "
+        "available.\n\nPlease sign in to Jieli and re-confirm or archive it."
+    ).format(
+        title=achievement.title,
+        date=timezone.localtime(achievement.confirmed_at).date()
+        if achievement.confirmed_at
+        else "—",
+    )
+    return subject, body

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,20 +21,17 @@ from jieli.achievements.forms import (
     ip_initial,
     ip_records_from,
 )
-from jieli.core.errors import NotFound, ServiceError
+from jieli.core import registry
+from jieli.core.errors import ServiceError
 from jieli.core.forms import apply_service_error, safe_next
+from jieli.core.http import JieliRequest, message_service_error
 from jieli.core.listing import ACTION_LABELS, TRANSITIONS
 from jieli.core.viewer import Viewer
-from jieli.duplicates import selectors as duplicate_selectors
-from jieli.duplicates import services as duplicate_services
+from jieli.organisations.selectors import owner_choices
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined,no-any-return]
-
-
-def achievement_list(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+def achievement_list(request: JieliRequest) -> HttpResponse:
+    viewer = request.viewer
     show_status = viewer.is_staff_role or bool(viewer.organisation_ids)
     form = AchievementFilterForm(request.GET or None, show_status=show_status)
     status = 200
@@ -55,14 +52,11 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
 
 
 def _get_or_404(viewer: Viewer, pk: int) -> Any:
-    try:
-        return selectors.achievement_get(viewer, pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    return selectors.achievement_get(viewer, pk)  # NotFound: the error boundary answers 404
 
 
-def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+def achievement_detail(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     achievement = _get_or_404(viewer, pk)
     view = selectors.achievement_detail_for(viewer, achievement)
     buttons = [(a, ACTION_LABELS[a]) for a in view.actions]
@@ -78,21 +72,10 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _owner_choices(viewer: Viewer) -> list[tuple[int, str]]:
-    from jieli.organisations.models import Organisation
-
-    orgs = (
-        Organisation.objects.all()
-        if viewer.is_staff_role
-        else Organisation.objects.filter(pk__in=viewer.organisation_ids)
-    )
-    return list(orgs.order_by("name").values_list("pk", "name"))
-
-
 @login_required
-def achievement_create(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
-    choices = _owner_choices(viewer)
+def achievement_create(request: JieliRequest) -> HttpResponse:
+    viewer = request.viewer
+    choices = owner_choices(viewer)
     if not choices:
         return render(
             request,
@@ -123,15 +106,13 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
                             ip_records=ip_records,
                         )
                         if choice:
-                            duplicate_services.duplicate_creator_choice(
+                            registry.duplicate_check().creator_choice(
                                 viewer=viewer,
                                 kind="achievement",
                                 record=achievement,
                                 choice=choice,
                             )
                 except ServiceError as exc:
-                    if exc.status in (401, 403):
-                        return render(request, "403.html", {"message": exc.message}, status=403)
                     apply_service_error(form, exc)
                 else:
                     messages.success(
@@ -156,7 +137,7 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
 def _duplicate_suspects(viewer: Viewer, form: AchievementForm, ip_records: list) -> list:
     """Possible duplicates to show before the record is created (the user then chooses)."""
     data = form.cleaned_data
-    return duplicate_selectors.duplicate_suspects_for(
+    return registry.duplicate_check().suspects(
         kind="achievement",
         data={
             "title": data.get("title", ""),
@@ -169,8 +150,8 @@ def _duplicate_suspects(viewer: Viewer, form: AchievementForm, ip_records: list)
 
 
 @login_required
-def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+def achievement_edit(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     achievement = _get_or_404(viewer, pk)
     view = selectors.achievement_detail_for(viewer, achievement)
     if not view.may_edit:
@@ -189,8 +170,6 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     ip_records=ip_records_from(formset),
                 )
             except ServiceError as exc:
-                if exc.status in (403, 404):
-                    return render(request, "403.html", {"message": exc.message}, status=exc.status)
                 apply_service_error(form, exc)
             else:
                 messages.success(request, _("Saved."))
@@ -211,7 +190,7 @@ def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def achievement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def achievement_action(request: JieliRequest, pk: int, action: str) -> HttpResponse:
     if action not in TRANSITIONS:
         raise Http404
     form = ActionForm(request.POST)
@@ -222,16 +201,10 @@ def achievement_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         return redirect("achievements:detail", pk=pk)
     try:
         services.achievement_transition(
-            viewer=_viewer(request), pk=pk, action=action, reason=form.cleaned_data["reason"]
+            viewer=request.viewer, pk=pk, action=action, reason=form.cleaned_data["reason"]
         )
     except ServiceError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        if exc.status in (401, 403):
-            return render(request, "403.html", {"message": exc.message}, status=403)
-        messages.error(
-            request, " ".join([exc.message, *[m for ms in exc.fields.values() for m in ms]])
-        )
+        message_service_error(request, exc)
     else:
         messages.success(request, _("Done: {action}.").format(action=ACTION_LABELS[action]))
     return redirect(safe_next(request, reverse("achievements:detail", args=[pk])))

@@ -6,6 +6,7 @@ every failure has one shape whether it reaches a form, a page or the JSON API.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
@@ -52,15 +53,36 @@ class Conflict(ServiceError):
     default_message = _("This conflicts with the current state of the record.")
 
 
-def invalid_from_django(exc: Exception) -> InvalidInput:
-    """Turn a Django ValidationError (from full_clean) into an InvalidInput."""
+def field_errors(exc: Exception) -> dict[str, list[str]]:
+    """A Django ValidationError (e.g. from full_clean) as ``{field: [messages]}``.
+
+    Errors not tied to a field go under ``"__all__"``.
+    """
     from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
     assert isinstance(exc, ValidationError)
+    if not hasattr(exc, "error_dict"):
+        return {"__all__": [str(m) for m in exc.messages]}
+    return {
+        ("__all__" if name == NON_FIELD_ERRORS else name): [str(m) for m in messages]
+        for name, messages in exc.message_dict.items()
+    }
+
+
+def invalid_from_django(exc: Exception) -> InvalidInput:
+    """Turn a Django ValidationError (from full_clean) into an InvalidInput."""
+    from django.core.exceptions import ValidationError
+
+    assert isinstance(exc, ValidationError)
     if hasattr(exc, "error_dict"):
-        fields = {
-            ("__all__" if name == NON_FIELD_ERRORS else name): [str(m) for m in messages]
-            for name, messages in exc.message_dict.items()
-        }
-        return InvalidInput(fields=fields)
+        return InvalidInput(fields=field_errors(exc))
     return InvalidInput(" ".join(str(m) for m in exc.messages))
+
+
+def reject_unknown_fields(data: Iterable[str], allowed: Iterable[str]) -> None:
+    """InvalidInput naming each key of ``data`` a service does not let the caller set."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise InvalidInput(
+            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
+        )

@@ -6,7 +6,13 @@ from jieli.core.errors import ServiceError
 
 
 def apply_service_error(form: forms.Form, exc: ServiceError) -> None:
-    """Show a service's error on the form: field errors on their fields, the rest on top."""
+    """Show a service's error on the form: field errors on their fields, the rest on top.
+
+    Errors that are not about the input (sign in, not allowed, not found) are raised again for
+    the page error boundary (``core.http.ServiceErrorMiddleware``) to answer.
+    """
+    if exc.status in (401, 403, 404):
+        raise exc
     placed = False
     for name, messages in exc.fields.items():
         for message in messages:

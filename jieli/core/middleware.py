@@ -2,22 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
-from django.utils.module_loading import import_string
 
+from jieli.core import registry
 from jieli.core.viewer import ANONYMOUS, Viewer
 
 
 def viewer_for_user(user) -> Viewer:  # type: ignore[no-untyped-def]
-    """Build the viewer through the organisations app, which knows memberships and roles."""
+    """Build the viewer through the factory the organisations app registers (it knows roles)."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
-    factory = import_string(
-        getattr(settings, "JIELI_VIEWER_FACTORY", "jieli.organisations.selectors.viewer_for_user")
-    )
-    return factory(user)
+    return registry.viewer_factory()(user)
 
 
 class ViewerMiddleware:

@@ -21,8 +21,10 @@ class BaseModel(models.Model):
 class ChangeRecord(models.Model):
     """One entry of a record's history: who did what, when, and which fields changed."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("record type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record ID"))
     target = GenericForeignKey("content_type", "object_id")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,16 +49,36 @@ class ChangeRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.action} #{self.object_id}"
 
+    @property
+    def action_label(self) -> str:
+        """The action in the active language ("create" → "created" / "已创建")."""
+        from jieli.core.history_labels import action_label
+
+        return action_label(self.action)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """Names of the changed fields in the active language (their verbose names)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from jieli.core.history_labels import field_label
+
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return [field_label(model, name) for name in (self.changes or {})]
+
 
 class ApiToken(BaseModel):
     """A personal API token. Only a hash is stored; the token is shown once when created."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.cn import uscc  # type: ignore[import-untyped]
 
-# GB 32100-2015: the unified social credit code alphabet leaves out I, O, Z, S and V.
-CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# GB 32100-2015 unified social credit codes; python-stdnum computes the check character. The
+# format rule is ours: stdnum wants eight leading digits, but the registering authority (the first
+# character) may also be a letter such as Y, so only the region part must be digits.
+CREDIT_CODE_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(
-        CREDIT_CODE_ALPHABET.index(ch) * w
-        for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
-    )
-    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+    return str(uscc.calc_check_digit(first17))
 
 
 def normalise_credit_code(value: str) -> str:
@@ -24,9 +25,7 @@ def normalise_credit_code(value: str) -> str:
 
 def is_valid_credit_code(value: str) -> bool:
     code = normalise_credit_code(value)
-    if len(code) != 18 or any(ch not in CREDIT_CODE_ALPHABET for ch in code):
-        return False
-    if not code[2:8].isdigit():
+    if len(code) != 18 or not set(code) <= CREDIT_CODE_ALPHABET or not code[2:8].isdigit():
         return False
     return credit_code_check_char(code[:17]) == code[17]
 
@@ -42,15 +41,29 @@ def validate_credit_code(value: str) -> None:
         )
 
 
-# Chinese landlines ("0531-8888 0000 转 12"), mobiles ("138 0000 0000") and "+86 …".
-PHONE_PATTERN = r"^\+?[0-9][0-9 \-()]{4,30}([ ]?(转|ext\.?|x)[ ]?[0-9]{1,6})?$"
+# Extension words people write after a Chinese landline number ("0531-8888 0000 转 12").
+_EXTENSION = re.compile(r"\s*(转|分机|ext\.?|x)\s*(?=\d{1,6}\s*$)", re.IGNORECASE)
+
+
+def parse_phone(value: str) -> phonenumbers.PhoneNumber | None:
+    """The number if ``value`` is a valid mainland mobile, landline or service number (or a valid
+    international number written with +), else None."""
+    text = _EXTENSION.sub(" ext. ", (value or "").strip())
+    if not text or len(text) > 40:
+        return None
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 def validate_phone(value: str) -> None:
-    import re
-
-    if value and not re.match(PHONE_PATTERN, value.strip()):
+    if value and parse_phone(value) is None:
         raise ValidationError(
-            _("Enter a phone number: digits, spaces, + - ( ), e.g. 0531-88880000 or 13800000000."),
+            _(
+                "Enter a valid phone number: a mobile number such as 138 0000 0000 or a "
+                "landline with its area code such as 0531-8888 0000."
+            ),
             code="invalid_phone",
         )

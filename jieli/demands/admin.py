@@ -1,16 +1,15 @@
 from django.contrib import admin, messages
-from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from jieli.core.admin import ServiceOnlyAdmin
 from jieli.core.errors import ServiceError
-from jieli.core.history import history_for
 from jieli.demands import services
 from jieli.demands.models import Demand
 from jieli.organisations.selectors import viewer_for_user
 
 
 @admin.register(Demand)
-class DemandAdmin(admin.ModelAdmin):
+class DemandAdmin(ServiceOnlyAdmin):
     """Back office: browse and act in bulk; every change goes through the services."""
 
     list_display = (
@@ -26,25 +25,8 @@ class DemandAdmin(admin.ModelAdmin):
     search_fields = ("title", "problem", "keywords_text", "owner__name", "external_id")
     date_hierarchy = "created_at"
     list_select_related = ("owner",)
-    readonly_fields = [f.name for f in Demand._meta.fields] + ["history_table"]
+    readonly_fields = ("history_table",)
     actions = ["publish_selected", "return_selected", "archive_selected"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False  # demands are posted through the site or the API, with validation
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False  # archive instead, so history stays
-
-    @admin.display(description=_("history"))
-    def history_table(self, obj):  # type: ignore[no-untyped-def]
-        return format_html_join(
-            "",
-            "<div>{} · {} · {} {}</div>",
-            (
-                (r.created_at.strftime("%Y-%m-%d %H:%M"), r.actor or "-", r.action, r.reason)
-                for r in history_for(obj)[:50]
-            ),
-        )
 
     def _act(self, request, queryset, action: str) -> None:  # type: ignore[no-untyped-def]
         viewer = viewer_for_user(request.user)

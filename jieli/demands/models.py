@@ -71,7 +71,9 @@ class Demand(ListingModel):
     deadline = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     # The keywords joined by spaces, for a word search that works on every database.
-    keywords_text = models.CharField(max_length=1000, blank=True, default="", editable=False)
+    keywords_text = models.CharField(
+        _("keywords (search text)"), max_length=1000, blank=True, default="", editable=False
+    )
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
     contact_phone = models.CharField(
         _("contact phone"), max_length=40, blank=True, validators=[validate_phone]

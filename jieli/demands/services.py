@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jieli.core import registry
 from jieli.core.errors import (
     Conflict,
     InvalidInput,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    field_errors,
+    reject_unknown_fields,
 )
 from jieli.core.history import change_record, diff, snapshot
 from jieli.core.keywords import clean_keywords
 from jieli.core.listing import (
     ListingStatus,
     listing_transition,
-    stale_listings,
     viewer_may_edit,
     visible_listing_q,
 )
+from jieli.core.reminders import listings_remind_stale
 from jieli.core.viewer import Viewer
 from jieli.demands.models import CooperationMode, Demand
 
@@ -146,7 +148,7 @@ def _validate(
             validate_constraints=False,
         )
     except ValidationError as exc:
-        for name, messages in _field_errors(exc).items():
+        for name, messages in field_errors(exc).items():
             if name not in errors:  # a type error already reported wins over "not valid"
                 errors.setdefault(name, []).extend(messages)
     for name in TEXT_LIMITS:
@@ -184,23 +186,6 @@ def _save(demand: Demand) -> None:
         raise Conflict(_("A demand with this source and external ID already exists.")) from exc
 
 
-def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
-    # core.errors.invalid_from_django expects error_dict values to be ValidationErrors, but
-    # full_clean() gives lists of them; message_dict is the stable public form.
-    return {
-        ("__all__" if name == NON_FIELD_ERRORS else name): [str(m) for m in msgs]
-        for name, msgs in exc.message_dict.items()
-    }
-
-
-def _check_unknown(data: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(data) - allowed
-    if unknown:
-        raise InvalidInput(
-            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
-        )
-
-
 def _check_source(demand: Demand) -> None:
     if (
         demand.external_id
@@ -219,7 +204,7 @@ def demand_create(*, viewer: Viewer, data: dict[str, Any]) -> Demand:
     """A member of the owner organisation (or the secretariat) drafts a demand."""
     if not viewer.is_authenticated:
         raise NotAuthenticated()
-    _check_unknown(
+    reject_unknown_fields(
         data, set(CREATE_FIELDS) | (set(STAFF_FIELDS) if viewer.is_staff_role else set())
     )
     owner_id = data.get("owner")
@@ -243,9 +228,8 @@ def demand_create(*, viewer: Viewer, data: dict[str, Any]) -> Demand:
         action="create",
         changes=diff({}, snapshot(demand, HISTORY_FIELDS)),
     )
-    from jieli.duplicates.tasks import queue_duplicate_review
-
-    queue_duplicate_review("demand", demand.pk)
+    # Listeners (the duplicate review queue) act once the transaction commits.
+    registry.listing_created("demand", demand.pk)
     return demand
 
 
@@ -267,7 +251,7 @@ def demand_update(*, viewer: Viewer, pk: int, data: dict[str, Any]) -> Demand:
     if not viewer.is_authenticated:
         raise NotAuthenticated()
     demand = _locked_for_edit(viewer, pk)
-    _check_unknown(
+    reject_unknown_fields(
         data, set(EDITABLE_FIELDS) | (set(STAFF_FIELDS) if viewer.is_staff_role else set())
     )
     if demand.status == ListingStatus.ARCHIVED:
@@ -319,16 +303,7 @@ def demand_transition(*, viewer: Viewer, pk: int, action: str, reason: str = "")
 
 
 def _owner_admin_emails(demand: Demand) -> list[str]:
-    from jieli.organisations.models import MemberRole, Membership
-
-    return list(
-        Membership.objects.filter(
-            organisation_id=demand.owner_id,  # type: ignore[attr-defined]
-            role=MemberRole.ADMIN,
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+    return registry.owner_admin_emails(demand.owner_id)  # type: ignore[attr-defined]
 
 
 def _notify_owner_admins(demand: Demand, action: str, reason: str) -> None:
@@ -351,27 +326,13 @@ def demands_remind_stale(*, now: datetime | None = None) -> int:
 
     Each demand is reminded once until it is re-confirmed; returns how many were reminded.
     """
-    now = now or timezone.now()
-    reminded = 0
-    for pk in list(stale_listings(Demand, now=now).values_list("pk", flat=True)):
-        with transaction.atomic():
-            demand = stale_listings(Demand, now=now).select_for_update().filter(pk=pk).first()
-            if demand is None:  # re-confirmed or reminded meanwhile
-                continue
-            demand.reconfirm_reminded_at = now
-            demand.save(update_fields=["reconfirm_reminded_at", "updated_at"])
-            change_record(target=demand, actor_id=None, action="remind_reconfirm")
-            emails = _owner_admin_emails(demand)
-            if emails:
-                subject = _("Jieli: please re-confirm your demand “{title}”").format(
-                    title=demand.title
-                )
-                body = _(
-                    "Your demand “{title}” is hidden until you re-confirm that it is still "
-                    "current. Open it on Jieli and choose “Re-confirm”."
-                ).format(title=demand.title)
-                transaction.on_commit(
-                    partial(send_mail, subject, body, None, emails, fail_silently=True)
-                )
-            reminded += 1
-    return reminded
+    return listings_remind_stale(model=Demand, text=_reminder_text, now=now)
+
+
+def _reminder_text(demand: Demand) -> tuple[str, str]:
+    subject = _("Jieli: please re-confirm your demand “{title}”").format(title=demand.title)
+    body = _(
+        "Your demand “{title}” is hidden until you re-confirm that it is still "
+        "current. Open it on Jieli and choose “Re-confirm”."
+    ).format(title=demand.title)
+    return subject, body

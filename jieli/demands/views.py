@@ -3,19 +3,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jieli.core.errors import NotFound, PermissionDenied, ServiceError
+from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error, safe_next
-from jieli.core.viewer import Viewer
+from jieli.core.http import JieliRequest, message_service_error
 from jieli.demands import selectors, services
 from jieli.demands.forms import ActionForm, DemandFilterForm, DemandForm
 from jieli.demands.models import Demand
+from jieli.organisations.selectors import owner_choices
 
 DONE_MESSAGES = {
     "submit": gettext_lazy("Submitted for review."),
@@ -26,19 +27,8 @@ DONE_MESSAGES = {
 }
 
 
-def _owner_choices(viewer: Viewer) -> list[tuple[int, str]]:
-    from jieli.organisations.models import Organisation
-
-    qs = (
-        Organisation.objects.all()
-        if viewer.is_staff_role
-        else Organisation.objects.filter(pk__in=viewer.organisation_ids)
-    )
-    return [(o.pk, o.name) for o in qs.order_by("name")[:500]]
-
-
-def demand_list(request: HttpRequest) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+def demand_list(request: JieliRequest) -> HttpResponse:
+    viewer = request.viewer
     form = DemandFilterForm(request.GET or None)
     status = 200
     filters = selectors.DemandFilters()
@@ -71,8 +61,8 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     return render(request, "demands/list.html", {"page": page, "form": form}, status=status)
 
 
-def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+def demand_detail(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     try:
         demand = selectors.demand_get(viewer, pk)
     except NotFound as exc:
@@ -92,9 +82,9 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def demand_create(request: HttpRequest) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
-    choices = _owner_choices(viewer)
+def demand_create(request: JieliRequest) -> HttpResponse:
+    viewer = request.viewer
+    choices = owner_choices(viewer)
     if not choices:
         return render(
             request,
@@ -109,8 +99,6 @@ def demand_create(request: HttpRequest) -> HttpResponse:
         try:
             demand = services.demand_create(viewer=viewer, data=form.service_data())
         except ServiceError as exc:
-            if exc.status == 403:
-                return render(request, "403.html", {"message": exc.message}, status=403)
             apply_service_error(form, exc)
         else:
             messages.success(request, _("Saved as a draft. Submit it for review when ready."))
@@ -124,8 +112,8 @@ def demand_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+def demand_edit(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     try:
         demand = selectors.demand_get(viewer, pk)
     except NotFound as exc:
@@ -143,8 +131,6 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.demand_update(viewer=viewer, pk=demand.pk, data=form.service_data())
         except ServiceError as exc:
-            if exc.status in (403, 404):
-                return render(request, "403.html", {"message": exc.message}, status=exc.status)
             apply_service_error(form, exc)
         else:
             messages.success(request, _("Saved."))
@@ -159,9 +145,9 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def demand_action(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_action(request: JieliRequest, pk: int) -> HttpResponse:
     """One POST for every life-cycle button; the secretariat's publish/return form too."""
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request.viewer
     form = ActionForm(request.POST)
     if not form.is_valid():
         try:
@@ -175,13 +161,8 @@ def demand_action(request: HttpRequest, pk: int) -> HttpResponse:
         services.demand_transition(
             viewer=viewer, pk=pk, action=action, reason=form.cleaned_data["reason"]
         )
-    except NotFound as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        return render(request, "403.html", {"message": exc.message}, status=403)
     except ServiceError as exc:
-        details = [m for msgs in exc.fields.values() for m in msgs]
-        messages.error(request, " ".join([exc.message, *details]))
+        message_service_error(request, exc)
     else:
         messages.success(request, DONE_MESSAGES[action])
     return redirect(safe_next(request, reverse("demands:detail", args=[pk])))

@@ -197,6 +197,7 @@ def _create_organisations(rows: list[dict[str, Any]], staff: Viewer, today: date
         status = row["membership_status"]
         data = {
             "name": row["name"],
+            "name_en": row.get("name_en", ""),
             "org_type": row["org_type"],
             "credit_code": credit_code(row["credit_prefix"]),
             "region": _region_or_none(row.get("region")),
@@ -256,6 +257,7 @@ def _create_experts(
         willingness = set(row.get("willingness") or [])
         data: dict[str, Any] = {
             "name": row["name"],
+            "name_en": row.get("name_en", ""),
             "title": row.get("title", ""),
             "organisation": org.pk if org else None,
             "organisation_name": "" if org else "（演示数据）独立专家",

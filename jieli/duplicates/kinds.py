@@ -1,70 +1,39 @@
-"""The record kinds the detector knows: their model, fields, owner and visibility.
+"""The record kinds the detector knows, read from the listing registry (``core.registry``).
 
-Models are looked up lazily (``apps.get_model``) so this app does not import the others at
-module load.
+The owning apps declare model, fields and visibility selector; this module adds what the
+detector reads from a record (owner, fingerprint fields).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from jieli.core import registry
 from jieli.core.errors import InvalidInput
+from jieli.core.registry import ListingKind
 from jieli.core.viewer import Viewer
 
-
-@dataclass(frozen=True)
-class KindSpec:
-    kind: str
-    model_label: str
-    title_field: str
-    text_fields: tuple[str, ...]
-    detail_url: str  # URL name taking ``pk``
-    is_listing: bool
-
-    @property
-    def model(self) -> type[models.Model]:
-        return apps.get_model(self.model_label)
+# The kinds the detector covers; what each is (model, fields, visibility) is declared once, in
+# the listing registry, by the app that owns it.
+DETECTED_KINDS = ("achievement", "demand", "organisation")
+KindSpec = ListingKind
 
 
-SPECS: dict[str, KindSpec] = {
-    "achievement": KindSpec(
-        "achievement",
-        "achievements.Achievement",
-        "title",
-        ("summary", "detail"),
-        "achievements:detail",
-        True,
-    ),
-    "demand": KindSpec(
-        "demand",
-        "demands.Demand",
-        "title",
-        ("problem", "target_indicators"),
-        "demands:detail",
-        True,
-    ),
-    "organisation": KindSpec(
-        "organisation",
-        "organisations.Organisation",
-        "name",
-        ("description",),
-        "organisations:detail",
-        False,
-    ),
-}
+def detected_kinds() -> list[KindSpec]:
+    return [spec for spec in registry.kinds() if spec.kind in DETECTED_KINDS]
 
 
 def kind_spec(kind: Any) -> KindSpec:
-    spec = SPECS.get(kind) if isinstance(kind, str) else None
+    spec = registry.find_kind(kind) if kind in DETECTED_KINDS else None
     if spec is None:
         raise InvalidInput(
-            fields={"kind": [_("Choose one of: {options}.").format(options=", ".join(SPECS))]}
+            fields={
+                "kind": [_("Choose one of: {options}.").format(options=", ".join(DETECTED_KINDS))]
+            }
         )
     return spec
 
@@ -109,11 +78,5 @@ def indexable(spec: KindSpec) -> models.QuerySet[Any]:
 
 
 def visible_q(spec: KindSpec, viewer: Viewer) -> Q:
-    """Which records of this kind the viewer may know about (the apps' own visibility rule)."""
-    if spec.is_listing:
-        from jieli.core.listing import visible_listing_q
-
-        return visible_listing_q(viewer)
-    from jieli.organisations.selectors import visible_organisations
-
-    return Q(pk__in=visible_organisations(viewer).values("pk"))
+    """Which records of this kind the viewer may know about: the owning app's own selector."""
+    return Q(pk__in=spec.visible(viewer).values("pk"))

@@ -14,7 +14,7 @@ from jieli.core.viewer import Viewer
 from jieli.duplicates import detect
 from jieli.duplicates.index import index_for
 from jieli.duplicates.kinds import (
-    SPECS,
+    DETECTED_KINDS,
     KindSpec,
     indexable,
     kind_spec,
@@ -210,8 +210,8 @@ def duplicate_case_list(
         errors["status"] = [
             _("Choose one of: {options}.").format(options=", ".join(CaseStatus.values))
         ]
-    if kind and kind not in SPECS:
-        errors["kind"] = [_("Choose one of: {options}.").format(options=", ".join(SPECS))]
+    if kind and kind not in DETECTED_KINDS:
+        errors["kind"] = [_("Choose one of: {options}.").format(options=", ".join(DETECTED_KINDS))]
     if errors:
         raise InvalidInput(fields=errors)
     qs = visible_duplicate_cases(viewer)

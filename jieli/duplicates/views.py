@@ -3,14 +3,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jieli.core.errors import NotFound, ServiceError
+from jieli.core.http import JieliRequest, message_service_error
 from jieli.duplicates import selectors, services
-from jieli.duplicates.kinds import SPECS
+from jieli.duplicates.kinds import detected_kinds, kind_spec
 from jieli.duplicates.models import CaseStatus
 
 
@@ -22,7 +23,7 @@ def _split_numbers(value: str) -> list[str]:
 
 @login_required
 @require_POST
-def check(request: HttpRequest) -> HttpResponse:
+def check(request: JieliRequest) -> HttpResponse:
     """The achievement form posts its fields here; answers the suspects (HTML fragment or JSON).
 
     POST kind (default "achievement"), title, summary, detail, ip_numbers (separated by commas
@@ -51,7 +52,7 @@ def check(request: HttpRequest) -> HttpResponse:
             kind=kind,
             data=data,
             exclude_id=int(exclude) if exclude else None,
-            viewer=request.viewer,  # type: ignore[attr-defined]
+            viewer=request.viewer,
         )
     except ServiceError as exc:
         if wants_json:
@@ -84,19 +85,19 @@ def check(request: HttpRequest) -> HttpResponse:
         "duplicates/_suspects.html",
         {
             "suspects": suspects,
-            "detail_url": SPECS[kind].detail_url,
+            "detail_url": kind_spec(kind).detail_url,
         },
     )
 
 
-def _queue_viewer(request: HttpRequest):  # type: ignore[no-untyped-def]
-    viewer = request.viewer  # type: ignore[attr-defined]
+def _queue_viewer(request: JieliRequest):  # type: ignore[no-untyped-def]
+    viewer = request.viewer
     return viewer if selectors.may_use_duplicate_queue(viewer) else None
 
 
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: JieliRequest) -> HttpResponse:
     viewer = _queue_viewer(request)
     if viewer is None:
         return render(request, "403.html", status=403)
@@ -118,15 +119,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "kind": kind,
             "statuses": CaseStatus.choices,
-            "kinds": [(k, s.kind) for k, s in SPECS.items()],
+            "kinds": [(s.kind, s.label) for s in detected_kinds()],
         },
     )
 
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+def case_detail(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     try:
         case = selectors.duplicate_case_get(viewer, pk)
     except NotFound as exc:
@@ -142,7 +143,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: JieliRequest, pk: int) -> HttpResponse:
     keep = request.POST.get("keep_id", "")
     try:
         if keep and not keep.isdigit():
@@ -150,18 +151,14 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
             raise InvalidInput(fields={"keep_id": [_("Choose one of the two records.")]})
         services.duplicate_decide(
-            viewer=request.viewer,  # type: ignore[attr-defined]
+            viewer=request.viewer,
             case_id=pk,
             decision=request.POST.get("decision", ""),
             keep_id=int(keep) if keep else None,
             note=request.POST.get("note", ""),
         )
     except ServiceError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        if exc.status == 403:
-            return render(request, "403.html", {"message": exc.message}, status=403)
-        messages.error(request, exc.message)
+        message_service_error(request, exc)
         if exc.status == 409:
             return render(
                 request, "duplicates/conflict.html", {"message": exc.message, "pk": pk}, status=409

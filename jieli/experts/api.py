@@ -26,6 +26,7 @@ class AffiliationOut(Schema):
 class ExpertOut(Schema):
     id: int
     name: str
+    name_en: str
     title: str
     organisation: int | None
     organisation_name: str
@@ -51,6 +52,7 @@ class ExpertOut(Schema):
         return ExpertOut(
             id=e.pk,
             name=e.name,
+            name_en=e.name_en,
             title=e.title,
             organisation=e.organisation_id,  # type: ignore[attr-defined]
             organisation_name=e.affiliation_display,
@@ -70,7 +72,7 @@ class ExpertOut(Schema):
                 AffiliationOut(
                     id=a.pk,
                     organisation=a.organisation_id,  # type: ignore[attr-defined]
-                    organisation_name=a.organisation.name
+                    organisation_name=a.organisation.display_name
                     if a.organisation
                     else a.organisation_name,
                     relation=a.relation,
@@ -90,6 +92,7 @@ class ExpertPage(Page):
 
 class ExpertIn(Schema):
     name: str = Field(min_length=1, max_length=100)
+    name_en: str = Field("", max_length=100)
     title: str = Field("", max_length=100)
     organisation: int | None = None
     organisation_name: str = Field("", max_length=200)
@@ -108,6 +111,7 @@ class ExpertIn(Schema):
 
 class ExpertPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=100)
+    name_en: str | None = Field(None, max_length=100)
     title: str | None = Field(None, max_length=100)
     organisation: int | None = None
     organisation_name: str | None = Field(None, max_length=200)

@@ -17,6 +17,12 @@ class ExpertProfileForm(forms.Form):
     """What an expert edits on "my expert profile"; codes are validated by the service."""
 
     name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(
+        label=_("English name"),
+        max_length=100,
+        required=False,
+        help_text=_("Optional; shown on English pages instead of the Chinese name."),
+    )
     title = forms.CharField(label=_("Professional title"), max_length=100, required=False)
     organisation_name = forms.CharField(
         label=_("Affiliation"),
@@ -63,6 +69,7 @@ class ExpertProfileForm(forms.Form):
     def initial_from(expert: Expert) -> dict[str, Any]:
         return {
             "name": expert.name,
+            "name_en": expert.name_en,
             "title": expert.title,
             "organisation_name": expert.organisation_name,
             "industries": ", ".join(expert.industries.values_list("code", flat=True)),

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jieli.core.models import BaseModel
+from jieli.core.names import localised_name
 from jieli.core.validators import validate_phone
 
 
@@ -22,6 +23,12 @@ class Expert(BaseModel):
         verbose_name=_("user account"),
     )
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Optional; shown on English pages instead of the Chinese name."),
+    )
     organisation = models.ForeignKey(
         "organisations.Organisation",
         null=True,
@@ -44,7 +51,9 @@ class Expert(BaseModel):
         "regions.Discipline", blank=True, related_name="+", verbose_name=_("disciplines")
     )
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
-    keywords_text = models.CharField(max_length=1000, blank=True, default="", editable=False)
+    keywords_text = models.CharField(
+        _("keywords (search text)"), max_length=1000, blank=True, default="", editable=False
+    )
     region = models.ForeignKey(
         "regions.Region",
         on_delete=models.PROTECT,
@@ -79,9 +88,14 @@ class Expert(BaseModel):
         return self.name
 
     @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name on English pages, if given)."""
+        return localised_name(self.name, self.name_en)
+
+    @property
     def affiliation_display(self) -> str:
         if self.organisation_id is not None:  # type: ignore[attr-defined]
-            return self.organisation.name  # type: ignore[union-attr]
+            return self.organisation.display_name  # type: ignore[union-attr]
         return self.organisation_name
 
 
@@ -120,5 +134,5 @@ class ExpertAffiliation(BaseModel):
         verbose_name_plural = _("declared affiliations")
 
     def __str__(self) -> str:
-        name = self.organisation.name if self.organisation else self.organisation_name
+        name = self.organisation.display_name if self.organisation else self.organisation_name
         return f"{name} ({self.get_relation_display()})"

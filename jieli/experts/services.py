@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,8 @@ from jieli.core.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    field_errors,
+    reject_unknown_fields,
 )
 from jieli.core.history import change_record, diff, snapshot
 from jieli.core.keywords import clean_keywords_into
@@ -25,6 +27,7 @@ from jieli.experts.selectors import may_edit_expert, visible_experts
 
 PROFILE_FIELDS = (
     "name",
+    "name_en",
     "organisation",
     "organisation_name",
     "title",
@@ -152,7 +155,7 @@ def _validate(expert: Expert, errors: dict[str, list[str]]) -> None:
             validate_constraints=False,
         )
     except ValidationError as exc:
-        for name, messages in _field_errors(exc).items():
+        for name, messages in field_errors(exc).items():
             if name not in errors:
                 errors.setdefault(name, []).extend(messages)
     if len(expert.bio or "") > BIO_LIMIT:
@@ -173,23 +176,6 @@ def _save(expert: Expert, m2m: dict[str, list[str]]) -> None:
         expert.disciplines.set(m2m["disciplines"])  # type: ignore[arg-type]
 
 
-def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
-    # core.errors.invalid_from_django expects error_dict values to be ValidationErrors, but
-    # full_clean() gives lists of them; message_dict is the stable public form.
-    return {
-        ("__all__" if name == NON_FIELD_ERRORS else name): [str(m) for m in msgs]
-        for name, msgs in exc.message_dict.items()
-    }
-
-
-def _check_unknown(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise InvalidInput(
-            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
-        )
-
-
 @transaction.atomic
 def expert_create(*, viewer: Viewer, data: dict[str, Any]) -> Expert:
     """The secretariat registers an expert, optionally linking a user account (``user``: id)."""
@@ -197,7 +183,7 @@ def expert_create(*, viewer: Viewer, data: dict[str, Any]) -> Expert:
         raise NotAuthenticated()
     if not viewer.is_staff_role:
         raise PermissionDenied(_("Only the secretariat registers experts."))
-    _check_unknown(data, HISTORY_FIELDS)
+    reject_unknown_fields(data, HISTORY_FIELDS)
     if not str(data.get("name") or "").strip():
         raise InvalidInput(fields={"name": [_("This field is required.")]})
     expert = Expert()
@@ -231,7 +217,7 @@ def expert_update(*, viewer: Viewer, pk: int, data: dict[str, Any]) -> Expert:
     if not viewer.is_authenticated:
         raise NotAuthenticated()
     expert = _locked(viewer, pk)
-    _check_unknown(data, HISTORY_FIELDS if viewer.is_staff_role else PROFILE_FIELDS)
+    reject_unknown_fields(data, HISTORY_FIELDS if viewer.is_staff_role else PROFILE_FIELDS)
     if "name" in data and not str(data.get("name") or "").strip():
         raise InvalidInput(fields={"name": [_("This field is required.")]})
     before = snapshot(expert, HISTORY_FIELDS)
@@ -280,7 +266,7 @@ def expert_affiliation_add(
     if not viewer.is_authenticated:
         raise NotAuthenticated()
     expert = _locked(viewer, expert_id)
-    _check_unknown(data, AFFILIATION_FIELDS)
+    reject_unknown_fields(data, AFFILIATION_FIELDS)
     errors: dict[str, list[str]] = {}
     org_id = data.get("organisation")
     name = str(data.get("organisation_name") or "").strip()
@@ -318,7 +304,7 @@ def expert_affiliation_add(
         try:
             affiliation.full_clean(exclude=["expert", "organisation"])
         except ValidationError as exc:
-            errors.update(_field_errors(exc))
+            errors.update(field_errors(exc))
     if errors:
         raise InvalidInput(fields=errors)
     affiliation.save()

@@ -3,19 +3,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
+from jieli.core.http import JieliRequest
 from jieli.experts import selectors, services
 from jieli.experts.forms import AffiliationForm, ExpertFilterForm, ExpertProfileForm
 from jieli.experts.models import Expert
 
 
-def expert_list(request: HttpRequest) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+def expert_list(request: JieliRequest) -> HttpResponse:
+    viewer = request.viewer
     form = ExpertFilterForm(request.GET or None)
     status = 200
     filters = selectors.ExpertFilters()
@@ -34,8 +35,8 @@ def expert_list(request: HttpRequest) -> HttpResponse:
     return render(request, "experts/list.html", {"page": page, "form": form}, status=status)
 
 
-def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer  # type: ignore[attr-defined]
+def expert_detail(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     try:
         expert = selectors.expert_get(viewer, pk)
     except NotFound as exc:
@@ -51,9 +52,9 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_profile(request: HttpRequest) -> HttpResponse:
+def my_profile(request: JieliRequest) -> HttpResponse:
     """The signed-in expert edits their own profile and declared affiliations."""
-    viewer = request.viewer  # type: ignore[attr-defined]
+    viewer = request.viewer
     expert = selectors.expert_for_user(viewer)
     if expert is None:
         return render(request, "403.html", {"message": selectors.no_expert_message()}, status=404)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from jieli.core.admin import ServiceOnlyAdmin
 from jieli.imports.models import ImportJob
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ServiceOnlyAdmin):
     list_display = (
         "id",
         "kind",
@@ -19,4 +20,3 @@ class ImportJobAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "status", "mode")
     search_fields = ("file_name", "user__username")
-    readonly_fields = [f.name for f in ImportJob._meta.fields]

@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jieli.core.errors import InvalidInput
@@ -190,9 +189,22 @@ def ip_type_of(number: str) -> str:
     return "invention"
 
 
-@lru_cache(maxsize=4096)
 def _resolve(kind: str, text: str) -> tuple[str | None, str]:
-    """(code, warning) for free text, cached: imports repeat the same few regions."""
+    """(code, warning) for free text, memoised: imports repeat the same few regions.
+
+    The memo lives with the code-list tables, so reloading the reference data clears it.
+    """
+    from jieli.regions import cache
+
+    found = cache.memo("imports.resolve")
+    key = (kind, text, translation.get_language())
+    if key not in found:
+        found[key] = _resolve_uncached(kind, text)
+    result: tuple[str | None, str] = found[key]
+    return result
+
+
+def _resolve_uncached(kind: str, text: str) -> tuple[str | None, str]:
     from jieli.regions import selectors as codes
 
     resolver = {
@@ -210,10 +222,6 @@ def _resolve(kind: str, text: str) -> tuple[str | None, str]:
     if result.ambiguous:
         warning = _("“{text}” is ambiguous; used {label}.").format(text=text, label=result.label)
     return result.code, warning
-
-
-def resolve_cache_clear() -> None:
-    _resolve.cache_clear()
 
 
 # --- the converter -------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from jieli.core.viewer import Viewer
 from jieli.imports import mapping as m
 from jieli.imports.converters import Context, Converter, Issue, Record, neutralise
 from jieli.imports.readers import ImportFileError, RowSource, open_rows
-from jieli.imports.writers import _DUPLICATE_KINDS, WRITERS, Writer, find_duplicates
+from jieli.imports.writers import WRITERS, Writer, duplicate_kind, find_duplicates
 
 BATCH_SIZE = 500
 REPORT_LIMIT = 2000
@@ -283,7 +283,7 @@ class Run:
     def _index_new_record(self, obj: Any, *, suspected: bool) -> None:
         """Make the new record findable by the next rows' duplicate checks, and put suspected
         duplicates in the secretariat's queue once the row is committed."""
-        kind = _DUPLICATE_KINDS.get(self.options.kind)
+        kind = duplicate_kind(self.options.kind)
         if kind is None or not self.options.check_duplicates:
             return
         from jieli.duplicates import services as duplicate_services

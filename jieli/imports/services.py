@@ -8,14 +8,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jieli.core.errors import InvalidInput, NotFound
+from jieli.core.errors import InvalidInput
 from jieli.core.viewer import Viewer
 from jieli.imports import mapping as m
 from jieli.imports.engine import Options, check_permission
-from jieli.imports.models import ImportJob, JobStatus
+from jieli.imports.models import ImportJob
 from jieli.imports.readers import ImportFileError
 
 
@@ -115,79 +114,5 @@ def import_job_create(
     # The job row is committed here (views do not wrap requests in a transaction), so the
     # background worker finds it; tests run the task inline.
     run_import_job(job.pk)
-    job.refresh_from_db()
-    return job
-
-
-def execute_job(job_id: int) -> ImportJob:
-    """Run a queued job (called by the background task); the outcome is stored on the job."""
-    from jieli.core.errors import ServiceError
-    from jieli.core.middleware import viewer_for_user
-    from jieli.imports.engine import run_import
-
-    job = ImportJob.objects.select_related("user").filter(pk=job_id).first()
-    if job is None:
-        raise NotFound()
-    if job.status != JobStatus.QUEUED:
-        return job
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
-    viewer = viewer_for_user(job.user)
-    rejected_name = f"imports/rejected/job-{job.pk}-rejected.csv"
-    from django.core.files.storage import default_storage
-
-    rejected_path = default_storage.path(rejected_name)
-    options = Options(
-        kind=job.kind,
-        mode=job.mode,
-        dry_run=job.dry_run,
-        owner_id=job.owner_id,
-        source=job.source,
-        publish=job.publish,
-        mapping=job.mapping,
-        file_name=job.file_name,
-        rejected_out=rejected_path,
-    )
-
-    def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(
-            processed_rows=done,
-            total_rows=total,
-            progress=min(99, int(100 * done / total)) if total else 0,
-        )
-
-    try:
-        result = run_import(viewer=viewer, path=job.upload.path, options=options, progress=progress)
-    except ServiceError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED,
-            error=exc.message,
-            finished_at=timezone.now(),
-            report={"fatal": exc.message},
-        )
-    except Exception as exc:
-        import logging
-
-        logging.getLogger(__name__).exception("import job %s failed", job.pk)
-        message = _("The import failed unexpectedly: {error}").format(error=type(exc).__name__)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED,
-            error=message,
-            finished_at=timezone.now(),
-            report={"fatal": message},
-        )
-    else:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.DONE,
-            progress=100,
-            total_rows=result.total,
-            processed_rows=result.total,
-            created_count=result.created,
-            updated_count=result.updated,
-            unchanged_count=result.unchanged,
-            rejected_count=result.rejected,
-            report=result.as_report(),
-            rejected_file=rejected_name if result.rejected_path else "",
-            finished_at=timezone.now(),
-        )
     job.refresh_from_db()
     return job

@@ -7,6 +7,6 @@ from huey.contrib.djhuey import db_task
 
 @db_task()
 def run_import_job(job_id: int) -> None:
-    from jieli.imports.services import execute_job
+    from jieli.imports.running import execute_job
 
     execute_job(job_id)

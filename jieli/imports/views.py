@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     JsonResponse,
     StreamingHttpResponse,
@@ -17,40 +16,35 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jieli.core.errors import NotFound, PermissionDenied, ServiceError
+from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
-from jieli.core.viewer import Viewer
+from jieli.core.http import JieliRequest
 from jieli.imports import selectors, services
-from jieli.imports.exports import EXPORT_FORMATS, csv_chunks, export_table, write_xlsx
+from jieli.imports.exports import (
+    EXPORT_FORMATS,
+    csv_chunks,
+    export_kinds,
+    export_table,
+    write_xlsx,
+)
 from jieli.imports.forms import ImportForm
-from jieli.imports.mapping import KINDS
+from jieli.organisations.selectors import owner_choices
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    return request.viewer  # type: ignore[attr-defined,no-any-return]
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
+def _forbidden(request: JieliRequest) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
-def _owner_choices(viewer: Viewer) -> list[tuple[int, str]]:
-    from jieli.organisations.models import Organisation
-
-    qs = Organisation.objects.filter(pk__in=viewer.admin_organisation_ids).order_by("name")
-    return [(o.pk, o.name) for o in qs]
-
-
 @login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+def import_upload(request: JieliRequest) -> HttpResponse:
+    viewer = request.viewer
     if not selectors.may_import(viewer):
         return _forbidden(request)
     form = ImportForm(
         request.POST or None,
         request.FILES or None,
         viewer=viewer,
-        owner_choices=_owner_choices(viewer),
+        owner_choices=owner_choices(viewer, administered_only=True),
     )
     status = 200
     if request.method == "POST":
@@ -68,8 +62,6 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     publish=d.get("publish") or False,
                     mapping=d.get("mapping") or {},
                 )
-            except PermissionDenied:
-                return _forbidden(request)
             except ServiceError as exc:
                 apply_service_error(form, exc)
                 status = exc.status
@@ -81,27 +73,27 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/upload.html", {"form": form, "jobs": jobs}, status=status)
 
 
-def _job_or_404(request: HttpRequest, pk: int) -> Any:
+def _job_or_404(request: JieliRequest, pk: int) -> Any:
     try:
-        return selectors.import_job_get(_viewer(request), pk)
+        return selectors.import_job_get(request.viewer, pk)
     except NotFound as exc:
         raise Http404 from exc
 
 
 @login_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: JieliRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     return render(request, "imports/job.html", {"job": job, "report": job.report or {}})
 
 
 @login_required
-def import_job_status(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_status(request: JieliRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     return JsonResponse(selectors.job_status(job))
 
 
 @login_required
-def import_job_rejected(request: HttpRequest, pk: int) -> HttpResponseBase:
+def import_job_rejected(request: JieliRequest, pk: int) -> HttpResponseBase:
     job = _job_or_404(request, pk)
     if not job.rejected_file:
         raise Http404
@@ -117,9 +109,9 @@ def import_job_rejected(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
-def export(request: HttpRequest, kind: str) -> HttpResponseBase:
+def export(request: JieliRequest, kind: str) -> HttpResponseBase:
     """The list page's rows as CSV or XLSX (``format``), with the list page's filters."""
-    if kind not in KINDS:
+    if kind not in export_kinds():
         raise Http404
     params = request.GET.copy()
     fmt = params.pop("format", ["csv"])[-1] or "csv"
@@ -131,7 +123,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponseBase:
             content_type="text/plain",
         )
     try:
-        headers, rows = export_table(_viewer(request), kind, {k: params.get(k) for k in params})
+        headers, rows = export_table(request.viewer, kind, {k: params.get(k) for k in params})
     except ServiceError as exc:
         detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items())
         return HttpResponse(

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from jieli.core import registry
 from jieli.core.errors import PermissionDenied
 from jieli.core.viewer import Viewer
 from jieli.imports.converters import Record
@@ -23,12 +24,12 @@ logger = logging.getLogger(__name__)
 HISTORY_ACTION = "import"
 
 
-# The duplicate detector names kinds in the singular; it does not cover experts.
-_DUPLICATE_KINDS = {
-    "achievements": "achievement",
-    "demands": "demand",
-    "organisations": "organisation",
-}
+def duplicate_kind(kind: str) -> str | None:
+    """The detector's (singular) name for import kind ``kind``; None where it does not apply."""
+    from jieli.duplicates.kinds import DETECTED_KINDS
+
+    spec = registry.find_kind(kind)
+    return spec.kind if spec is not None and spec.kind in DETECTED_KINDS else None
 
 
 def find_duplicates(kind: str, data: dict[str, Any], viewer: Viewer | None = None) -> list[str]:
@@ -38,7 +39,7 @@ def find_duplicates(kind: str, data: dict[str, Any], viewer: Viewer | None = Non
     """
     from jieli.duplicates.selectors import duplicate_suspects_for
 
-    detector_kind = _DUPLICATE_KINDS.get(kind)
+    detector_kind = duplicate_kind(kind)
     if detector_kind is None:
         return []
     suspects = duplicate_suspects_for(kind=detector_kind, data=data, viewer=viewer)

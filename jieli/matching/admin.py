@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from jieli.core.admin import ServiceOnlyAdmin
 from jieli.matching.models import ListingVector, MatchFeedback
 
 
 @admin.register(MatchFeedback)
-class MatchFeedbackAdmin(admin.ModelAdmin):
+class MatchFeedbackAdmin(ServiceOnlyAdmin):
     list_display = (
         "created_at",
         "user",
@@ -20,8 +21,7 @@ class MatchFeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(ListingVector)
-class ListingVectorAdmin(admin.ModelAdmin):
+class ListingVectorAdmin(ServiceOnlyAdmin):
     list_display = ("kind", "object_id", "encoder", "dim", "updated_at")
     list_filter = ("kind", "encoder")
-    readonly_fields = ("kind", "object_id", "encoder", "dim", "text_sha1")
     exclude = ("vector",)

@@ -14,3 +14,9 @@ class MatchingConfig(AppConfig):
         from jieli.matching.selectors import text_ranking
 
         register_text_ranker(text_ranking)
+
+        from jieli.core.registry import register_startup_job
+        from jieli.matching.tasks import classifiers_train, vectors_refresh_now
+
+        register_startup_job(classifiers_train)
+        register_startup_job(vectors_refresh_now)

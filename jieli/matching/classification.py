@@ -5,6 +5,11 @@ secretariat chose those codes), with the engine's sparse ensemble (``EngineClass
 the sentence encoder, so a suggestion costs milliseconds). A background job retrains them and
 stores them under ``var/models``; every process loads the newest file. Suggestions are only
 suggestions: the form shows them, the person decides.
+
+The probabilities are calibrated (``EngineClassifier`` fits a temperature on out-of-fold
+predictions), so ``MIN_PROBABILITY`` means the same for 11 sections and 80-odd disciplines.
+Before that, the raw vote over the many discipline classes put the best one near 0.1 for most
+texts and the threshold hid every discipline suggestion (issue 7).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 
+from jieli.core import registry
 from jieli.matching.models import ListingKind
 from jieli.matching.ranking import Facts
 
@@ -62,15 +63,7 @@ def text_sha1(text: str) -> str:
 
 
 def model_for(kind: str) -> type[Model]:
-    from jieli.achievements.models import Achievement
-    from jieli.demands.models import Demand
-    from jieli.experts.models import Expert
-
-    return {
-        ListingKind.ACHIEVEMENT: Achievement,
-        ListingKind.DEMAND: Demand,
-        ListingKind.EXPERT: Expert,
-    }[ListingKind(kind)]
+    return registry.get_kind(ListingKind(kind)).model
 
 
 def indexable(kind: str) -> QuerySet[Any]:

@@ -21,12 +21,12 @@ class ListingVector(BaseModel):
     alone does not re-encode, and a stale vector is recognised.
     """
 
-    kind = models.CharField(max_length=16, choices=ListingKind.choices)
-    object_id = models.PositiveBigIntegerField()
-    encoder = models.CharField(max_length=40)
-    text_sha1 = models.CharField(max_length=40)
-    dim = models.PositiveIntegerField()
-    vector = models.BinaryField()  # float16, little endian
+    kind = models.CharField(_("kind"), max_length=16, choices=ListingKind.choices)
+    object_id = models.PositiveBigIntegerField(_("record ID"))
+    encoder = models.CharField(_("encoder"), max_length=40)
+    text_sha1 = models.CharField(_("text fingerprint"), max_length=40)
+    dim = models.PositiveIntegerField(_("dimensions"))
+    vector = models.BinaryField(_("vector"))  # float16, little endian
 
     class Meta:
         verbose_name = _("listing vector")
@@ -43,7 +43,10 @@ class MatchFeedback(BaseModel):
     """A person's judgement of one suggested match, kept to measure and later tune the engine."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_feedback"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="match_feedback",
+        verbose_name=_("user"),
     )
     source_kind = models.CharField(_("source kind"), max_length=16, choices=ListingKind.choices)
     source_id = models.PositiveBigIntegerField(_("source"))

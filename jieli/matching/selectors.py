@@ -15,6 +15,7 @@ from django.db.models import Model, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from jieli.core import registry
 from jieli.core.errors import InvalidInput, NotFound
 from jieli.core.search import NoMeaningfulTerms
 from jieli.core.viewer import Viewer
@@ -40,32 +41,15 @@ TEXT_WEIGHT_IN_ORDER = TEXT_WEIGHT
 
 
 def visible_queryset(viewer: Viewer, kind: str) -> QuerySet[Any]:
-    from jieli.achievements.selectors import visible_achievements
-    from jieli.demands.selectors import visible_demands
-    from jieli.experts.selectors import visible_experts
-
-    if kind == ListingKind.ACHIEVEMENT:
-        return visible_achievements(viewer).filter(status="published")
-    if kind == ListingKind.DEMAND:
-        return visible_demands(viewer).filter(status="published")
-    if kind == ListingKind.EXPERT:
-        return visible_experts(viewer)
-    raise InvalidInput(fields={"kind": [_("Unknown kind.")]})
+    """Published listings of ``kind`` the viewer may see, through the owning app's selector."""
+    if kind not in (ListingKind.ACHIEVEMENT, ListingKind.DEMAND, ListingKind.EXPERT):
+        raise InvalidInput(fields={"kind": [_("Unknown kind.")]})
+    qs = registry.visible(viewer, kind)
+    return qs if kind == ListingKind.EXPERT else qs.filter(status="published")
 
 
 def listing_visible(viewer: Viewer, kind: str, pk: int) -> bool:
-    from jieli.achievements.selectors import visible_achievements
-    from jieli.demands.selectors import visible_demands
-    from jieli.experts.selectors import visible_experts
-    from jieli.organisations.selectors import visible_organisations
-
-    selectors = {
-        ListingKind.ACHIEVEMENT: visible_achievements,
-        ListingKind.DEMAND: visible_demands,
-        ListingKind.EXPERT: visible_experts,
-        ListingKind.ORGANISATION: visible_organisations,
-    }
-    return selectors[ListingKind(kind)](viewer).filter(pk=pk).exists()
+    return registry.visible(viewer, ListingKind(kind)).filter(pk=pk).exists()
 
 
 @dataclass

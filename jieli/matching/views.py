@@ -2,24 +2,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jieli.core.errors import NotFound, ServiceError
-from jieli.core.viewer import Viewer, request_viewer
+from jieli.core.http import JieliRequest
 from jieli.matching import selectors, services
 from jieli.matching.models import ListingKind
 
 
-def _viewer(request: HttpRequest) -> Viewer:
-    return request_viewer(request)
-
-
-def demand_matches(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+def demand_matches(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     try:
         achievements = selectors.matches_for_demand(viewer, demand_id=pk, k=10)
         experts = selectors.matches_for_demand(viewer, demand_id=pk, kind=ListingKind.EXPERT, k=6)
@@ -41,8 +37,8 @@ def demand_matches(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+def achievement_matches(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     try:
         demands = selectors.demands_for_achievement(viewer, achievement_id=pk, k=10)
         similar = selectors.similar_achievements(viewer, achievement_id=pk, k=6)
@@ -62,20 +58,20 @@ def achievement_matches(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def vector_status(request: HttpRequest) -> HttpResponse:
+def vector_status(request: JieliRequest) -> HttpResponse:
     return render(request, "matching/status.html", {"rows": selectors.vector_status()})
 
 
 @login_required
 @require_POST
-def feedback(request: HttpRequest) -> HttpResponse:
+def feedback(request: JieliRequest) -> HttpResponse:
     post = request.POST
     back = post.get("next", "/")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/"
     try:
         services.match_feedback_record(
-            viewer=_viewer(request),
+            viewer=request.viewer,
             source_kind=post.get("source_kind", ""),
             source_id=int(post.get("source_id", "")),
             target_kind=post.get("target_kind", ""),

@@ -1,21 +1,21 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from jieli.core.admin import ServiceOnlyAdmin, ServiceOnlyInline
 from jieli.core.errors import ServiceError
-from jieli.core.history import history_for
 from jieli.organisations import services
 from jieli.organisations.models import Membership, Organisation
 from jieli.organisations.selectors import viewer_for_user
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ServiceOnlyInline):
     model = Membership
-    extra = 0
-    autocomplete_fields = ("user",)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ServiceOnlyAdmin):
+    """Browse and decide admissions in bulk; every change goes through the services."""
+
     list_display = (
         "name",
         "org_type",
@@ -27,30 +27,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     )
     list_filter = ("membership_status", "org_type", "tier", "is_demo")
     search_fields = ("name", "credit_code", "address")
-    autocomplete_fields = ("region",)
-    readonly_fields = (
-        "membership_status",
-        "status_reason",
-        "created_at",
-        "updated_at",
-        "history_table",
-    )
+    readonly_fields = ("history_table",)
     inlines = [MembershipInline]
     actions = ["admit_selected", "suspend_selected"]
-
-    @admin.display(description=_("history"))
-    def history_table(self, obj):
-        from django.utils.html import format_html_join
-
-        rows = history_for(obj)[:50]
-        return format_html_join(
-            "",
-            "<div>{} · {} · {} {}</div>",
-            (
-                (r.created_at.strftime("%Y-%m-%d %H:%M"), r.actor or "-", r.action, r.reason)
-                for r in rows
-            ),
-        )
 
     def _decide(self, request, queryset, action):
         viewer = viewer_for_user(request.user)
@@ -78,8 +57,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceOnlyAdmin):
     list_display = ("user", "organisation", "role", "created_at")
     list_filter = ("role",)
     search_fields = ("user__username", "user__email", "organisation__name")
-    autocomplete_fields = ("user", "organisation")

@@ -18,6 +18,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 class OrganisationOut(Schema):
     id: int
     name: str
+    name_en: str
     org_type: str
     org_type_label: str
     credit_code: str
@@ -35,6 +36,7 @@ class OrganisationOut(Schema):
         return OrganisationOut(
             id=org.pk,
             name=org.name,
+            name_en=org.name_en,
             org_type=org.org_type,
             org_type_label=str(org.get_org_type_display()),
             credit_code=org.credit_code,
@@ -55,6 +57,7 @@ class OrganisationPage(Page):
 
 class OrganisationIn(Schema):
     name: str = Field(min_length=1, max_length=200)
+    name_en: str = Field("", max_length=200)
     org_type: OrganisationType
     credit_code: str = Field("", max_length=18)
     region: str = Field("", max_length=12)
@@ -65,6 +68,7 @@ class OrganisationIn(Schema):
 
 class OrganisationPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
     org_type: OrganisationType | None = None
     credit_code: str | None = Field(None, max_length=18)
     region: str | None = Field(None, max_length=12)

@@ -9,6 +9,12 @@ from jieli.regions.forms import RegionChoiceField
 
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Organisation name"), max_length=200)
+    name_en = forms.CharField(
+        label=_("English name"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional; shown on English pages instead of the Chinese name."),
+    )
     org_type = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
@@ -29,6 +35,7 @@ class OrganisationForm(forms.Form):
     def initial_from(cls, org: Organisation) -> dict:
         return {
             "name": org.name,
+            "name_en": org.name_en,
             "org_type": org.org_type,
             "credit_code": org.credit_code,
             "region": org.region_id,

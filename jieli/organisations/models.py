@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jieli.core.models import BaseModel
+from jieli.core.names import localised_name
 from jieli.core.validators import validate_credit_code
 
 SECRETARIAT_GROUP = "secretariat"
@@ -38,6 +39,12 @@ class MembershipTier(models.TextChoices):
 
 class Organisation(BaseModel):
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional; shown on English pages instead of the Chinese name."),
+    )
     org_type = models.CharField(_("type"), max_length=24, choices=OrganisationType.choices)
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -87,6 +94,11 @@ class Organisation(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name on English pages, if given)."""
+        return localised_name(self.name, self.name_en)
 
 
 class MemberRole(models.TextChoices):

@@ -118,3 +118,30 @@ def admission_queue(viewer: Viewer) -> QuerySet[Organisation]:
     return Organisation.objects.filter(membership_status=MembershipStatus.APPLYING).order_by(
         "created_at"
     )
+
+
+def organisation_admin_emails(organisation_id: int) -> list[str]:
+    """E-mail addresses of the organisation's active administrators (for notifications)."""
+    return list(
+        Membership.objects.filter(
+            organisation_id=organisation_id, role=MemberRole.ADMIN, user__is_active=True
+        )
+        .exclude(user__email="")
+        .order_by("pk")
+        .values_list("user__email", flat=True)
+    )
+
+
+def owner_choices(viewer: Viewer, *, administered_only: bool = False) -> list[tuple[int, str]]:
+    """(id, name) of the organisations ``viewer`` may file records for, by name.
+
+    The secretariat may act for any organisation; others for those they belong to (or, with
+    ``administered_only``, administer). Used by every form with an owner picker.
+    """
+    if administered_only:
+        qs = Organisation.objects.filter(pk__in=viewer.admin_organisation_ids)
+    elif viewer.is_staff_role:
+        qs = Organisation.objects.all()
+    else:
+        qs = Organisation.objects.filter(pk__in=viewer.organisation_ids)
+    return list(qs.order_by("name", "pk").values_list("pk", "name")[:500])

@@ -36,6 +36,7 @@ from jieli.organisations.selectors import may_manage_organisation
 
 EDITABLE_FIELDS = (
     "name",
+    "name_en",
     "org_type",
     "credit_code",
     "region",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.history import history_for
-from jieli.core.viewer import request_viewer
+from jieli.core.http import JieliRequest, message_service_error
 from jieli.organisations import selectors, services
 from jieli.organisations.forms import DecisionForm, MemberAddForm, OrganisationForm
 from jieli.organisations.models import MembershipStatus, MembershipTier, OrganisationType
 
 
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: JieliRequest) -> HttpResponse:
     g = request.GET
     filters = selectors.OrganisationFilters(
         q=g.get("q", "")[:200],
@@ -27,11 +27,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         membership_status=g.get("membership_status", "")[:12],
     )
     try:
-        qs = selectors.organisation_list(request_viewer(request), filters)
+        qs = selectors.organisation_list(request.viewer, filters)
     except ServiceError as exc:
         messages.error(request, exc.message)
         qs = selectors.organisation_list(
-            request_viewer(request),
+            request.viewer,
             selectors.OrganisationFilters(),
         )
     page = Paginator(qs, 20).get_page(g.get("page"))
@@ -48,8 +48,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request_viewer(request)
+def organisation_detail(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     try:
         org = selectors.organisation_get(viewer, pk)
     except NotFound as exc:
@@ -70,13 +70,11 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_apply(request: HttpRequest) -> HttpResponse:
+def organisation_apply(request: JieliRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organisation_apply(
-                viewer=request_viewer(request), data=form.cleaned_data
-            )
+            org = services.organisation_apply(viewer=request.viewer, data=form.cleaned_data)
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
@@ -93,8 +91,8 @@ def organisation_apply(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request_viewer(request)
+def organisation_edit(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     try:
         org = selectors.organisation_get(viewer, pk)
     except NotFound as exc:
@@ -122,7 +120,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_decide(request: JieliRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -131,24 +129,22 @@ def organisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("organisations:detail", pk=pk)
     try:
         services.organisation_decide(
-            viewer=request_viewer(request),
+            viewer=request.viewer,
             organisation_id=pk,
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
             tier=form.cleaned_data["tier"],
         )
     except ServiceError as exc:
-        if exc.status in (403, 404):
-            return render(request, "403.html", {"message": exc.message}, status=exc.status)
-        messages.error(request, exc.message)
+        message_service_error(request, exc)
     else:
         messages.success(request, _("Decision recorded."))
     return redirect("organisations:detail", pk=pk)
 
 
 @login_required
-def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = request_viewer(request)
+def organisation_members(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
     try:
         org = selectors.organisation_get(viewer, pk)
     except NotFound as exc:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from jieli.core.admin import ServiceOnlyAdmin
 from jieli.regions.models import Discipline, Industry, Region
 
 
@@ -28,15 +29,15 @@ class RetiredFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CodeListAdmin(admin.ModelAdmin):
+class CodeListAdmin(ServiceOnlyAdmin):
+    """Reference data changes only by loading an edition (``jieli_load_reference``)."""
+
     list_display = ("code", "name", "name_en", "level", "parent", "edition", "retired_in")
     list_filter = ["level", RetiredFilter, "edition"]
     search_fields = ("code", "name", "name_en")
     ordering = ("code",)
     list_per_page = 100
     show_full_result_count = False
-    raw_id_fields = ("successor",)
-    readonly_fields = ["code", "name", "level", "parent", "edition", "retired_in"]
     fields = [
         "code",
         "name",
@@ -47,12 +48,6 @@ class CodeListAdmin(admin.ModelAdmin):
         "retired_in",
         "successor",
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
@@ -74,7 +69,6 @@ class RegionAdmin(CodeListAdmin):
 class IndustryAdmin(CodeListAdmin):
     list_display = ("code", "name", "name_en", "level", "section", "parent", "retired_in")
     list_filter = ["level", "section", RetiredFilter, "edition"]
-    readonly_fields = [*CodeListAdmin.readonly_fields, "section", "description"]
     fields = [*CodeListAdmin.fields, "section", "description"]
 
 

@@ -43,3 +43,17 @@ def tables() -> dict[str, Any]:
             _local["tables"] = {}
     tables: dict[str, Any] = _local["tables"]
     return tables
+
+
+def memo(name: str, max_size: int = 4096) -> dict[Any, Any]:
+    """A per-process memo for results derived from the code lists (e.g. free-text resolution).
+
+    It lives with the lookup tables, so it is dropped whenever the code lists are reloaded, in
+    this process at once and in the others within ``CHECK_SECONDS``. Emptied when it grows past
+    ``max_size`` entries.
+    """
+    store = tables()
+    found: dict[Any, Any] = store.setdefault(f"memo:{name}", {})
+    if len(found) >= max_size:
+        found.clear()
+    return found

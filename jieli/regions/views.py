@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jieli.core.errors import InvalidInput, ServiceError
+from jieli.core.http import JieliRequest
 from jieli.regions import selectors
 from jieli.regions.selectors import KINDS
 
 
 @require_GET
-def children(request: HttpRequest) -> HttpResponse:
+def children(request: JieliRequest) -> HttpResponse:
     """``/regions/children/?parent=37`` → the cities of Shandong.
 
     ``kind`` is region (default), industry or discipline; ``format=html`` answers ``<option>``

@@ -73,6 +73,11 @@ BAD_INPUT = [
     ({"summary": "长" * 2001}, [], "summary"),
     ({}, [{**IP_RECORD, "grant_date": date(2020, 1, 1)}], "ip_records.0.grant_date"),
     ({}, [{**IP_RECORD, "ip_type": "poem"}], "ip_records.0.ip_type"),
+    # A pending application cannot carry a grant date (issue 8: "申请中" with a grant date).
+    ({}, [{**IP_RECORD, "legal_status": "pending"}], "ip_records.0.grant_date"),
+    ({}, [{**IP_RECORD, "expiry_date": date(2024, 1, 1)}], "ip_records.0.expiry_date"),
+    ({}, [{**IP_RECORD, "ip_type": "secret", "number": ""}], "ip_records.0.ip_type"),
+    ({}, [{**IP_RECORD, "grant_date": date(2999, 1, 1)}], "ip_records.0.grant_date"),
     ({}, [IP_RECORD, IP_RECORD], "ip_records.1.number"),
     ({"owner": 5}, [], "owner"),
 ]
@@ -181,7 +186,9 @@ def test_archived_listing_cannot_be_edited(roles):
         )
 
 
-def test_life_cycle_with_history_staleness_and_one_reminder(roles, settings, monkeypatch):
+def test_life_cycle_with_history_staleness_and_one_reminder(
+    roles, settings, django_capture_on_commit_callbacks
+):
     settings.JIELI_RECONFIRM_MONTHS = 12
     member, staff = viewer_of(roles.owner_member), viewer_of(roles.secretariat)
     anonymous = Viewer()
@@ -217,21 +224,15 @@ def test_life_cycle_with_history_staleness_and_one_reminder(roles, settings, mon
     roles.owner_admin.email = "admin@owner.example"
     roles.owner_admin.save()
     mail.outbox.clear()
-    languages = []
-    real_send_mail = services.send_mail
-
-    def send_mail(*args, **kwargs):
-        languages.append(translation.get_language())
-        return real_send_mail(*args, **kwargs)
-
-    monkeypatch.setattr(services, "send_mail", send_mail)
-    with translation.override("en"):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         assert services.achievements_remind_stale() == 1
     assert services.achievements_remind_stale() == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["admin@owner.example"]
-    assert a.title in mail.outbox[0].subject
-    assert languages == ["zh-hans"]  # written in Chinese whatever the UI language
+    # Written in the site's language (Chinese) whatever the UI language of the caller.
+    with translation.override("zh-hans"):
+        expected = translation.gettext("Jieli: please re-confirm “{title}”").format(title=a.title)
+    assert mail.outbox[0].subject == expected
     a.refresh_from_db()
     assert a.reconfirm_reminded_at is not None
 
@@ -244,7 +245,7 @@ def test_life_cycle_with_history_staleness_and_one_reminder(roles, settings, mon
         "submit",
         "publish",
         "reconfirm",
-        "remind",
+        "remind_reconfirm",
         "archive",
     ]
     assert history_for(a).get(action="return").reason == "请补充知识产权信息"

@@ -102,7 +102,8 @@ def test_owner_sees_history_and_owner_buttons_staff_sees_review_buttons(client, 
     a.refresh_from_db()
     assert (a.status, a.return_reason) == ("returned", "补充材料")
     page = client.get(reverse("achievements:detail", args=[a.pk])).content.decode()
-    assert "补充材料" in page and "return" in page
+    # History names the action and the changed fields in the reader's language.
+    assert "补充材料" in page and "<td>已退回修改</td>" in page and "<td>return</td>" not in page
 
 
 def test_create_page_saves_achievement_with_ip_records(client, roles):
@@ -132,6 +133,7 @@ def test_create_page_saves_achievement_with_ip_records(client, roles):
         ({"industry": "Z99"}, "industry"),
         ({"region_1": "99", "region_2": None}, "region"),
         ({"ip-0-grant_date": "2020-01-01"}, "grant_date"),
+        ({"ip-0-legal_status": "pending"}, "grant_date"),
         ({"price_wan": "", "price_negotiable": None}, "price_wan"),
     ],
 )

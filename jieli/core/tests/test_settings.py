@@ -70,3 +70,21 @@ def test_production_with_everything_set_starts():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "production"
+
+
+@pytest.mark.parametrize("value", ["ture", "enabled", "2"])
+def test_a_yes_no_setting_with_an_unknown_value_stops_the_start(value):
+    result = run({"JIELI_DEBUG": value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "JIELI_DEBUG" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "expected"), [("yes", "True"), ("off", "False"), ("", "False")])
+def test_a_yes_no_setting_reads_the_usual_spellings(value, expected):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("JIELI_")}
+    clean.update({"DJANGO_SETTINGS_MODULE": "jieli.settings", "JIELI_DEBUG": value})
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == expected, result.stderr

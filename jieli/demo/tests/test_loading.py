@@ -105,12 +105,12 @@ def test_achievements_obey_the_price_and_trl_rules(loaded):
 
 def test_demands_and_experts_are_demo_labelled(loaded):
     demands = Demand.objects.all()
-    assert demands.count() == loaded.demands == 30
+    assert demands.count() == loaded.demands == 38
     assert demands.filter(status=ListingStatus.PUBLISHED).count() >= 20
     assert demands.filter(status=ListingStatus.SUBMITTED).exists()
     assert all(d.deadline and d.cooperation_modes for d in demands)
     experts = Expert.objects.all()
-    assert experts.count() == loaded.experts == 25
+    assert experts.count() == loaded.experts == 30
     assert all("演示" in e.name and "（演示数据）" in e.bio for e in experts)
     assert experts.filter(user__username="expert", is_active=True).exists()
     assert experts.filter(affiliations__isnull=False).exists()
@@ -179,3 +179,17 @@ def test_no_zhibei_text_is_shipped():
     )
     assert not names & shipped
     assert not [n for n in names if n in world]
+
+
+def test_demo_organisations_and_experts_have_english_names(loaded):
+    from django.utils import translation
+
+    from jieli.organisations.models import Organisation
+
+    org = Organisation.objects.exclude(name_en="").first()
+    assert org is not None and Organisation.objects.filter(name_en="").count() == 0
+    assert Expert.objects.filter(name_en="").count() == 0
+    with translation.override("en"):
+        assert org.display_name == org.name_en
+    with translation.override("zh-hans"):
+        assert org.display_name == org.name

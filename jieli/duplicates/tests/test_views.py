@@ -68,3 +68,10 @@ def test_decide_view_unknown_decision_redirects_with_message(roles):
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.status == "pending"
+
+
+def test_queue_kind_filter_shows_translated_kind_names(roles):
+    html = client_for(roles.secretariat).get("/duplicates/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = html.content.decode()
+    assert '<option value="achievement">科技成果</option>' in text
+    assert ">achievement</option>" not in text

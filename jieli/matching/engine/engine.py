@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import fusion as fz
+from . import rerank
 from .calibration import Calibrator
 from .encoders import Encoder, get_encoder
 from .lexical import BM25Index, top_k
@@ -40,7 +41,7 @@ class EngineConfig:
     components: tuple[str, ...] = (
         "bm25_words", "bm25_bigrams", "dense_e5", "dense_use", "phrase",
     )  # fmt: skip
-    fusion: str = "zscore"  # "zscore" | "rrf" | "single"
+    fusion: str = "zscore"  # "zscore" | "rrf" | "single" | "ltr" (rerank.py)
     weights: dict[str, float] = field(default_factory=lambda: dict(fz.DEFAULT_WEIGHTS))
     depth: int = 100  # candidates taken from each component
     rrf_k: int = fz.RRF_K
@@ -50,12 +51,13 @@ class EngineConfig:
     vector_backend: str = "brute"  # "brute" | "hnsw"
     vector_dtype: str = "float32"
     tag: str = "jieli"
+    ltr_weights: dict[str, float] | None = None  # None: rerank.LTR_WEIGHTS
 
     def __post_init__(self) -> None:
         unknown = set(self.components) - set(LEXICAL) - set(DENSE) - set(FEATURES)
         if unknown:
             raise ValueError(f"unknown components: {sorted(unknown)}")
-        if self.fusion not in {"zscore", "rrf", "single"}:
+        if self.fusion not in {"zscore", "rrf", "single", "ltr"}:
             raise ValueError(f"unknown fusion {self.fusion!r}")
         if self.fusion == "single" and len(self.components) != 1:
             raise ValueError("fusion='single' needs exactly one component")
@@ -68,6 +70,11 @@ PRESETS: dict[str, dict[str, object]] = {
     "dense-use": {"components": ("dense_use",), "fusion": "single"},
     "dense-e5": {"components": ("dense_e5",), "fusion": "single"},
     "rrf": {"components": ("bm25_words", "dense_use"), "fusion": "rrf", "weights": {}},
+    # The strongest untuned anchor (issue 7): plain RRF of BM25 and e5. Any fitted fusion
+    # has to beat what two unweighted rank lists already give.
+    "rrf-e5": {"components": ("bm25_words", "dense_e5"), "fusion": "rrf", "weights": {}},
+    # Learned length-aware fusion (rerank.py); not the default until fitted with e5.
+    "engine-ltr": {"fusion": "ltr"},
 }
 
 
@@ -102,6 +109,7 @@ class Candidates:
     references: dict[str, np.ndarray]  # component -> its own top-depth scores
     ranked: dict[str, list[str]]  # component -> its own top-depth ids
     prf_vectors: np.ndarray | None = None  # candidate vectors for feedback
+    query_chars: int = 0  # letters and digits in the query (length-aware fusion)
 
 
 def _longest_common_substring(query: str, text: str) -> int:
@@ -260,9 +268,10 @@ class SearchEngine:
             scores_out["phrase"] = self._phrase_scores(query, doc_ids)
             references["phrase"] = scores_out["phrase"]
         prf_vectors = None
-        if self.config.prf_weight and self.config.prf_component in self.vectors:
+        wants_feedback = self.config.prf_weight or self.config.fusion == "ltr"
+        if wants_feedback and self.config.prf_component in self.vectors:
             prf_vectors = self.vectors[self.config.prf_component].vectors_for(doc_ids)
-        return Candidates(doc_ids, scores_out, references, ranked, prf_vectors)
+        return Candidates(doc_ids, scores_out, references, ranked, prf_vectors, len(compact(query)))
 
     def _phrase_scores(self, query: str, doc_ids: Sequence[str]) -> np.ndarray:
         """Longest stretch of the query found verbatim in the document, as a share of
@@ -290,6 +299,11 @@ class SearchEngine:
         if cfg.fusion == "rrf":
             fused = fz.rrf(cands.ranked, cfg.weights, k=cfg.rrf_k)
             return np.array([fused.get(d, 0.0) for d in cands.doc_ids])
+        if cfg.fusion == "ltr":
+            feats = rerank.features(
+                cands.scores, cands.references, cands.query_chars, cands.prf_vectors
+            )
+            return rerank.ltr_scores(feats, cfg.ltr_weights)
         total = fz.zscore_fusion(cands.scores, cands.references, cfg.weights)
         if cfg.prf_weight and cands.prf_vectors is not None and n > 1:
             # Rocchio-style feedback in embedding space: documents similar to the

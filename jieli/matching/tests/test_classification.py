@@ -44,6 +44,37 @@ def test_suggests_the_section_and_division_from_text(trained):
     assert suggest_codes("水稻种植")["section"][0].code == "A"
 
 
+def test_suggests_a_discipline_among_many(settings, tmp_path):
+    """Disciplines have dozens of classes: an uncalibrated vote over that many is so flat
+    that the display threshold hid every suggestion (the bug behind "no discipline")."""
+    from jieli.regions.models import Discipline
+
+    settings.VAR_DIR = tmp_path
+    owner = OrganisationFactory()
+    codes = list(
+        Discipline.objects.filter(level=1, retired_in="")
+        .order_by("code")
+        .values_list("code", "name")
+    )[:40]
+    assert len(codes) == 40
+    for code, name in codes:
+        for i in range(3):
+            AchievementFactory(
+                owner=owner,
+                title=f"{name}领域的关键技术{i}",
+                summary=f"{name}相关的研究成果与应用",
+                keywords=[name],
+                discipline_id=code,
+            )
+    assert classifier_train("discipline") == 120
+    code, name = codes[7]
+    found = suggest_codes(f"一项{name}方面的新成果")["discipline"]
+    assert found, "a discipline must be suggested"
+    assert found[0].code == code
+    assert found[0].label == name
+    assert 0.15 <= found[0].probability <= 1.0
+
+
 def test_no_model_no_suggestion(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     assert classifier_train("discipline") == 0

@@ -44,3 +44,49 @@ def test_make_classifier_names() -> None:
     assert isinstance(make_classifier("engine-sparse"), EngineClassifier)
     with pytest.raises(ValueError):
         make_classifier("nope")
+
+
+def _demo_rows() -> list[tuple[str, str]]:
+    """Real CSL abstracts with their NSFC discipline, as shipped with the demo data."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    import jieli.demo
+
+    path = Path(jieli.demo.__file__).parent / "data" / "achievements_csl.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    return [(f"{r['title']}。{r['summary']}", r["discipline"]) for r in rows if r.get("discipline")]
+
+
+def test_probabilities_are_calibrated_over_many_classes() -> None:
+    """Two dozen disciplines: the raw soft vote put the top class below 0.15 for about
+    half the texts (so the display threshold hid them); the fitted exponent makes the top
+    probability track how often the top class is right."""
+    rows = _demo_rows()
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(rows))
+    train = [rows[i] for i in order[:500]]
+    test = [rows[i] for i in order[500:650]]
+    texts = [t for t, _ in test]
+    truth = np.array([y for _, y in test])
+    raw = EngineClassifier(calibrate=False).fit([t for t, _ in train], [y for _, y in train])
+    cal = EngineClassifier().fit([t for t, _ in train], [y for _, y in train])
+    assert len(cal.classes_) >= 20
+    assert cal.temperature_ > 1.5  # the raw vote is too flat
+    p_raw, p_cal = raw.predict_proba(texts), cal.predict_proba(texts)
+    assert (p_raw.argmax(axis=1) == p_cal.argmax(axis=1)).all()  # same ranking of classes
+    accuracy = float((cal.classes_[p_cal.argmax(axis=1)] == truth).mean())
+    assert accuracy > 0.4
+    assert (p_raw.max(axis=1) >= 0.15).mean() < 0.6
+    assert (p_cal.max(axis=1) >= 0.15).mean() > 0.85
+    assert abs(float(p_cal.max(axis=1).mean()) - accuracy) < 0.15
+
+
+def test_stacked_ensemble_learns_and_gives_probabilities() -> None:
+    clf = EngineClassifier(stack=True, folds=2).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
+    assert clf.meta_ is not None
+    probs = clf.predict_proba(["太阳能光伏电池", "水稻 玉米 栽培"])
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    assert clf.predict(["太阳能光伏电池"]) == ["新能源"]

@@ -111,6 +111,10 @@ def test_rrf_preset_uses_two_components() -> None:
     cfg = preset("rrf")
     assert cfg.components == ("bm25_words", "dense_use")
     assert cfg.weights == {"bm25_words": 1.0, "dense_use": 1.0}
+    anchor = preset("rrf-e5")
+    assert anchor.components == ("bm25_words", "dense_e5")
+    assert anchor.weights == {"bm25_words": 1.0, "dense_e5": 1.0}
+    assert anchor.fusion == "rrf"
 
 
 def test_longest_common_substring_matches_brute_force() -> None:

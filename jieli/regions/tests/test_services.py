@@ -106,3 +106,13 @@ def test_dropping_a_city_keeps_its_counties_pointing_to_it(data_copy: Path):
     assert Region.objects.get(code="3710").retired_in == "2024"
     assert Region.objects.get(code="371003").parent_id == "3710"
     assert selectors.region_label("371003") == "山东省 威海市 文登区"
+
+
+def test_resolved_codes_are_forgotten_when_the_code_lists_are_reloaded(data_copy: Path):
+    """An import after a reload must not reuse a code the new edition retired."""
+    from jieli.imports.converters import _resolve
+
+    assert _resolve("region", "山东省威海市文登区")[0] == "371003"
+    _drop_lines(data_copy / "admin_divisions" / "areas.csv", "371003")
+    code_lists_load(kinds=["region"], data_dir=data_copy, editions={"region": "2024"})
+    assert _resolve("region", "山东省威海市文登区")[0] != "371003"

@@ -13,6 +13,8 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from jieli.core import registry
+
 
 class Command(BaseCommand):
     help = "Run the web server with a background job worker (embedded mode)."
@@ -28,12 +30,10 @@ class Command(BaseCommand):
             worker = subprocess.Popen(
                 [sys.executable, "manage.py", "run_huey", "--quiet"],
             )
-            # Queue the first vectors and code-suggestion models now rather than at the next
-            # scheduled run, so a fresh demo has them within minutes.
-            from jieli.matching.tasks import classifiers_train, vectors_refresh_now
-
-            classifiers_train()
-            vectors_refresh_now()
+            # Queue the jobs the apps registered (the first vectors and code-suggestion models)
+            # now rather than at the next scheduled run, so a fresh demo has them within minutes.
+            for job in registry.startup_jobs():
+                job()
         self.stdout.write(self.style.SUCCESS(f"Jieli is running on http://{host}:{port}/"))
         self.stdout.write(f"API docs: http://{host}:{port}/api/docs")
         try:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from jieli.duplicates.index import index_rebuild
-from jieli.duplicates.kinds import SPECS, indexable, kind_spec
+from jieli.duplicates.kinds import DETECTED_KINDS, indexable, kind_spec
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--kind",
-            choices=sorted(SPECS),
+            choices=sorted(DETECTED_KINDS),
             action="append",
             help="only this kind (repeatable); default all",
         )
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from jieli.duplicates.services import duplicate_cases_open_for
 
-        for kind in options["kind"] or sorted(SPECS):
+        for kind in options["kind"] or sorted(DETECTED_KINDS):
             spec = kind_spec(kind)
             size = index_rebuild(spec)
             self.stdout.write(f"{kind}: {size} records indexed")

@@ -1,0 +1,56 @@
+"""History as the reader sees it: actions and changed-field names in the active language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Every action a service writes to history, in the reader's language. An action missing here
+# is shown as written (a test checks that every action the code writes is listed).
+ACTION_LABELS: dict[str, Any] = {
+    "create": _("created"),
+    "update": _("edited"),
+    "import": _("imported"),
+    "submit": _("submitted for review"),
+    "publish": _("published"),
+    "return": _("returned for changes"),
+    "reconfirm": _("re-confirmed"),
+    "remind_reconfirm": _("re-confirmation reminder sent"),
+    "archive": _("archived"),
+    "apply": _("applied for membership"),
+    "admit": _("admitted"),
+    "suspend": _("suspended"),
+    "remove": _("membership ended"),
+    "member_add": _("member added"),
+    "member_remove": _("member removed"),
+    "deactivate": _("deactivated"),
+    "affiliation_add": _("affiliation added"),
+    "affiliation_remove": _("affiliation removed"),
+    "merge": _("merged a duplicate into this record"),
+    "merged": _("merged into another record"),
+    "same_as_link": _("linked as the same as another record"),
+    "duplicate_dismissed": _("marked as not a duplicate"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def field_label(model: type[models.Model] | None, name: str) -> str:
+    """A changed field's name as the reader sees it: the field's verbose name."""
+    if model is None:
+        return name
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    verbose = getattr(field, "verbose_name", None)
+    related = field.related_model
+    if verbose is None and isinstance(related, type) and issubclass(related, models.Model):
+        verbose = related._meta.verbose_name_plural  # a reverse relation, e.g. ip_records
+    return str(verbose) if verbose is not None else name

@@ -1,0 +1,102 @@
+"""One reminder service for achievements and demands: the same behaviour for both kinds."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone, translation
+
+from jieli.achievements import services as achievement_services
+from jieli.achievements.tests.factories import AchievementFactory
+from jieli.core import reminders
+from jieli.core.history import history_for
+from jieli.demands import services as demand_services
+from jieli.demands.tests.factories import PublishedDemandFactory
+from jieli.organisations.models import MemberRole
+from jieli.organisations.tests.factories import member_of
+
+pytestmark = pytest.mark.django_db
+
+LONG_AGO = timedelta(days=30 * 14)
+
+
+def _stale_achievement(owner):
+    return AchievementFactory(owner=owner, confirmed_at=timezone.now() - LONG_AGO)
+
+
+def _stale_demand(owner):
+    return PublishedDemandFactory(owner=owner, confirmed_at=timezone.now() - LONG_AGO)
+
+
+KINDS = [
+    ("achievement", _stale_achievement, achievement_services.achievements_remind_stale),
+    ("demand", _stale_demand, demand_services.demands_remind_stale),
+]
+
+
+@pytest.mark.parametrize(("kind", "make", "remind"), KINDS, ids=[k[0] for k in KINDS])
+def test_same_behaviour_for_every_kind(
+    kind, make, remind, roles, django_capture_on_commit_callbacks
+):
+    roles.owner_admin.email = "admin@owner.example"
+    roles.owner_admin.save()
+    inactive = member_of(roles.owner_org, role=MemberRole.ADMIN, username="gone")
+    inactive.email = "gone@owner.example"
+    inactive.is_active = False
+    inactive.save()
+    roles.owner_member.email = "member@owner.example"  # not an administrator: not reminded
+    roles.owner_member.save()
+    listing = make(roles.owner_org)
+    mail.outbox.clear()
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        assert remind() == 1
+    assert remind() == 0  # once per listing until it is re-confirmed
+
+    listing.refresh_from_db()
+    assert listing.reconfirm_reminded_at is not None
+    entry = history_for(listing).get()
+    assert entry.action == "remind_reconfirm"
+    assert entry.actor_id is None
+    assert "reconfirm_reminded_at" in entry.changes
+    assert [m.to for m in mail.outbox] == [["admin@owner.example"]]
+    # A job has no request language: the site's default language (Chinese) is used.
+    assert "接力" in mail.outbox[0].subject
+
+
+def test_a_failing_email_is_logged_and_does_not_stop_the_others(
+    roles, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    roles.owner_admin.email = "admin@owner.example"
+    roles.owner_admin.save()
+    first = _stale_achievement(roles.owner_org)
+    second = _stale_achievement(roles.owner_org)
+    sent: list[list[str]] = []
+    calls = {"n": 0}
+
+    def flaky_send_mail(subject, body, sender, to):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("SMTP down")
+        sent.append(list(to))
+
+    monkeypatch.setattr(reminders, "send_mail", flaky_send_mail)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        assert achievement_services.achievements_remind_stale() == 2
+    assert calls["n"] == 2 and sent == [["admin@owner.example"]]
+    assert "re-confirmation reminder" in caplog.text
+    # Both stay marked: a failed e-mail is not retried by the next run (it is in the log).
+    for listing in (first, second):
+        listing.refresh_from_db()
+        assert listing.reconfirm_reminded_at is not None
+
+
+def test_listings_without_an_administrator_with_email_are_still_marked(roles):
+    listing = _stale_demand(roles.owner_org)
+    assert demand_services.demands_remind_stale() == 1
+    listing.refresh_from_db()
+    assert listing.reconfirm_reminded_at is not None
+    assert mail.outbox == []
