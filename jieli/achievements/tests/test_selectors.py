@@ -79,8 +79,8 @@ def test_word_search_ranks_with_the_one_search_engine(roles):
     b = AchievementFactory(title="钠离子电池负极", summary="", keywords=["快充"])
     AchievementFactory(title="智能灌溉控制系统", summary="节水农业", keywords=["灌溉"])
     anon = Viewer()
-    assert list(achievement_list(anon, AchievementFilters(q="钠离子 低成本")))[0] == a
-    assert list(achievement_list(anon, AchievementFilters(q="  正极材料  ")))[0] == a
+    assert achievement_list(anon, AchievementFilters(q="钠离子 低成本")).first() == a
+    assert achievement_list(anon, AchievementFilters(q="  正极材料  ")).first() == a
     assert set(achievement_list(anon, AchievementFilters(q="钠离子"))) == {a, b}
     assert (
         not achievement_list(anon, AchievementFilters(q="氢能 燃料电池堆"))

@@ -3,8 +3,8 @@ from django.utils import translation
 
 from jieli.achievements.tests.factories import AchievementFactory
 from jieli.core.errors import InvalidInput, NotFound
-from jieli.core.search import NoMeaningfulTerms
 from jieli.core.listing import ListingStatus, Visibility
+from jieli.core.search import NoMeaningfulTerms
 from jieli.demands.tests.factories import PublishedDemandFactory
 from jieli.experts.tests.factories import AffiliationFactory, ExpertFactory
 from jieli.matching import selectors
