@@ -29,9 +29,8 @@ from jieli.core.listing import (
     visible_listing_q,
 )
 from jieli.core.models import ChangeRecord
+from jieli.core.search import rank_by_text
 from jieli.core.viewer import Viewer
-
-MAX_QUERY_WORDS = 10
 
 
 def visible_achievements(viewer: Viewer) -> QuerySet[Achievement]:
@@ -131,10 +130,6 @@ def achievement_list(viewer: Viewer, filters: AchievementFilters) -> QuerySet[Ac
         qs = qs.filter(status=filters.status)
     else:
         qs = qs.filter(status=ListingStatus.PUBLISHED)
-    for word in filters.q.split()[:MAX_QUERY_WORDS]:
-        qs = qs.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(keywords__icontains=word)
-        )
     if filters.trl_min is not None:
         qs = qs.filter(trl__gte=filters.trl_min)
     if filters.trl_max is not None:
@@ -156,6 +151,9 @@ def achievement_list(viewer: Viewer, filters: AchievementFilters) -> QuerySet[Ac
         qs = qs.filter(published_at__date__gte=filters.published_since)
     if filters.owner is not None:
         qs = qs.filter(owner_id=filters.owner)
+    if filters.q.strip():
+        # The one search (core.search): same engine, floor and order as the search page.
+        return rank_by_text("achievement", qs, filters.q)
     return qs.order_by("-published_at", "-id")
 
 

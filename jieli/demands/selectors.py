@@ -19,6 +19,7 @@ from jieli.core.listing import (
     visible_listing_q,
 )
 from jieli.core.models import ChangeRecord
+from jieli.core.search import rank_by_text
 from jieli.core.viewer import Viewer
 from jieli.demands.models import CooperationMode, Demand
 
@@ -82,11 +83,6 @@ def demand_list(viewer: Viewer, filters: DemandFilters) -> QuerySet[Demand]:
 
     _check_filters(filters)
     qs = visible_demands(viewer)
-    q = " ".join(filters.q.split())
-    for word in q.split(" ") if q else []:
-        qs = qs.filter(
-            Q(title__icontains=word) | Q(problem__icontains=word) | Q(keywords_text__icontains=word)
-        )
     if filters.industry:
         qs = qs.filter(industry_descendant_q("industry_id", filters.industry))
     if filters.region:
@@ -119,6 +115,9 @@ def demand_list(viewer: Viewer, filters: DemandFilters) -> QuerySet[Demand]:
         qs = qs.filter(owner_id=filters.owner)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.q.strip():
+        # The one search (core.search): same engine, floor and order as the search page.
+        return rank_by_text("demand", qs, filters.q)
     return qs.annotate(
         expired_rank=Case(
             When(deadline__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()

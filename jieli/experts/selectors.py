@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from jieli.core.errors import InvalidInput, NotFound
+from jieli.core.search import rank_by_text
 from jieli.core.viewer import Viewer
 from jieli.experts.models import Expert, ExpertAffiliation
 
@@ -61,16 +62,6 @@ def expert_list(viewer: Viewer, filters: ExpertFilters) -> QuerySet[Expert]:
     if errors:
         raise InvalidInput(fields=errors)
     qs = visible_experts(viewer)
-    q = " ".join(filters.q.split())
-    for word in q.split(" ") if q else []:
-        qs = qs.filter(
-            Q(name__icontains=word)
-            | Q(title__icontains=word)
-            | Q(bio__icontains=word)
-            | Q(keywords_text__icontains=word)
-            | Q(organisation_name__icontains=word)
-            | Q(organisation__name__icontains=word)
-        )
     if filters.industry:
         ids = Expert.industries.through.objects.filter(
             codes.industry_descendant_q("industry_id", filters.industry)
@@ -88,6 +79,9 @@ def expert_list(viewer: Viewer, filters: ExpertFilters) -> QuerySet[Expert]:
         qs = qs.filter(willing_to_consult=filters.willing_to_consult)
     if filters.willing_to_evaluate is not None:
         qs = qs.filter(willing_to_evaluate=filters.willing_to_evaluate)
+    if filters.q.strip():
+        # The one search (core.search): same engine, floor and order as the search page.
+        return rank_by_text("expert", qs, filters.q)
     return qs.order_by("name", "id")
 
 

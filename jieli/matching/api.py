@@ -8,6 +8,7 @@ from pydantic import Field
 
 from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, Id, TopK, viewer_of
 from jieli.core.security import ExpensiveThrottle, cached_for_viewer
+from jieli.core.viewer import Viewer
 from jieli.matching import selectors, services
 from jieli.matching.selectors import Match
 
@@ -22,22 +23,38 @@ class MatchOut(Schema):
     kind: str
     id: int
     title: str
-    score: float
-    components: dict[str, float | None]
+    score: float = Field(
+        ..., description="Calibrated probability (0–1) that the result is relevant to the text."
+    )
+    fit: float | None = Field(
+        None, description="Structured fit (0–1) for matches; null for plain search."
+    )
+    contributions: dict[str, float] = Field(
+        ..., description="Share (0–1) of the text evidence each component contributes."
+    )
+    fit_checks: dict[str, float | None] = Field(
+        default_factory=dict, description="How well each structured check is met (0–1)."
+    )
+    components: dict[str, float | None] = Field(
+        ..., description="The engine's raw numbers: secretariat and platform admins only."
+    )
     reasons: list[str]
     matched_terms: list[str]
     highlighted_title: str
     highlighted_snippet: str
 
     @staticmethod
-    def of(match: Match) -> MatchOut:
+    def of(match: Match, viewer: Viewer) -> MatchOut:
         obj = match.obj
         return MatchOut(
             kind=match.kind,
             id=match.pk,
             title=obj.name if match.kind == "expert" else obj.title,
             score=match.score,
-            components=match.components,
+            fit=match.fit,
+            contributions=match.contributions,
+            fit_checks=match.fit_checks,
+            components=match.components if viewer.is_staff_role else {},
             reasons=match.reasons,
             matched_terms=match.matched_terms,
             highlighted_title=str(match.highlighted_title),
@@ -54,6 +71,9 @@ class OrganisationMatchOut(Schema):
 
 
 class SearchQuery(Schema):
+    # Up to 10,000 characters are accepted and cut to the first 2,000 (a pasted text is
+    # about what it starts with); a query without meaningful terms answers 400
+    # ``no_meaningful_terms``.
     q: str = Field("", max_length=10000)
     kind: Kind = "achievement"
     k: TopK = 20
@@ -120,7 +140,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]):
 
     def run() -> list[dict]:
         found = selectors.search(viewer, kind=params.kind, q=params.q, k=params.k)
-        return [MatchOut.of(m).dict() for m in found]
+        return [MatchOut.of(m, viewer).dict() for m in found]
 
     rows = cached_for_viewer(viewer, ("api.search", params.kind, params.q, params.k), run)
     # A cached ranking may be up to a minute old: drop anything no longer visible.
@@ -139,8 +159,9 @@ def search(request: HttpRequest, params: Query[SearchQuery]):
     throttle=EXPENSIVE,
 )
 def achievements_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
-    found = selectors.matches_for_demand(viewer_of(request), demand_id=demand_id, k=params.k)
-    return [MatchOut.of(m) for m in found]
+    viewer = viewer_of(request)
+    found = selectors.matches_for_demand(viewer, demand_id=demand_id, k=params.k)
+    return [MatchOut.of(m, viewer) for m in found]
 
 
 @router.get(
@@ -150,10 +171,9 @@ def achievements_for_demand(request: HttpRequest, demand_id: int, params: Query[
     throttle=EXPENSIVE,
 )
 def experts_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
-    found = selectors.matches_for_demand(
-        viewer_of(request), demand_id=demand_id, kind="expert", k=params.k
-    )
-    return [MatchOut.of(m) for m in found]
+    viewer = viewer_of(request)
+    found = selectors.matches_for_demand(viewer, demand_id=demand_id, kind="expert", k=params.k)
+    return [MatchOut.of(m, viewer) for m in found]
 
 
 @router.get(
@@ -163,14 +183,15 @@ def experts_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuer
     throttle=EXPENSIVE,
 )
 def organisations_for_demand(request: HttpRequest, demand_id: int, params: Query[KQuery]):
-    found = selectors.organisations_for_demand(viewer_of(request), demand_id=demand_id, k=params.k)
+    viewer = viewer_of(request)
+    found = selectors.organisations_for_demand(viewer, demand_id=demand_id, k=params.k)
     return [
         OrganisationMatchOut(
             id=o.organisation.pk,
             name=o.organisation.name,
             score=o.score,
             reasons=o.reasons,
-            via=[MatchOut.of(m) for m in o.via],
+            via=[MatchOut.of(m, viewer) for m in o.via],
         )
         for o in found
     ]
@@ -183,10 +204,9 @@ def organisations_for_demand(request: HttpRequest, demand_id: int, params: Query
     throttle=EXPENSIVE,
 )
 def demands_for_achievement(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
-    found = selectors.demands_for_achievement(
-        viewer_of(request), achievement_id=achievement_id, k=params.k
-    )
-    return [MatchOut.of(m) for m in found]
+    viewer = viewer_of(request)
+    found = selectors.demands_for_achievement(viewer, achievement_id=achievement_id, k=params.k)
+    return [MatchOut.of(m, viewer) for m in found]
 
 
 @router.get(
@@ -196,10 +216,9 @@ def demands_for_achievement(request: HttpRequest, achievement_id: int, params: Q
     throttle=EXPENSIVE,
 )
 def similar(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
-    found = selectors.similar_achievements(
-        viewer_of(request), achievement_id=achievement_id, k=params.k
-    )
-    return [MatchOut.of(m) for m in found]
+    viewer = viewer_of(request)
+    found = selectors.similar_achievements(viewer, achievement_id=achievement_id, k=params.k)
+    return [MatchOut.of(m, viewer) for m in found]
 
 
 @router.get(
@@ -207,14 +226,15 @@ def similar(request: HttpRequest, achievement_id: int, params: Query[KQuery]):
 )
 def experts_for_topic(request: HttpRequest, params: Query[TopicExpertQuery]):
     """Experts for a topic; ``exclude_organisation`` leaves out experts tied to them."""
+    viewer = viewer_of(request)
     found = selectors.experts_for_topic(
-        viewer_of(request),
+        viewer,
         text=params.text,
         k=params.k,
         exclude_organisation_ids=params.exclude_organisation,
         willing_to_evaluate=params.willing_to_evaluate,
     )
-    return [MatchOut.of(m) for m in found]
+    return [MatchOut.of(m, viewer) for m in found]
 
 
 @router.post("/feedback", response={200: FeedbackOut, **ERRORS}, auth=REQUIRED_AUTH)

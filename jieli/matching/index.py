@@ -23,12 +23,14 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 
 from jieli.matching.documents import indexable, text_for, text_sha1
+from jieli.matching.engine.calibration import Calibrator
 from jieli.matching.engine.engine import EngineConfig, SearchEngine, SearchResult
 from jieli.matching.engine.fusion import DEFAULT_WEIGHTS
 from jieli.matching.models import ListingKind, ListingVector
@@ -235,12 +237,19 @@ def _load_domain_dictionary() -> None:
     _dictionary_loaded = True
 
 
+@lru_cache(maxsize=1)
+def default_calibrator() -> Calibrator:
+    """The fitted relevance probabilities (``bench/calibrate.py`` writes them)."""
+    return Calibrator.load()
+
+
 def index_for(kind: str) -> KindIndex:
     _load_domain_dictionary()
     with _registry_lock:
         found = _indexes.get(kind)
         if found is None:
-            found = KindIndex(kind=ListingKind(kind), engine=SearchEngine(engine_config()))
+            engine = SearchEngine(engine_config(), calibrator=default_calibrator())
+            found = KindIndex(kind=ListingKind(kind), engine=engine)
             _indexes[kind] = found
         return found
 

@@ -36,11 +36,13 @@ FIT_WEIGHTS = {
 
 # What each score component is called where people see it.
 COMPONENT_LABELS = {
-    "bm25_words": gettext_lazy("Word match (BM25)"),
-    "bm25_bigrams": gettext_lazy("Character match (BM25)"),
-    "dense_use": gettext_lazy("Meaning match (USE)"),
-    "dense_e5": gettext_lazy("Meaning match (E5)"),
+    "bm25_words": gettext_lazy("Shared words"),
+    "bm25_bigrams": gettext_lazy("Shared character pairs"),
+    "phrase": gettext_lazy("Same wording"),
+    "dense_use": gettext_lazy("Similar meaning (USE model)"),
+    "dense_e5": gettext_lazy("Similar meaning (E5 model)"),
     "fused": gettext_lazy("Text score, fused"),
+    "probability": gettext_lazy("Chance of relevance"),
     "text": gettext_lazy("Text score"),
     "fit": gettext_lazy("Structured fit"),
     "industry": gettext_lazy("Industry"),
@@ -271,7 +273,7 @@ def highlight(text: str, terms: Iterable[str], *, limit: int | None = None) -> s
     words = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
     if not words:
         return html.escape(text)
-    # Latin terms are stems ("batteri"): mark the whole word that starts with them.
+    # Latin terms may be stems or surface words: mark the whole word that starts with them.
     parts = [r"\b" + re.escape(w) + r"\w*" if w.isascii() else re.escape(w) for w in words]
     pattern = re.compile("|".join(parts), re.IGNORECASE)
     out, pos = [], 0

@@ -10,18 +10,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import Model, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jieli.core import registry
 from jieli.core.errors import InvalidInput, NotFound
+from jieli.core.search import NoMeaningfulTerms
 from jieli.core.viewer import Viewer
 from jieli.matching.documents import facts_for, text_for
+from jieli.matching.engine.calibration import active_components
+from jieli.matching.engine.terms import meaningful_terms, readable_terms
 from jieli.matching.index import index_for
 from jieli.matching.models import ListingKind, ListingVector
 from jieli.matching.ranking import (
     COMPONENT_LABELS,
+    TEXT_WEIGHT,
     Facts,
     combine,
     highlight,
@@ -31,6 +36,8 @@ from jieli.matching.ranking import (
 
 MAX_QUERY_CHARS = 2000
 CANDIDATES = 200
+# Weight of the text relevance in a match's order; the rest is the structured fit.
+TEXT_WEIGHT_IN_ORDER = TEXT_WEIGHT
 
 
 def visible_queryset(viewer: Viewer, kind: str) -> QuerySet[Any]:
@@ -47,6 +54,10 @@ def listing_visible(viewer: Viewer, kind: str, pk: int) -> bool:
 
 @dataclass
 class Match:
+    """One result. ``score`` is the calibrated probability that the text is relevant (0–1),
+    the number people see; for matches ``fit`` is the structured fit (0–1) and ``order`` the
+    value the list is sorted by (see ``combine_for_order``)."""
+
     kind: str
     obj: Any
     score: float
@@ -55,23 +66,59 @@ class Match:
     matched_terms: list[str] = field(default_factory=list)
     highlighted_title: SafeString = field(default_factory=SafeString)
     highlighted_snippet: SafeString = field(default_factory=SafeString)
+    contributions: dict[str, float] = field(default_factory=dict)
+    fit: float | None = None
+    fit_checks: dict[str, float | None] = field(default_factory=dict)
+    order: float = 0.0
 
     @property
     def pk(self) -> int:
         return int(self.obj.pk)
 
     @property
+    def percent(self) -> int:
+        return round(100 * self.score)
+
+    @property
+    def fit_percent(self) -> int | None:
+        return None if self.fit is None else round(100 * self.fit)
+
+    @property
+    def contribution_rows(self) -> list[tuple[str, int]]:
+        """(label in the user's language, share of the text evidence in %), largest first."""
+        rows = [
+            (str(COMPONENT_LABELS.get(k, k)), round(100 * v)) for k, v in self.contributions.items()
+        ]
+        return sorted(rows, key=lambda r: -r[1])
+
+    @property
+    def fit_rows(self) -> list[tuple[str, int | None]]:
+        """(label, how well the check is met in %, or None when a side lacks the field)."""
+        return [
+            (str(COMPONENT_LABELS.get(k, k)), None if v is None else round(100 * v))
+            for k, v in self.fit_checks.items()
+        ]
+
+    @property
     def component_rows(self) -> list[tuple[str, float | None]]:
-        """(label in the user's language, value) for showing the score's parts."""
+        """(label, raw value): the engine's own numbers, for the secretariat only."""
         return [(str(COMPONENT_LABELS.get(k, k)), v) for k, v in self.components.items()]
 
 
 def clean_query(text: str) -> str:
+    """Cut long pastes to their first part (what they are about) instead of refusing them."""
     text = (text or "").strip()
     if len(text) > MAX_QUERY_CHARS:
-        # Long pastes are cut rather than refused: the first part says what it is about.
         text = text[:MAX_QUERY_CHARS]
     return text
+
+
+def require_terms(query: str) -> list[str]:
+    """The query's content words; raises NoMeaningfulTerms (400) when there are none."""
+    terms = meaningful_terms(query)
+    if not terms:
+        raise NoMeaningfulTerms()
+    return terms
 
 
 def _snippet_field(kind: str) -> str:
@@ -82,64 +129,148 @@ def _title(kind: str, obj: Any) -> str:
     return obj.name if kind == ListingKind.EXPERT else obj.title
 
 
-def _ranked(
-    viewer: Viewer,
+def _contributions(results: Sequence[Any], weights: dict[str, float]) -> list[dict[str, float]]:
+    """Each result's text evidence split by component, as shares that sum to 1.
+
+    Mirrors z-score fusion: a component's contribution is its weight times how far the result
+    stands above that component's average over the candidate list; only positive parts count
+    (a reader asks "what made this come up?").
+    """
+    if not results:
+        return []
+    active = [c for c, w in weights.items() if w and c in results[0].components]
+    parts = np.zeros((len(results), len(active)))
+    for j, comp in enumerate(active):
+        values = np.array([r.components.get(comp, 0.0) for r in results], dtype=np.float64)
+        std = values.std()
+        if std > 1e-12:
+            parts[:, j] = np.clip(weights[comp] * (values - values.mean()) / std, 0.0, None)
+        else:
+            # One candidate (or all alike): nothing to stand above; a component counts by
+            # its weight where it found anything at all.
+            parts[:, j] = weights[comp] * (values > 0)
+    out = []
+    for row in parts:
+        total = row.sum()
+        out.append(
+            {c: float(v / total) for c, v in zip(active, row, strict=True) if v > 0}
+            if total > 0
+            else {}
+        )
+    return out
+
+
+@dataclass
+class _Hit:
+    obj: Any
+    result: Any
+    probability: float
+    contributions: dict[str, float]
+
+
+def _hits(
     kind: str,
     query: str,
     *,
+    base: QuerySet[Any],
     exclude: Iterable[int] = (),
-    base: QuerySet[Any] | None = None,
-) -> list[tuple[Any, Any]]:
-    """(object, engine result) for visible candidates, in engine order."""
-    results = index_for(kind).search(query, k=CANDIDATES)
+) -> list[_Hit]:
+    """Visible results at or above the relevance floor, in engine order.
+
+    This is the one ranking behind every search: lists' ``q``, the search page, the API and
+    matches. ``base`` is already narrowed to what the viewer may see.
+    """
+    index = index_for(kind)
+    results = index.search(query, k=CANDIDATES)
     if not results:
         return []
-    excluded = set(exclude)
-    ids = [int(r.doc_id) for r in results if int(r.doc_id) not in excluded]
-    qs = base if base is not None else visible_queryset(viewer, kind)
-    objects = {o.pk: o for o in qs.filter(pk__in=ids)}
-    return [(objects[int(r.doc_id)], r) for r in results if int(r.doc_id) in objects]
+    excluded = {str(pk) for pk in exclude}
+    if excluded:
+        # The source listing itself (similar listings) or conflicted experts: leave them out
+        # before the probabilities are computed, so no one is judged against a self-match.
+        results = [r for r in results if r.doc_id not in excluded]
+        if index.engine.calibrator is not None:
+            index.engine.calibrator.annotate(
+                results,
+                query_words=len(set(index.engine.tokeniser.words(query))),
+                config=index._ready_config(),
+            )
+    floor = relevance_floor(index)
+    shares = _contributions(results, index.engine.config.weights)
+    kept = [
+        (r, share)
+        for r, share in zip(results, shares, strict=True)
+        if (r.probability if r.probability is not None else 1.0) >= floor
+    ]
+    objects = {o.pk: o for o in base.filter(pk__in=[int(r.doc_id) for r, _s in kept])}
+    return [
+        _Hit(objects[int(r.doc_id)], r, float(r.probability or 0.0), share)
+        for r, share in kept
+        if int(r.doc_id) in objects
+    ]
 
 
-def _text_scores(pairs: Sequence[tuple[Any, Any]]) -> list[float]:
-    """Fused engine scores rescaled to [0, 1] within this candidate list."""
-    if not pairs:
-        return []
-    values = [r.score for _o, r in pairs]
-    low, high = min(values), max(values)
-    if high - low < 1e-9:
-        return [1.0 for _ in values]
-    return [(v - low) / (high - low) for v in values]
+def relevance_floor(index: Any) -> float:
+    calibrator = index.engine.calibrator
+    if calibrator is None:
+        return 0.0
+    return float(calibrator.floor(active_components(index.engine.config)))
 
 
-def _build_match(kind: str, obj: Any, result: Any, text_score: float, need: Facts | None) -> Match:
-    terms = list(result.matched_terms)
+def text_ranking(kind: str, queryset: QuerySet[Any], q: str) -> list[int]:
+    """The backend of ``core.search.rank_by_text``: relevant ids in ``queryset``, best first."""
+    query = clean_query(q)
+    require_terms(query)
+    return [hit.obj.pk for hit in _hits(ListingKind(kind), query, base=queryset)]
+
+
+def _build_match(kind: str, hit: _Hit, need: Facts | None, *, offer_side: bool = False) -> Match:
+    """``need`` is the other side's facts; ``offer_side`` when the result is the demand."""
+    obj, result = hit.obj, hit.result
+    terms = readable_terms(result.matched_terms, text_for(kind, obj))
     components: dict[str, float | None] = {
         name: round(value, 4) for name, value in result.components.items()
     }
-    components["text"] = round(text_score, 4)
-    reasons = [terms_reason(terms)] if terms else []
-    score = text_score
-    if need is not None:
-        fit = structured_fit(need, facts_for(kind, obj))
-        components.update(
-            {k: (None if v is None else round(v, 4)) for k, v in fit.components.items()}
-        )
-        components["fit"] = round(fit.score, 4)
-        reasons += fit.reasons
-        score = combine(text_score, fit)
-    return Match(
+    components["probability"] = round(hit.probability, 4)
+    match = Match(
         kind=kind,
         obj=obj,
-        score=round(score, 4),
+        score=round(hit.probability, 4),
         components=components,
-        reasons=[r for r in reasons if r],
+        reasons=[terms_reason(terms)] if terms else [],
         matched_terms=terms,
         highlighted_title=mark_safe(highlight(_title(kind, obj), terms)),  # noqa: S308 - escaped
         highlighted_snippet=mark_safe(  # noqa: S308 - highlight() escapes
             highlight(getattr(obj, _snippet_field(kind)) or "", terms, limit=220)
         ),
+        contributions={k: round(v, 4) for k, v in hit.contributions.items()},
+        order=hit.probability,
     )
+    if need is not None:
+        fit = (
+            structured_fit(facts_for(kind, obj), need)
+            if offer_side
+            else structured_fit(need, facts_for(kind, obj))
+        )
+        match.fit = round(fit.score, 4)
+        match.fit_checks = {
+            k: (None if v is None else round(v, 4)) for k, v in fit.components.items()
+        }
+        components.update(match.fit_checks)
+        components["fit"] = match.fit
+        match.reasons += [r for r in fit.reasons if r]
+        match.order = combine_for_order(hit.probability, fit)
+    return match
+
+
+def combine_for_order(probability: float, fit: Any) -> float:
+    """Order of a match list: the calibrated text probability weighted with the structured fit.
+
+    The number shown stays the probability (it means the same on every page); the fit is shown
+    beside it, and both decide the order. Results below the relevance floor never appear,
+    however good their fit: a same-region listing about something else is not a match.
+    """
+    return combine(probability, fit)
 
 
 def _matches(
@@ -151,12 +282,13 @@ def _matches(
     k: int,
     exclude: Iterable[int] = (),
     base: QuerySet[Any] | None = None,
+    offer_side: bool = False,
 ) -> list[Match]:
-    pairs = _ranked(viewer, kind, query, exclude=exclude, base=base)
-    scores = _text_scores(pairs)
-    matches = [_build_match(kind, o, r, s, need) for (o, r), s in zip(pairs, scores, strict=True)]
+    qs = base if base is not None else visible_queryset(viewer, kind)
+    hits = _hits(kind, query, base=qs, exclude=exclude)
+    matches = [_build_match(kind, hit, need, offer_side=offer_side) for hit in hits]
     if need is not None:
-        matches.sort(key=lambda m: (-m.score, m.pk))
+        matches.sort(key=lambda m: (-m.order, m.pk))
     return matches[:k]
 
 
@@ -168,11 +300,13 @@ def _check_k(k: int) -> None:
 def search(
     viewer: Viewer, *, kind: str, q: str, k: int = 20, base: QuerySet[Any] | None = None
 ) -> list[Match]:
-    """Ranked search of one kind; ``base`` narrows to a filtered visible queryset (facets)."""
+    """Ranked search of one kind; ``base`` narrows to a filtered visible queryset (facets).
+
+    Raises NoMeaningfulTerms when the query has nothing to search for (also when empty).
+    """
     _check_k(k)
     query = clean_query(q)
-    if not query:
-        return []
+    require_terms(query)
     if base is None:
         base = visible_queryset(viewer, kind)
     return _matches(viewer, kind, query, need=None, k=k, base=base)
@@ -207,21 +341,14 @@ def demands_for_achievement(viewer: Viewer, *, achievement_id: int, k: int = 10)
     """Demands that this achievement may answer; the demand's needs drive the fit."""
     _check_k(k)
     achievement = _source(viewer, ListingKind.ACHIEVEMENT, achievement_id)
-    offer = facts_for(ListingKind.ACHIEVEMENT, achievement)
-    pairs = _ranked(viewer, ListingKind.DEMAND, text_for(ListingKind.ACHIEVEMENT, achievement))
-    scores = _text_scores(pairs)
-    matches = []
-    for (demand, result), text_score in zip(pairs, scores, strict=True):
-        match = _build_match(ListingKind.DEMAND, demand, result, text_score, None)
-        fit = structured_fit(facts_for(ListingKind.DEMAND, demand), offer)
-        match.components.update(
-            {k_: (None if v is None else round(v, 4)) for k_, v in fit.components.items()}
-        )
-        match.reasons += fit.reasons
-        match.score = round(combine(text_score, fit), 4)
-        matches.append(match)
-    matches.sort(key=lambda m: (-m.score, m.pk))
-    return matches[:k]
+    return _matches(
+        viewer,
+        ListingKind.DEMAND,
+        text_for(ListingKind.ACHIEVEMENT, achievement),
+        need=facts_for(ListingKind.ACHIEVEMENT, achievement),
+        k=k,
+        offer_side=True,
+    )
 
 
 def similar_achievements(viewer: Viewer, *, achievement_id: int, k: int = 6) -> list[Match]:
@@ -240,9 +367,14 @@ def similar_achievements(viewer: Viewer, *, achievement_id: int, k: int = 6) -> 
 @dataclass
 class OrganisationMatch:
     organisation: Any
-    score: float
+    score: float  # the best matching achievement's calibrated probability
     reasons: list[str]
     via: list[Match]
+    order: float = 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score)
 
 
 def organisations_for_demand(
@@ -260,12 +392,14 @@ def organisations_for_demand(
     for org_id, items in grouped.items():
         if org_id not in visible:
             continue
-        best = max(m.score for m in items)
+        # Matches arrive best first, so items[0] is the organisation's best answer.
         reason = _("{n} matching achievements, best: {title}").format(
             n=len(items), title=items[0].obj.title
         )
-        out.append(OrganisationMatch(visible[org_id], round(best, 4), [reason], items[:3]))
-    out.sort(key=lambda o: (-o.score, o.organisation.pk))
+        best = OrganisationMatch(visible[org_id], items[0].score, [reason], items[:3])
+        best.order = items[0].order
+        out.append(best)
+    out.sort(key=lambda o: (-o.order, o.organisation.pk))
     return out[:k]
 
 
@@ -300,8 +434,7 @@ def experts_for_topic(
     """Experts for a topic, leaving out those tied to the given organisations."""
     _check_k(k)
     query = clean_query(text)
-    if not query:
-        return []
+    require_terms(query)
     base = visible_queryset(viewer, ListingKind.EXPERT)
     if willing_to_evaluate is not None:
         base = base.filter(willing_to_evaluate=willing_to_evaluate)

@@ -62,7 +62,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @page_rate_limit("search")
 def search(request: HttpRequest) -> HttpResponse:
-    """Ranked search across achievements, demands and experts, with facets and reasons."""
+    """Ranked search across achievements, demands and experts, with facets and reasons.
+
+    The same engine, floor and order as every list's ``q`` and the API (core.search). A query
+    longer than MAX_QUERY is cut; one without meaningful terms answers 400 with the message.
+    """
+    from jieli.core.search import NoMeaningfulTerms
     from jieli.matching import selectors as matching
 
     viewer = request_viewer(request)
@@ -73,6 +78,11 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict = {"q": q, "industry": industry, "region": region, "sections": {}}
     if not q:
         return render(request, "portal/search.html", context)
+    try:
+        matching.require_terms(q)
+    except NoMeaningfulTerms as exc:
+        context["error"] = exc.message
+        return render(request, "portal/search.html", context, status=400)
     for kind in ("achievement", "demand", "expert"):
         base = matching.visible_queryset(viewer, kind)
         try:

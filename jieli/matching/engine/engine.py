@@ -21,6 +21,7 @@ import numpy as np
 
 from . import fusion as fz
 from . import rerank
+from .calibration import Calibrator
 from .encoders import Encoder, get_encoder
 from .lexical import BM25Index, top_k
 from .text import Tokeniser, compact
@@ -95,6 +96,8 @@ class SearchResult:
     score: float
     components: dict[str, float]
     matched_terms: list[str]
+    # Calibrated P(relevant), set when the engine has a calibrator (see calibration.py).
+    probability: float | None = None
 
 
 @dataclass
@@ -135,8 +138,10 @@ class SearchEngine:
         encoders: Mapping[str, Encoder] | None = None,
         cache_dir: str | None = None,
         tokeniser: Tokeniser | None = None,
+        calibrator: Calibrator | None = None,
     ) -> None:
         self.config = config or EngineConfig()
+        self.calibrator = calibrator
         self.tokeniser = tokeniser or Tokeniser()
         self.cache_dir = cache_dir
         self.lexical: dict[str, BM25Index] = {
@@ -345,7 +350,11 @@ class SearchEngine:
         ]
         qvecs = {c: self.encoder(c).encode_queries([query])[0] for c in live}
         cands = self.candidates(query, qvecs)
-        return self._results(query, cands, self.fuse(cands, config), k)
+        results = self._results(query, cands, self.fuse(cands, config), k)
+        if self.calibrator is not None:
+            words = len(set(self.tokeniser.words(query)))
+            self.calibrator.annotate(results, query_words=words, config=cfg)
+        return results
 
     def search_many(
         self, queries: Sequence[str], k: int = 10, batch_size: int = 256
