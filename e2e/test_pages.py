@@ -8,11 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 8 item 2: /api/docs loads Swagger UI from a CDN (H4 serves it from static files)",
-)
 @pytest.mark.allow_page_errors
 def test_api_docs_render_swagger_ui_from_the_platforms_own_files(open_as):
     page = open_as(None, "zh-hans")
@@ -25,11 +20,6 @@ def test_api_docs_render_swagger_ui_from_the_platforms_own_files(open_as):
     assert open_as.problems(page) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 8 item 1: /favicon.ico is 404 (H4 adds a favicon and logo)",
-)
 def test_favicon_is_served(open_as):
     page = open_as(None, "zh-hans")
     declared = page.locator("link[rel~=icon]")

@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jieli.core.money import format_wan
+
 # How the text score and the structured checks combine, and how the checks weigh each other.
 # Chosen by judgement, not fitted: there is no labelled demand–achievement data yet; the stored
 # feedback (MatchFeedback) is what a later fit will use.
@@ -215,16 +217,12 @@ def _budget(need: Facts, offer: Facts) -> tuple[float | None, str]:
     if offer.price_wan is None or need.budget_max_wan is None:
         return None, ""
     if offer.price_wan <= need.budget_max_wan:
-        return 1.0, _("Price {price} (10k yuan) is within the budget").format(
-            price=_plain_number(offer.price_wan)
+        return 1.0, _("Price {price} is within the budget").format(
+            price=format_wan(offer.price_wan)
         )
     if offer.price_wan <= need.budget_max_wan * Decimal("1.5"):
         return 0.4, ""
     return 0.0, ""
-
-
-def _plain_number(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
 def _freshness(offer: Facts, now: datetime) -> tuple[float | None, str]:

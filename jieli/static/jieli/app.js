@@ -80,7 +80,7 @@
         loadThrottle: 250,
         maxOptions: 60,
         placeholder: input.getAttribute("data-placeholder") || "",
-        plugins: multiple ? ["remove_button"] : ["clear_button"],
+        plugins: multiple ? {remove_button: {title: removeLabel()}} : {clear_button: {title: clearLabel()}},
         shouldLoad: function () { return !!url; },
         load: function (query, callback) {
           var q = query ? "q=" + encodeURIComponent(query.slice(0, 100)) + "&" : "";
@@ -105,9 +105,13 @@
     }, root);
     each("select[data-searchable]", function (select) {
       if (select.tomselect) { return; }
-      new window.TomSelect(select, {maxOptions: 2000, allowEmptyOption: true, plugins: ["clear_button"]});
+      new window.TomSelect(select, {maxOptions: 2000, allowEmptyOption: true, plugins: {clear_button: {title: clearLabel()}}});
     }, root);
   }
+
+  // The plugins' own button titles are English; the page carries them in its language.
+  function clearLabel() { return document.body.getAttribute("data-label-clear") || ""; }
+  function removeLabel() { return document.body.getAttribute("data-label-remove") || ""; }
 
   function lastPart(label) {
     var parts = String(label).split(" ");
