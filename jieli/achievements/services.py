@@ -401,10 +401,8 @@ def achievement_create_many(
             changes["ip_records"] = [[], _ip_summary(records)]
         history_records.append((achievement, changes))
     change_records_bulk(records=history_records, actor_id=viewer.user_id, action=history_action)
-    from jieli.duplicates.tasks import queue_duplicate_review
-
     for achievement, _records in new:
-        queue_duplicate_review("achievement", achievement.pk)
+        registry.listing_created("achievement", achievement.pk)
     return out
 
 

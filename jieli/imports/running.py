@@ -114,3 +114,26 @@ def execute_job(job_id: int, *, run: Any = None) -> ImportJob:
         )
     job.refresh_from_db()
     return job
+
+
+def import_files_purge(*, now: Any = None) -> int:
+    """Delete the uploaded and rejected-rows files of jobs older than
+    ``JIELI_IMPORT_KEEP_DAYS`` days (the job and its report stay); returns the files deleted.
+    Run daily by ``tasks.purge_import_files``."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import Q
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.JIELI_IMPORT_KEEP_DAYS)
+    deleted = 0
+    old = ImportJob.objects.filter(created_at__lt=cutoff).filter(
+        ~Q(upload="") | ~Q(rejected_file="")
+    )
+    for job in old.exclude(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).iterator():
+        for field in (job.upload, job.rejected_file):
+            if field:
+                field.delete(save=False)
+                deleted += 1
+        ImportJob.objects.filter(pk=job.pk).update(upload="", rejected_file="")
+    return deleted

@@ -8,14 +8,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jieli.core.errors import InvalidInput
 from jieli.core.viewer import Viewer
 from jieli.imports import mapping as m
 from jieli.imports.engine import Options, check_permission
-from jieli.imports.models import ImportJob, JobStatus
+from jieli.imports.models import ImportJob
 from jieli.imports.readers import ImportFileError
 
 
@@ -117,26 +116,3 @@ def import_job_create(
     run_import_job(job.pk)
     job.refresh_from_db()
     return job
-
-
-def import_files_purge(*, now: Any = None) -> int:
-    """Delete the uploaded and rejected-rows files of jobs older than
-    ``JIELI_IMPORT_KEEP_DAYS`` days (the job and its report stay); returns the files deleted.
-    Run daily by ``tasks.purge_import_files``."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.db.models import Q
-
-    cutoff = (now or timezone.now()) - timedelta(days=settings.JIELI_IMPORT_KEEP_DAYS)
-    deleted = 0
-    old = ImportJob.objects.filter(created_at__lt=cutoff).filter(
-        ~Q(upload="") | ~Q(rejected_file="")
-    )
-    for job in old.exclude(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).iterator():
-        for field in (job.upload, job.rejected_file):
-            if field:
-                field.delete(save=False)
-                deleted += 1
-        ImportJob.objects.filter(pk=job.pk).update(upload="", rejected_file="")
-    return deleted

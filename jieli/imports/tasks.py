@@ -28,7 +28,7 @@ def run_import_job(job_id: int) -> None:
 @db_periodic_task(crontab(hour="3", minute="17"))
 def purge_import_files() -> None:
     """Daily: uploaded files are kept ``JIELI_IMPORT_KEEP_DAYS`` days."""
-    from jieli.imports.services import import_files_purge
+    from jieli.imports.running import import_files_purge
 
     import_files_purge()
 

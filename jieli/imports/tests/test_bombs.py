@@ -244,7 +244,8 @@ def test_old_upload_files_are_purged_after_the_configured_days(
     from django.utils import timezone
 
     from jieli.imports.models import ImportJob
-    from jieli.imports.services import import_files_purge, import_job_create
+    from jieli.imports.running import import_files_purge
+    from jieli.imports.services import import_job_create
 
     settings.JIELI_IMPORT_KEEP_DAYS = 7
     rows = achievement_rows(2)
