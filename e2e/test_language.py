@@ -17,8 +17,10 @@ from e2e.i18n import exactly, tr
 INTERFACE_TEXT_JS = """() => {
   const recordHref = /\\/(achievements|demands|experts|organisations)\\/\\d+\\//;
   const links = e => [e.closest("a[href]"), ...e.querySelectorAll("a[href]")];
+  // A record's own text (its title in a row's checkbox label, say) is data, not interface.
+  const rowLinks = e => e.closest("tr") ? [...e.closest("tr").querySelectorAll("a[href]")] : [];
   const isRecord = e => e.closest("article")
-    || links(e).some(a => a && recordHref.test(a.getAttribute("href")));
+    || [...links(e), ...rowLinks(e)].some(a => a && recordHref.test(a.getAttribute("href")));
   const picked = document.querySelectorAll(
     "header a, nav a, footer, h1, h2, h3, label, legend, button, th, [role=button]");
   const parts = [...picked].filter(e => !isRecord(e)).map(e => e.innerText);
