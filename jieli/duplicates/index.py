@@ -41,6 +41,9 @@ def in_bulk_mode() -> bool:
 def bulk_mode() -> Iterator[None]:
     previous = getattr(_bulk, "on", False)
     _bulk.on = True
+    # The import's first catch-up always reads the database: records created just before it
+    # started (by a person, or another process) must be candidates too.
+    _bulk.fresh = True
     try:
         yield
     finally:
@@ -62,10 +65,12 @@ def _sync(spec: KindSpec, state: _State) -> None:
     now = timezone.now()
     if (
         getattr(_bulk, "on", False)
+        and not getattr(_bulk, "fresh", False)
         and state.synced_at is not None
         and now - state.synced_at < BULK_SYNC_EVERY
     ):
         return
+    _bulk.fresh = False
     qs = spec.model._default_manager.all()
     if state.synced_at is not None:
         qs = qs.filter(updated_at__gte=state.synced_at - OVERLAP)
