@@ -49,7 +49,20 @@ def change_record(
     changes: dict[str, list[Any]] | None = None,
     reason: str = "",
 ) -> ChangeRecord:
-    return ChangeRecord.objects.create(
+    entry = _entry(target, actor_id=actor_id, action=action, changes=changes, reason=reason)
+    entry.save()
+    return entry
+
+
+def _entry(
+    target: models.Model,
+    *,
+    actor_id: int | None,
+    action: str,
+    changes: dict[str, list[Any]] | None,
+    reason: str,
+) -> ChangeRecord:
+    return ChangeRecord(
         content_type=ContentType.objects.get_for_model(type(target)),
         object_id=target.pk,
         actor_id=actor_id,
@@ -68,14 +81,7 @@ def change_records_bulk(
 ) -> list[ChangeRecord]:
     """One history entry per (target, changes), inserted together (batch services)."""
     entries = [
-        ChangeRecord(
-            content_type=ContentType.objects.get_for_model(type(target)),
-            object_id=target.pk,
-            actor_id=actor_id,
-            action=action,
-            changes=changes or {},
-            reason=reason,
-        )
+        _entry(target, actor_id=actor_id, action=action, changes=changes, reason=reason)
         for target, changes in records
     ]
     return ChangeRecord.objects.bulk_create(entries, batch_size=500)

@@ -7,8 +7,9 @@ retired (``retired_in``) and may point to its successor, so records that use it 
 from __future__ import annotations
 
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from jieli.core.names import localised_name
 
 
 class CodeListEntry(models.Model):
@@ -28,9 +29,7 @@ class CodeListEntry(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and translation.get_language() == "en":
-            return self.name_en
-        return self.name
+        return localised_name(self.name, self.name_en)
 
     @property
     def is_retired(self) -> bool:

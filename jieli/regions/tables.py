@@ -12,8 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.utils import translation
-
+from jieli.core.names import localised_name
 from jieli.regions import cache
 from jieli.regions.models import Discipline, Industry, Region
 from jieli.regions.names_en import PROVINCE_ALIASES_EN
@@ -84,9 +83,7 @@ class _Entry:
     successor: str | None
 
     def display(self) -> str:
-        if self.name_en and translation.get_language() == "en":
-            return self.name_en
-        return self.name
+        return localised_name(self.name, self.name_en)
 
 
 @dataclass
