@@ -185,10 +185,17 @@ def _hits(
     if not results:
         return []
     excluded = {str(pk) for pk in exclude}
-    if excluded:
-        # The source listing itself (similar listings) or conflicted experts: leave them out
-        # before the probabilities are computed, so no one is judged against a self-match.
-        results = [r for r in results if r.doc_id not in excluded]
+    visible = {
+        str(pk)
+        for pk in base.filter(pk__in=[int(r.doc_id) for r in results]).values_list("pk", flat=True)
+    }
+    kept_ids = visible - excluded
+    if len(kept_ids) < len(results):
+        # Leave out what the viewer may not see, the source listing itself (similar listings)
+        # and conflicted experts before the probabilities are computed: a hidden listing must
+        # not even shift the number shown for a visible one, and no one is judged against a
+        # self-match.
+        results = [r for r in results if r.doc_id in kept_ids]
         if index.engine.calibrator is not None:
             index.engine.calibrator.annotate(
                 results,

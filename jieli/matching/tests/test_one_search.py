@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -251,3 +252,32 @@ def test_k_out_of_range_on_match_endpoints_is_a_400(world):
         f"{API}/matching/achievements/{achievements[0].pk}/similar",
     ):
         assert client.get(url, {"k": "500"}).status_code == 400
+
+
+def test_a_hidden_listing_does_not_shift_the_probability_of_a_visible_one(world):
+    """The calibrated number a viewer sees is computed over the results that viewer may see:
+    hidden listings ranked above a visible one do not push its probability down (before,
+    0.75 fell to 0.25 here). What remains is the corpus statistics every index shares (BM25
+    document frequencies, the fusion's per-query normalisation), a shift of about 0.01."""
+    users, _achievements = world
+
+    def scores():
+        cache.clear()  # anonymous search results are cached for a minute
+        found = Client().get(f"{API}/matching/search", {"q": "锂电池 低温", "k": 100}).json()
+        return {m["id"]: m["score"] for m in found}
+
+    alone = scores()
+    hidden = [
+        AchievementFactory(
+            owner=users.other_org,
+            title=f"锂电池低温性能提升方案{i}",
+            summary="锂电池 低温 锂电池 低温 电解液。",
+            keywords=["锂电池", "低温"],
+            draft=True,
+        )
+        for i in range(5)
+    ]
+    with_hidden = scores()
+    assert not {h.pk for h in hidden} & set(with_hidden)
+    assert with_hidden.keys() == alone.keys()
+    assert all(abs(with_hidden[pk] - alone[pk]) < 0.05 for pk in alone), (alone, with_hidden)
