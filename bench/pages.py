@@ -186,10 +186,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from jieli.portal.management.commands.jieli_serve import warm_process
 
     from jieli.achievements.models import Achievement
     from jieli.demands.models import Demand
+    from jieli.portal.management.commands.jieli_serve import warm_process
 
     started = time.monotonic()
     warm = warm_process()

@@ -174,6 +174,7 @@ def _hits(
     *,
     base: QuerySet[Any],
     exclude: Iterable[int] = (),
+    source: tuple[str, int] | None = None,
 ) -> list[_Hit]:
     """Visible results at or above the relevance floor, in engine order.
 
@@ -181,7 +182,7 @@ def _hits(
     matches. ``base`` is already narrowed to what the viewer may see.
     """
     index = index_for(kind)
-    results = index.search(query, k=CANDIDATES)
+    results = index.search(query, k=CANDIDATES, source=source)
     if not results:
         return []
     excluded = {str(pk) for pk in exclude}
@@ -290,9 +291,11 @@ def _matches(
     exclude: Iterable[int] = (),
     base: QuerySet[Any] | None = None,
     offer_side: bool = False,
+    source: tuple[str, int] | None = None,
 ) -> list[Match]:
+    """``source`` (kind, id): the query is that listing's text (see ``KindIndex.search``)."""
     qs = base if base is not None else visible_queryset(viewer, kind)
-    hits = _hits(kind, query, base=qs, exclude=exclude)
+    hits = _hits(kind, query, base=qs, exclude=exclude, source=source)
     matches = [_build_match(kind, hit, need, offer_side=offer_side) for hit in hits]
     if need is not None:
         matches.sort(key=lambda m: (-m.order, m.pk))
@@ -341,6 +344,7 @@ def matches_for_demand(
         need=need,
         k=k,
         exclude=_conflicted_experts(demand) if kind == ListingKind.EXPERT else (),
+        source=(ListingKind.DEMAND, demand.pk),
     )
 
 
@@ -355,6 +359,7 @@ def demands_for_achievement(viewer: Viewer, *, achievement_id: int, k: int = 10)
         need=facts_for(ListingKind.ACHIEVEMENT, achievement),
         k=k,
         offer_side=True,
+        source=(ListingKind.ACHIEVEMENT, achievement.pk),
     )
 
 
@@ -368,6 +373,7 @@ def similar_achievements(viewer: Viewer, *, achievement_id: int, k: int = 6) -> 
         need=None,
         k=k,
         exclude=[achievement_id],
+        source=(ListingKind.ACHIEVEMENT, achievement.pk),
     )
 
 

@@ -14,6 +14,9 @@ A query is answered in three steps:
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -112,13 +115,48 @@ class Candidates:
     query_chars: int = 0  # letters and digits in the query (length-aware fusion)
 
 
+# Encoded queries by (encoder, query), most recent last, shared by every kind's engine: one
+# query costs 0.05-0.5 s per encoder and comes back at once (the search page asks each kind,
+# pagination, popular terms). 512 entries of <= 512 float32 are about 1 MB.
+QUERY_VECTOR_CACHE = 512
+_query_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_query_vectors_lock = threading.Lock()
+
+
 def _longest_common_substring(query: str, text: str) -> int:
     """Length of the longest substring of ``query`` occurring in ``text``.
 
-    Grows a candidate only when it could beat the best so far, so it costs about
-    2 * len(query) substring searches (done in C by ``in``), far cheaper than a DP table.
+    A substring occurs only if each of its character pairs does, so the query is first cut
+    into stretches whose every pair occurs in ``text`` (set lookups), and only those stretches
+    are searched, longest first. For an unrelated document that leaves a few two- or
+    three-character stretches: a listing's text as the query (its matches page) costs about
+    a tenth of searching the whole query.
     """
-    best = 0
+    if not query or not text:
+        return 0
+    pairs = set(itertools.pairwise(text))
+    stretches: list[str] = []
+    start = 0
+    for i, pair in enumerate(itertools.pairwise(query)):
+        if pair not in pairs:
+            if i > start:
+                stretches.append(query[start : i + 1])
+            start = i + 1
+    if len(query) - 1 > start:
+        stretches.append(query[start:])
+    if not stretches:
+        return 1 if not set(query).isdisjoint(text) else 0
+    best = 1
+    for part in sorted(stretches, key=len, reverse=True):
+        if len(part) <= best:
+            break
+        best = max(best, _longest_common_substring_scan(part, text, best))
+    return best
+
+
+def _longest_common_substring_scan(query: str, text: str, best: int = 0) -> int:
+    """The plain scan: grows a candidate only when it could beat ``best``, so it costs about
+    2 * len(query) substring searches (done in C by ``in``), far cheaper than a DP table."""
     m = len(query)
     for i in range(m):
         if m - i <= best:
@@ -336,19 +374,43 @@ class SearchEngine:
             out.append(SearchResult(doc_id, float(fused[i]), comps, matched))
         return out
 
+    def query_vector(self, component: str, query: str) -> np.ndarray:
+        """The query's vector for a dense component, from the process's query-vector cache."""
+        encoder = self.encoder(component)
+        key = (encoder.name, query)
+        with _query_vectors_lock:
+            cached = _query_vectors.get(key)
+            if cached is not None:
+                _query_vectors.move_to_end(key)
+                return cached
+        vector = encoder.encode_queries([query])[0]
+        with _query_vectors_lock:
+            _query_vectors[key] = vector
+            while len(_query_vectors) > QUERY_VECTOR_CACHE:
+                _query_vectors.popitem(last=False)
+        return vector
+
     def search(
-        self, query: str, k: int = 10, config: EngineConfig | None = None
+        self,
+        query: str,
+        k: int = 10,
+        config: EngineConfig | None = None,
+        *,
+        given_vectors: Mapping[str, np.ndarray] | None = None,
     ) -> list[SearchResult]:
         """``config`` may switch components off for this query (weight 0), e.g. a dense
         component whose vectors are still being computed; such a component's query
-        vector is not computed at all."""
+        vector is not computed at all. ``given_vectors`` (component -> vector) are used
+        instead of encoding the query, e.g. a stored listing's own vectors when that
+        listing is the query."""
         cfg = config or self.config
         live = [
             c
             for c in self.vectors
             if cfg.weights.get(c, 0.0) or (c == cfg.prf_component and cfg.prf_weight)
         ]
-        qvecs = {c: self.encoder(c).encode_queries([query])[0] for c in live}
+        given = given_vectors or {}
+        qvecs = {c: given[c] if c in given else self.query_vector(c, query) for c in live}
         cands = self.candidates(query, qvecs)
         results = self._results(query, cands, self.fuse(cands, config), k)
         if self.calibrator is not None:

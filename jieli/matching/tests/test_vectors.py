@@ -60,3 +60,45 @@ def test_english_query_finds_chinese_listing_through_meaning(listings):
     found = selectors.search(viewer_of(None), kind="achievement", q="rice farming yield")
     assert found and found[0].obj == listings[1]
     assert found[0].components["dense_use"] > 0
+
+
+def _count_query_encodings(monkeypatch) -> list[str]:
+    from jieli.matching.engine import engine as engine_module
+    from jieli.matching.engine.encoders import USEEncoder
+
+    engine_module._query_vectors.clear()
+    encoded: list[str] = []
+    original = USEEncoder.encode_queries
+
+    def counting(self, texts):
+        encoded.extend(texts)
+        return original(self, texts)
+
+    monkeypatch.setattr(USEEncoder, "encode_queries", counting)
+    return encoded
+
+
+def test_a_listings_matches_use_its_stored_vector_not_a_new_encoding(listings, monkeypatch):
+    services.vectors_compute(kind="achievement", encoder="use")
+    encoded = _count_query_encodings(monkeypatch)
+    similar = selectors.similar_achievements(viewer_of(None), achievement_id=listings[0].pk)
+    assert encoded == []  # the listing's own stored vector was the query
+    assert all(m.obj != listings[0] for m in similar)
+
+
+def test_an_edited_listing_is_encoded_afresh_not_matched_by_its_stale_vector(listings, monkeypatch):
+    services.vectors_compute(kind="achievement", encoder="use")
+    listings[0].summary = "用于风力发电机叶片的无损检测。"
+    listings[0].save()
+    encoded = _count_query_encodings(monkeypatch)
+    selectors.similar_achievements(viewer_of(None), achievement_id=listings[0].pk)
+    assert len(encoded) == 1 and "风力发电机" in encoded[0]
+
+
+def test_the_same_query_is_encoded_once_for_every_kind(listings, monkeypatch):
+    services.vectors_compute(kind="achievement", encoder="use")
+    encoded = _count_query_encodings(monkeypatch)
+    for _ in range(2):
+        selectors.search(viewer_of(None), kind="achievement", q="rice farming yield")
+        selectors.search(viewer_of(None), kind="demand", q="rice farming yield")
+    assert encoded == ["rice farming yield"]
