@@ -394,9 +394,13 @@ def organisations_for_demand(
     viewer: Viewer, *, demand_id: int, k: int = 10
 ) -> list[OrganisationMatch]:
     """Organisations whose achievements answer the demand, scored by their best match."""
+    return _organisations_from(viewer, matches_for_demand(viewer, demand_id=demand_id, k=50), k)
+
+
+def _organisations_from(viewer: Viewer, matches: list[Match], k: int) -> list[OrganisationMatch]:
+    """Group achievement matches (best first) by owner organisation, as the viewer sees it."""
     from jieli.organisations.selectors import visible_organisations
 
-    matches = matches_for_demand(viewer, demand_id=demand_id, k=50)
     grouped: dict[int, list[Match]] = {}
     for match in matches:
         grouped.setdefault(match.obj.owner_id, []).append(match)
@@ -414,6 +418,52 @@ def organisations_for_demand(
         out.append(best)
     out.sort(key=lambda o: (-o.order, o.organisation.pk))
     return out[:k]
+
+
+@dataclass
+class DemandMatchPage:
+    demand: Any
+    achievements: list[Match]
+    experts: list[Match]
+    organisations: list[OrganisationMatch]
+
+
+def demand_match_page(
+    viewer: Viewer,
+    *,
+    demand_id: int,
+    achievements: int = 10,
+    experts: int = 6,
+    organisations: int = 6,
+) -> DemandMatchPage:
+    """Everything a demand's matches page shows. The achievement search runs once: the
+    organisations are grouped from its top 50, as ``organisations_for_demand`` does."""
+    demand = _source(viewer, ListingKind.DEMAND, demand_id)
+    found = matches_for_demand(viewer, demand_id=demand_id, k=50)
+    return DemandMatchPage(
+        demand=demand,
+        achievements=found[:achievements],
+        experts=matches_for_demand(viewer, demand_id=demand_id, kind=ListingKind.EXPERT, k=experts),
+        organisations=_organisations_from(viewer, found, organisations),
+    )
+
+
+@dataclass
+class AchievementMatchPage:
+    achievement: Any
+    demands: list[Match]
+    similar: list[Match]
+
+
+def achievement_match_page(
+    viewer: Viewer, *, achievement_id: int, demands: int = 10, similar: int = 6
+) -> AchievementMatchPage:
+    """Everything an achievement's matches page shows."""
+    return AchievementMatchPage(
+        achievement=_source(viewer, ListingKind.ACHIEVEMENT, achievement_id),
+        demands=demands_for_achievement(viewer, achievement_id=achievement_id, k=demands),
+        similar=similar_achievements(viewer, achievement_id=achievement_id, k=similar),
+    )
 
 
 def _conflicted_experts(listing: Any) -> list[int]:

@@ -12,28 +12,22 @@ from jieli.core.errors import NotFound, ServiceError
 from jieli.core.http import JieliRequest
 from jieli.core.security import page_rate_limit
 from jieli.matching import selectors, services
-from jieli.matching.models import ListingKind
 
 
 @page_rate_limit("matches")
 def demand_matches(request: JieliRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer
     try:
-        achievements = selectors.matches_for_demand(viewer, demand_id=pk, k=10)
-        experts = selectors.matches_for_demand(viewer, demand_id=pk, kind=ListingKind.EXPERT, k=6)
-        organisations = selectors.organisations_for_demand(viewer, demand_id=pk, k=6)
+        page = selectors.demand_match_page(request.viewer, demand_id=pk)
     except NotFound as exc:
         raise Http404 from exc
-    from jieli.demands.selectors import demand_get
-
     return render(
         request,
         "matching/demand.html",
         {
-            "demand": demand_get(viewer, pk),
-            "achievements": achievements,
-            "experts": experts,
-            "organisations": organisations,
+            "demand": page.demand,
+            "achievements": page.achievements,
+            "experts": page.experts,
+            "organisations": page.organisations,
             "source_kind": "demand",
         },
     )
@@ -41,21 +35,17 @@ def demand_matches(request: JieliRequest, pk: int) -> HttpResponse:
 
 @page_rate_limit("matches")
 def achievement_matches(request: JieliRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer
     try:
-        demands = selectors.demands_for_achievement(viewer, achievement_id=pk, k=10)
-        similar = selectors.similar_achievements(viewer, achievement_id=pk, k=6)
+        page = selectors.achievement_match_page(request.viewer, achievement_id=pk)
     except NotFound as exc:
         raise Http404 from exc
-    from jieli.achievements.selectors import achievement_get
-
     return render(
         request,
         "matching/achievement.html",
         {
-            "achievement": achievement_get(viewer, pk),
-            "demands": demands,
-            "similar": similar,
+            "achievement": page.achievement,
+            "demands": page.demands,
+            "similar": page.similar,
             "source_kind": "achievement",
         },
     )

@@ -92,6 +92,40 @@ def test_demand_matches_carry_reasons_and_components(users, battery):
     assert "同属行业：C38 电气机械和器材制造业" in joined and "同省：山东省" in joined
 
 
+def test_demand_match_page_is_what_each_list_would_be_on_its_own(users, battery):
+    AchievementFactory(
+        owner=users.other_org,
+        title="锂电池低温加热膜",
+        summary="电池低温启动。",
+        keywords=["锂电池"],
+    )
+    ExpertFactory(name="电池专家", keywords=["锂电池"], bio="锂电池低温性能。")
+    demand = PublishedDemandFactory(
+        owner=users.other_org,
+        title="降低锂电池低温容量衰减",
+        problem="冬季锂电池容量下降明显。",
+        keywords=["锂电池", "低温"],
+    )
+    viewer = viewer_of(None)
+    page = selectors.demand_match_page(viewer, demand_id=demand.pk, achievements=1)
+    assert page.demand == demand
+    assert [m.obj for m in page.achievements] == [
+        m.obj for m in selectors.matches_for_demand(viewer, demand_id=demand.pk, k=1)
+    ]
+    assert [o.organisation for o in page.organisations] == [
+        o.organisation for o in selectors.organisations_for_demand(viewer, demand_id=demand.pk)
+    ]
+    assert {o.organisation for o in page.organisations} >= {users.owner_org}
+    assert [m.obj for m in page.experts] == [
+        m.obj for m in selectors.matches_for_demand(viewer, demand_id=demand.pk, kind="expert", k=6)
+    ]
+    hidden = PublishedDemandFactory(owner=users.owner_org, visibility=Visibility.PRIVATE)
+    with pytest.raises(NotFound):
+        selectors.demand_match_page(viewer_of(users.registered), demand_id=hidden.pk)
+    with pytest.raises(NotFound):
+        selectors.achievement_match_page(viewer_of(users.registered), achievement_id=10**9)
+
+
 def test_demand_the_viewer_cannot_see_is_not_found(users):
     demand = PublishedDemandFactory(owner=users.owner_org, visibility=Visibility.PRIVATE)
     with pytest.raises(NotFound):
