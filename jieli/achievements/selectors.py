@@ -46,7 +46,7 @@ def visible_achievements(viewer: Viewer) -> QuerySet[Achievement]:
     q = visible_listing_q(viewer)
     if not viewer.sees_member_content:
         q &= Q(dual_use=False) | Q(owner_id__in=viewer.organisation_ids)
-    return Achievement.objects.filter(q).select_related("owner", "industry", "region")
+    return Achievement.objects.filter(q).select_related("owner", "industry", "discipline", "region")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ def _is_self(viewer: Viewer, expert: Expert) -> bool:
 
 
 def visible_experts(viewer: Viewer) -> QuerySet[Expert]:
-    qs = Expert.objects.select_related("organisation", "region")
+    # Codes are shown on every card and in every API item: one query each, not one per row.
+    qs = Expert.objects.select_related("organisation", "region").prefetch_related(
+        "industries", "disciplines"
+    )
     if viewer.is_staff_role:
         return qs
     q = Q(is_public=True, is_active=True)
