@@ -110,3 +110,9 @@ def test_reloading_fills_english_names_on_a_database_loaded_without_them():
     assert Industry.objects.get(code="062").name_en == "Mining and washing of lignite"
     # A class named as its group has the group's English name.
     assert Industry.objects.get(code="0610").name_en == Industry.objects.get(code="061").name_en
+
+
+@pytest.mark.django_db
+def test_english_names_resolve_but_placeholders_do_not():
+    assert selectors.region_resolve("Zhifu District").code == "370602"
+    assert selectors.region_resolve("Districts") is None
