@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from jieli.core.errors import InvalidInput, NotFound
-from jieli.core.search import rank_by_text
+from jieli.core.search import ranked_ids
 from jieli.core.viewer import Viewer
 from jieli.experts.models import Expert, ExpertAffiliation
 
@@ -83,9 +83,48 @@ def expert_list(viewer: Viewer, filters: ExpertFilters) -> QuerySet[Expert]:
     if filters.willing_to_evaluate is not None:
         qs = qs.filter(willing_to_evaluate=filters.willing_to_evaluate)
     if filters.q.strip():
-        # The one search (core.search): same engine, floor and order as the search page.
-        return rank_by_text("expert", qs, filters.q)
+        return _search(viewer, qs, filters.q)
     return qs.order_by("name", "id")
+
+
+def _affiliation_q(viewer: Viewer, q: str) -> Q:
+    """Experts whose affiliation's name holds every word of ``q``.
+
+    The member organisation's name (Chinese or English) counts only when the viewer may see that
+    organisation; the declared free-text affiliation counts when there is no member
+    organisation, because that is what the profile shows.
+    """
+    from jieli.organisations.selectors import visible_organisations
+
+    organisation_q = Q()
+    declared_q = Q(organisation__isnull=True)
+    for word in q.split():
+        organisation_q &= Q(name__icontains=word) | Q(name_en__icontains=word)
+        declared_q &= Q(organisation_name__icontains=word)
+    organisations = visible_organisations(viewer).filter(organisation_q).values("pk")
+    return Q(organisation_id__in=organisations) | declared_q
+
+
+def _search(viewer: Viewer, qs: QuerySet[Expert], q: str) -> QuerySet[Expert]:
+    """The one search (core.search: same engine, floor and order as the search page), plus
+    the experts of an organisation named in the query, first.
+
+    The engine indexes an expert's own text only, so a university's name finds its experts
+    through their affiliation, not through the index.
+    """
+    ranked = ranked_ids("expert", qs, q)  # raises NoMeaningfulTerms for an empty query
+    affiliated = _affiliation_q(viewer, q)
+    rank = Case(
+        *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)],
+        default=Value(len(ranked)),
+        output_field=IntegerField(),
+    )
+    first = Case(When(affiliated, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        qs.filter(Q(pk__in=ranked) | affiliated)
+        .annotate(affiliation_first=first, text_rank=rank)
+        .order_by("affiliation_first", "text_rank", "name", "id")
+    )
 
 
 def expert_get(viewer: Viewer, pk: int) -> Expert:

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -107,9 +106,9 @@ class Fit:
     reasons: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=4096)
-def _code_name_cached(kind: str, code: str, language: str) -> str:
-    """“C38 电气机械和器材制造业” or “山东省”: the name of one code, for a reason sentence."""
+def _code_name_uncached(kind: str, code: str) -> str:
+    """“C38 Manufacture of electrical machinery …” or “山东省”: one code's name, for a reason
+    sentence, in the page's language."""
     from jieli.core.errors import NotFound
     from jieli.regions import selectors as codes
 
@@ -119,15 +118,22 @@ def _code_name_cached(kind: str, code: str, language: str) -> str:
             prefix = entry.section if entry.level > 1 else ""
             return f"{prefix}{entry.code} {entry.display_name}"
         region = codes.region_get(code)
-        # Provinces have English names; prefectures and counties are shown in Chinese.
+        # A prefecture is named with its province ("Shandong Yantai City").
         return region.display_name if region.level == 1 else codes.region_label(code) or code
     except NotFound:
         return code
 
 
 def _code_name(kind: str, code: str) -> str:
-    # Names depend on the interface language (provinces, sections and divisions have English).
-    return _code_name_cached(kind, code, translation.get_language() or "")
+    # Kept with the code lists' tables, so a reload of the lists drops it (regions.cache).
+    from jieli.regions.cache import memo
+
+    names = memo("matching:code_names")
+    key = (kind, code, translation.get_language() or "")
+    if key not in names:
+        names[key] = _code_name_uncached(kind, code)
+    name: str = names[key]
+    return name
 
 
 def _industry(need: Facts, offer: Facts) -> tuple[float | None, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,11 @@ from django.db import models, transaction
 
 from jieli.regions import cache
 from jieli.regions.names_en import DIVISIONS_EN, PROVINCES_EN, SECTIONS_EN
+from jieli.regions.place_names import WHOLE_NAMES_EN, place_name_en, proper_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# Jieli's own English names for codes whose source has none (not upstream files).
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 REGION_EDITION = "2023"
 INDUSTRY_EDITION = "2017"
@@ -77,24 +80,48 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 def read_regions(data_dir: Path = DATA_DIR) -> list[CodeRow]:
+    """Provinces, prefectures and counties, each with an English name: the provinces' from
+    ``names_en``, the others romanised with their kind translated (``place_names``)."""
     base = data_dir / "admin_divisions"
+    provinces = _csv_rows(base / "provinces.csv")
+    cities = _csv_rows(base / "cities.csv")
+    areas = _csv_rows(base / "areas.csv")
+    # Zones are named after their province or prefecture (河北唐山芦台经济开发区).
+    known = {
+        proper_name(r["name"]): PROVINCES_EN.get(r["code"], "")
+        for r in (*provinces, *cities)
+        if r["name"] not in WHOLE_NAMES_EN
+    }
+    known = {stem: english for stem, english in known.items() if len(stem) >= 2}
     rows = [
         CodeRow(
             code=r["code"],
             name=r["name"],
             level=1,
             parent=None,
-            name_en=PROVINCES_EN.get(r["code"], ""),
+            name_en=PROVINCES_EN.get(r["code"]) or place_name_en(r["name"], known=known),
         )
-        for r in _csv_rows(base / "provinces.csv")
+        for r in provinces
     ]
     rows += [
-        CodeRow(code=r["code"], name=r["name"], level=2, parent=r["provinceCode"])
-        for r in _csv_rows(base / "cities.csv")
+        CodeRow(
+            code=r["code"],
+            name=r["name"],
+            level=2,
+            parent=r["provinceCode"],
+            name_en=place_name_en(r["name"], known=known),
+        )
+        for r in cities
     ]
     rows += [
-        CodeRow(code=r["code"], name=r["name"], level=3, parent=r["cityCode"])
-        for r in _csv_rows(base / "areas.csv")
+        CodeRow(
+            code=r["code"],
+            name=r["name"],
+            level=3,
+            parent=r["cityCode"],
+            name_en=place_name_en(r["name"], known=known),
+        )
+        for r in areas
     ]
     for row in rows:
         if not row.code.isdigit() or len(row.code) != 2 * row.level:
@@ -121,20 +148,50 @@ def read_industries(data_dir: Path = DATA_DIR) -> list[CodeRow]:
             raise CodeListLoadError(f"unexpected industry code {code!r}")
         if not section:
             raise CodeListLoadError(f"industry code {code!r} has no division")
-        name_en = SECTIONS_EN.get(code, "") if level == 1 else DIVISIONS_EN.get(code, "")
-        if level > 2:
-            name_en = ""
         rows.append(
             CodeRow(
                 code=code,
                 name=r["name"],
                 level=level,
                 parent=parent,
-                name_en=name_en,
                 extra={"section": section, "description": r["description"]},
             )
         )
-    return rows
+    return _with_industry_names_en(rows)
+
+
+def _with_industry_names_en(rows: list[CodeRow]) -> list[CodeRow]:
+    """English names: sections and divisions from ``names_en``, groups and classes from
+    ``translations/gbt4754_2017_en.tsv``; a group or class named exactly as its parent (134
+    制糖业 under 13) has its parent's English name."""
+    own = {**SECTIONS_EN, **DIVISIONS_EN, **read_translations("gbt4754_2017_en.tsv")}
+    by_code = {row.code: row for row in rows}
+
+    def english(row: CodeRow) -> str:
+        if row.code in own:
+            return own[row.code]
+        parent = by_code.get(row.parent or "")
+        return english(parent) if parent is not None and parent.name == row.name else ""
+
+    return [replace(row, name_en=english(row)) for row in rows]
+
+
+def read_translations(filename: str) -> dict[str, str]:
+    """``code`` → ``name_en`` from one of Jieli's own translation files (tab-separated)."""
+    path = TRANSLATIONS_DIR / filename
+    if not path.exists():
+        raise CodeListLoadError(f"missing translation file: {path}")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {
+            row["code"].strip(): row["name_en"].strip()
+            for row in csv.DictReader(fh, delimiter="\t")
+            if row.get("name_en")
+        }
+
+
+def _sentence_case(text: str) -> str:
+    # 55 of the file's English names start in lower case ("mathematics"); labels do not.
+    return text[:1].upper() + text[1:]
 
 
 def read_disciplines(data_dir: Path = DATA_DIR) -> list[CodeRow]:
@@ -157,7 +214,7 @@ def read_disciplines(data_dir: Path = DATA_DIR) -> list[CodeRow]:
                     name=str(item["name"]).strip(),
                     level=(len(code) - 1) // 2,
                     parent=str(parents[0]).upper() if parents else None,
-                    name_en=str(item.get("name_en") or "").strip(),
+                    name_en=_sentence_case(str(item.get("name_en") or "").strip()),
                 )
             )
     return rows
@@ -215,6 +272,7 @@ def upsert_edition(
     fields += extra_fields
     create: list[Any] = []
     update: list[Any] = []
+    changed_fields: set[str] = set()
     for row in sorted(rows, key=lambda r: (r.level, r.code)):
         values: dict[str, Any] = {
             "name": row.name,
@@ -238,6 +296,7 @@ def upsert_edition(
             stats.revived += 1
         else:
             stats.updated += 1
+        changed_fields.update(changed)
         for key, value in changed.items():
             setattr(obj, key, value)
         update.append(obj)
@@ -258,7 +317,10 @@ def upsert_edition(
     if create:
         manager.bulk_create(create, batch_size=500)
     if update:
-        manager.bulk_update(update, [*fields, "name_en"], batch_size=500)
+        # Only the columns that changed: an edition that only adds English names rewrites one.
+        manager.bulk_update(
+            update, [f for f in [*fields, "name_en"] if f in changed_fields], batch_size=500
+        )
     if retire:
         manager.bulk_update(retire, ["retired_in", "successor_id"], batch_size=500)
     stats.created = len(create)

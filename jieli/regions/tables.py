@@ -201,11 +201,11 @@ def _build(kind: str) -> _Table:
         table.children.setdefault(entry.parent, []).append(entry.code)
         if entry.retired_in:
             continue
+        if kind == "region" and entry.level == 2 and entry.name in REGION_PLACEHOLDER_NAMES:
+            continue  # "市辖区" / "Districts" name no place
         if entry.name_en:
             table.names_en.setdefault(entry.name_en.lower(), []).append(entry.code)
         if kind == "region":
-            if entry.level == 2 and entry.name in REGION_PLACEHOLDER_NAMES:
-                continue
             for alias in _region_aliases(entry.name):
                 table.names.setdefault(alias, []).append((entry.code, alias == entry.name))
                 table.max_name = max(table.max_name, len(alias))

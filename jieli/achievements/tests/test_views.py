@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -82,6 +84,26 @@ def test_detail_page_escapes_and_shows_trl_names_and_locked_box(client, roles):
     client.force_login(roles.other_member)
     page = client.get(reverse("achievements:detail", args=[a.pk])).content.decode()
     assert "ZL202110000009.9" in page and "&lt;b&gt;秘密&lt;/b&gt;" in page
+
+
+def _fact(page: str, term: str) -> str:
+    found = re.search(rf"<dt>{term}</dt><dd>(.*?)</dd>", page, re.S)
+    assert found, term
+    return found.group(1).strip()
+
+
+def test_english_detail_page_names_county_region_and_industry_class_in_english(client):
+    a = AchievementFactory(region_id="370602", industry_id="3841", discipline_id="F0101")
+    url = reverse("achievements:detail", args=[a.pk])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    region = _fact(english, "Region")
+    assert region == "Zhifu District" and not cjk.search(region)
+    industry = _fact(english, "Industry")
+    assert industry == "3841 Manufacture of lithium-ion batteries" and not cjk.search(industry)
+    assert not cjk.search(_fact(english, "Discipline"))
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<dd>芝罘区</dd>" in chinese
 
 
 def test_owner_sees_history_and_owner_buttons_staff_sees_review_buttons(client, roles):
