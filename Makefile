@@ -59,6 +59,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports  # layer rules and no import cycles (pyproject [tool.importlinter])
+	$(VENV)/bin/vulture --min-confidence 60  # dead code; pyproject [tool.vulture], vulture_whitelist.py
 
 types: install
 	$(VENV)/bin/mypy jieli

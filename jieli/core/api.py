@@ -252,11 +252,6 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 TopK = Annotated[int, Field(ge=1, le=100)]
 
 
-class PageParams(Schema):
-    page: PageNo = 1
-    page_size: PageSize = 20
-
-
 def paginate(queryset: Any, *, page: int, page_size: int) -> tuple[Page, list[Any]]:
     from jieli.core.errors import InvalidInput
 

@@ -121,14 +121,6 @@ def containment(a: set[str], b: set[str]) -> float:
 # --- patent numbers and credit codes ----------------------------------------------------------
 
 _PATENT_PREFIX = re.compile(r"^(?:专利号|申请号|公开号|公告号|授权号|PATENT|NO)*(?:ZL|CN)?")
-_PATENT_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
-
-
-def patent_check_digit(body: str) -> str:
-    """Check character of a Chinese patent application number (8 or 12 digits; 10 → X)."""
-    total = sum(int(d) * w for d, w in zip(body, _PATENT_WEIGHTS, strict=False))
-    rest = total % 11
-    return "X" if rest == 10 else str(rest)
 
 
 def normalise_patent_number(value: str) -> str | None:

@@ -18,7 +18,6 @@ from jieli.duplicates.kinds import (
     KindSpec,
     indexable,
     kind_spec,
-    owner_of,
     record_data,
     record_title,
 )
@@ -304,10 +303,3 @@ def duplicate_case_detail(viewer: Viewer, case: DuplicateCase) -> CaseDetail:
         a=side(case.record_a_id, ra, na, ta, nb, tb),
         b=side(case.record_b_id, rb, nb, tb, na, ta),
     )
-
-
-def record_owner(kind: str, record_id: int) -> tuple[Any, int | None]:
-    """(record, owner organisation id) or (None, None) when it does not exist."""
-    spec = kind_spec(kind)
-    record = spec.model._default_manager.filter(pk=record_id).first()
-    return record, (owner_of(spec, record) if record is not None else None)

@@ -33,10 +33,6 @@ def duplicate_index_add(kind: str, record: models.Model) -> None:
     index.index_add(kind_spec(kind), record)
 
 
-def duplicate_index_remove(kind: str, record_id: int) -> None:
-    index.index_remove(kind_spec(kind), record_id)
-
-
 # --- cases ---------------------------------------------------------------------------------
 
 

@@ -32,8 +32,6 @@ from jieli.imports.limits import (
 
 __all__ = ["FileRefused", "ImportFileError", "RowSource", "open_rows"]
 
-FORMATS = ("csv", "xlsx", "jsonl")
-ENCODINGS = ("utf-8-sig", "gb18030")
 _CHUNK = 1 << 16
 
 

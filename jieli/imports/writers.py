@@ -64,7 +64,6 @@ class Writer:
 
     kind = ""
     model: type[models.Model]
-    owned = False  # records belong to an organisation (achievements, demands)
 
     def __init__(self, viewer: Viewer, *, source: str, publish: bool = False):
         self.viewer = viewer
@@ -176,7 +175,6 @@ class Writer:
 
 class AchievementWriter(Writer):
     kind = "achievements"
-    owned = True
 
     def __init__(self, *args: Any, **kwargs: Any):
         from jieli.achievements.models import Achievement
@@ -254,7 +252,6 @@ class AchievementWriter(Writer):
 
 class DemandWriter(Writer):
     kind = "demands"
-    owned = True
 
     def __init__(self, *args: Any, **kwargs: Any):
         from jieli.demands.models import Demand

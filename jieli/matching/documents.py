@@ -91,7 +91,6 @@ def facts_for(kind: str, obj: Any) -> Facts:
             common,
             trl=obj.trl,
             maturity=obj.maturity or "",
-            maturity_label=str(obj.get_maturity_display()) if obj.maturity else "",
             transfer_modes=tuple(obj.transfer_modes or ()),
             price_wan=obj.price_wan,
             price_negotiable=obj.price_negotiable,

@@ -71,8 +71,6 @@ class KindIndex:
     # the rows at its time boundary and rows whose text did not change; neither is re-applied.
     doc_sha: dict[str, str] = field(default_factory=dict)
     vector_sha: dict[tuple[str, str], str] = field(default_factory=dict)
-    # True while a warm-up thread loads vectors: searches then leave vectors to it.
-    vectors_loading: bool = False
     _need_vectors: set[str] = field(default_factory=set)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -119,7 +117,7 @@ class KindIndex:
                     applied += self._remove(doc_id)
                 latest = row.updated_at if latest is None else max(latest, row.updated_at)
             self.rows_seen_at = latest
-        if vectors and not self.vectors_loading:
+        if vectors:
             self.sync_vectors()
         return applied
 
@@ -378,31 +376,6 @@ def warm_indexes(*, save: bool = False, vectors: bool = True) -> dict[str, float
             timings[f"{kind}_vectors"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - start
     return timings
-
-
-def warm_vectors_in_background() -> threading.Thread:
-    """Load stored vectors in a thread; searches use the lexical components meanwhile."""
-    from jieli.matching.models import ListingKind as Kind
-
-    kinds = [index_for(k) for k in (Kind.ACHIEVEMENT, Kind.DEMAND, Kind.EXPERT)]
-    for index in kinds:
-        index.vectors_loading = True
-
-    def run() -> None:
-        from django.db import connection
-
-        try:
-            for index in kinds:
-                try:
-                    index.sync_vectors()
-                finally:
-                    index.vectors_loading = False
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, name="jieli-vectors-warm", daemon=True)
-    thread.start()
-    return thread
 
 
 # Sentence encoders still loading in a background thread (see ``warm_encoders_in_background``):

@@ -88,7 +88,6 @@ class Facts:
     region_label: str = ""
     trl: int | None = None
     maturity: str = ""
-    maturity_label: str = ""
     transfer_modes: tuple[str, ...] = ()
     cooperation_modes: tuple[str, ...] = ()
     price_wan: Decimal | None = None

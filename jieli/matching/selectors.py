@@ -26,7 +26,6 @@ from jieli.matching.index import index_for
 from jieli.matching.models import ListingKind, ListingVector
 from jieli.matching.ranking import (
     COMPONENT_LABELS,
-    TEXT_WEIGHT,
     Facts,
     combine,
     highlight,
@@ -36,8 +35,6 @@ from jieli.matching.ranking import (
 
 MAX_QUERY_CHARS = 2000
 CANDIDATES = 200
-# Weight of the text relevance in a match's order; the rest is the structured fit.
-TEXT_WEIGHT_IN_ORDER = TEXT_WEIGHT
 
 
 def visible_queryset(viewer: Viewer, kind: str) -> QuerySet[Any]:

@@ -91,12 +91,6 @@ def organisation_get(viewer: Viewer, pk: int) -> Organisation:
     return org
 
 
-def organisations_administered(viewer: Viewer) -> QuerySet[Organisation]:
-    if viewer.is_staff_role:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=viewer.admin_organisation_ids)
-
-
 def organisations_of(viewer: Viewer) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=viewer.organisation_ids).order_by("name")
 

@@ -31,18 +31,9 @@ class CodeListEntry(models.Model):
     def display_name(self) -> str:
         return localised_name(self.name, self.name_en)
 
-    @property
-    def is_retired(self) -> bool:
-        return bool(self.retired_in)
-
 
 class Region(CodeListEntry):
     """Province (level 1, 2-digit), prefecture (2, 4-digit) or county (3, 6-digit) code."""
-
-    class Level(models.IntegerChoices):
-        PROVINCE = 1, _("Province")
-        CITY = 2, _("Prefecture")
-        COUNTY = 3, _("County")
 
     parent = models.ForeignKey(
         "self",
@@ -65,23 +56,9 @@ class Region(CodeListEntry):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
-    @property
-    def province_code(self) -> str:
-        return self.code[:2]
-
-    @property
-    def city_code(self) -> str:
-        return self.code[:4] if self.level >= 2 else ""
-
 
 class Industry(CodeListEntry):
     """GB/T 4754-2017: section (1, a letter), division (2), group (3), class (4)."""
-
-    class Level(models.IntegerChoices):
-        SECTION = 1, _("Section")
-        DIVISION = 2, _("Division")
-        GROUP = 3, _("Group")
-        CLASS = 4, _("Class")
 
     parent = models.ForeignKey(
         "self",

@@ -89,3 +89,33 @@ IP_RECORD = {
     "grant_date": date(2022, 6, 1),
     "expiry_date": None,
 }
+
+
+def page_form_data(owner_id: int, **overrides: object) -> dict[str, object]:
+    """A complete, valid POST for the create and edit pages (one IP record)."""
+    data: dict[str, object] = {
+        "owner": owner_id,
+        "title": "页面新增成果",
+        "summary": "摘要",
+        "detail": "详细",
+        "industry": "3841",
+        "region_1": "37",
+        "region_2": "3710",
+        "keywords": "储能, 电池",
+        "trl": "4",
+        "maturity": "lab",
+        "transfer_modes": ["licence", "joint"],
+        "price_wan": "50",
+        "visibility": "public",
+        "ip-TOTAL_FORMS": "1",
+        "ip-INITIAL_FORMS": "0",
+        "ip-MIN_NUM_FORMS": "0",
+        "ip-MAX_NUM_FORMS": "50",
+        "ip-0-number": "ZL202110123456.7",
+        "ip-0-ip_type": "invention",
+        "ip-0-legal_status": "in_force",
+        "ip-0-filing_date": "2021-01-05",
+        "ip-0-grant_date": "2022-06-01",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}

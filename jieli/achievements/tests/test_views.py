@@ -7,39 +7,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from jieli.achievements.models import TRL_BY_LEVEL, Achievement, IntellectualProperty
-from jieli.achievements.tests.factories import AchievementFactory, IntellectualPropertyFactory
+from jieli.achievements.tests.factories import (
+    AchievementFactory,
+    IntellectualPropertyFactory,
+    page_form_data,
+)
 from jieli.core.history import history_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _form(owner_id, **overrides):
-    data = {
-        "owner": owner_id,
-        "title": "页面新增成果",
-        "summary": "摘要",
-        "detail": "详细",
-        "industry": "3841",
-        "region_1": "37",
-        "region_2": "3710",
-        "keywords": "储能, 电池",
-        "trl": "4",
-        "maturity": "lab",
-        "transfer_modes": ["licence", "joint"],
-        "price_wan": "50",
-        "visibility": "public",
-        "ip-TOTAL_FORMS": "1",
-        "ip-INITIAL_FORMS": "0",
-        "ip-MIN_NUM_FORMS": "0",
-        "ip-MAX_NUM_FORMS": "50",
-        "ip-0-number": "ZL202110123456.7",
-        "ip-0-ip_type": "invention",
-        "ip-0-legal_status": "in_force",
-        "ip-0-filing_date": "2021-01-05",
-        "ip-0-grant_date": "2022-06-01",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_list_page_filters_and_escapes(client):
@@ -130,7 +105,7 @@ def test_owner_sees_history_and_owner_buttons_staff_sees_review_buttons(client, 
 
 def test_create_page_saves_achievement_with_ip_records(client, roles):
     client.force_login(roles.owner_member)
-    r = client.post(reverse("achievements:create"), _form(roles.owner_org.pk))
+    r = client.post(reverse("achievements:create"), page_form_data(roles.owner_org.pk))
     assert r.status_code == 302, r.content.decode()[:3000]
     a = Achievement.objects.get()
     assert (a.region_id, a.keywords, a.transfer_modes) == (
@@ -161,7 +136,7 @@ def test_create_page_saves_achievement_with_ip_records(client, roles):
 )
 def test_create_page_rejects_bad_input(client, roles, overrides, field):
     client.force_login(roles.owner_member)
-    r = client.post(reverse("achievements:create"), _form(roles.owner_org.pk, **overrides))
+    r = client.post(reverse("achievements:create"), page_form_data(roles.owner_org.pk, **overrides))
     assert r.status_code == 400
     form, formset = r.context["form"], r.context["formset"]
     errors = set(form.errors) | {name for f in formset.forms for name in f.errors}
@@ -171,7 +146,7 @@ def test_create_page_rejects_bad_input(client, roles, overrides, field):
 
 def test_create_page_refuses_a_foreign_owner(client, roles):
     client.force_login(roles.owner_member)
-    r = client.post(reverse("achievements:create"), _form(roles.other_org.pk))
+    r = client.post(reverse("achievements:create"), page_form_data(roles.other_org.pk))
     assert r.status_code == 400 and "owner" in r.context["form"].errors
     assert Achievement.objects.count() == 0
 
@@ -182,7 +157,7 @@ def test_edit_page_updates_and_keeps_published(client, roles):
     client.force_login(roles.owner_admin)
     page = client.get(reverse("achievements:edit", args=[a.pk]))
     assert page.status_code == 200 and 'value="ZL1"' in page.content.decode()
-    data = _form(
+    data = page_form_data(
         None,
         title="编辑后的标题",
         owner=None,

@@ -65,3 +65,23 @@ def valid_data(owner_id: int, **overrides: object) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def page_form_data(owner_id: int, **overrides: object) -> dict:
+    """A complete, valid POST for the create and edit pages."""
+    data = {
+        "owner": str(owner_id),
+        "title": "耐高温隔膜",
+        "problem": "需要耐 180℃ 的隔膜。",
+        "industry": "38",
+        "region": "3701",
+        "cooperation_modes": ["joint_development"],
+        "budget_min_wan": "10",
+        "budget_max_wan": "100",
+        "deadline": str(in_days(30)),
+        "keywords": "隔膜, 耐高温",
+        "visibility": "public",
+        "contact_email": "a@example.com",
+    }
+    data.update(overrides)
+    return data

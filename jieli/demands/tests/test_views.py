@@ -5,7 +5,12 @@ from django.urls import reverse
 from jieli.core.listing import ListingStatus
 from jieli.demands.forms import DemandForm
 from jieli.demands.models import Demand
-from jieli.demands.tests.factories import DemandFactory, PublishedDemandFactory, in_days
+from jieli.demands.tests.factories import (
+    DemandFactory,
+    PublishedDemandFactory,
+    in_days,
+    page_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,25 +20,6 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
-
-
-def form_data(owner_id: int, **overrides) -> dict:
-    data = {
-        "owner": str(owner_id),
-        "title": "耐高温隔膜",
-        "problem": "需要耐 180℃ 的隔膜。",
-        "industry": "38",
-        "region": "3701",
-        "cooperation_modes": ["joint_development"],
-        "budget_min_wan": "10",
-        "budget_max_wan": "100",
-        "deadline": str(in_days(30)),
-        "keywords": "隔膜, 耐高温",
-        "visibility": "public",
-        "contact_email": "a@example.com",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_list_page_shows_expired_tag_and_filters():
@@ -89,7 +75,7 @@ def test_titles_are_escaped(roles):
 def test_create_page_saves_a_draft(roles):
     client = client_for(roles.owner_member)
     assert client.get(reverse("demands:create")).status_code == 200
-    response = client.post(reverse("demands:create"), form_data(roles.owner_org.pk))
+    response = client.post(reverse("demands:create"), page_form_data(roles.owner_org.pk))
     demand = Demand.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("demands:detail", args=[demand.pk])
@@ -113,7 +99,7 @@ def test_create_page_saves_a_draft(roles):
 )
 def test_create_page_shows_field_errors_and_writes_nothing(roles, overrides, field):
     response = client_for(roles.owner_member).post(
-        reverse("demands:create"), form_data(roles.owner_org.pk, **overrides)
+        reverse("demands:create"), page_form_data(roles.owner_org.pk, **overrides)
     )
     assert response.status_code == 400
     assert field in response.context["form"].errors
@@ -122,7 +108,7 @@ def test_create_page_shows_field_errors_and_writes_nothing(roles, overrides, fie
 
 def test_create_page_refuses_foreign_owner(roles):
     response = client_for(roles.owner_member).post(
-        reverse("demands:create"), form_data(roles.other_org.pk)
+        reverse("demands:create"), page_form_data(roles.other_org.pk)
     )
     assert response.status_code == 400
     assert "owner" in response.context["form"].errors
@@ -131,7 +117,7 @@ def test_create_page_refuses_foreign_owner(roles):
 
 def test_form_validates_without_a_request(roles):
     form = DemandForm(
-        data=form_data(roles.owner_org.pk, title="", budget_min_wan="-1"),
+        data=page_form_data(roles.owner_org.pk, title="", budget_min_wan="-1"),
         owner_choices=[(roles.owner_org.pk, "x")],
     )
     assert not form.is_valid()
@@ -143,7 +129,7 @@ def test_edit_page_updates_through_service(roles):
     client = client_for(roles.owner_member)
     url = reverse("demands:edit", args=[demand.pk])
     assert client.get(url).status_code == 200
-    data = form_data(roles.owner_org.pk, title="改过的标题")
+    data = page_form_data(roles.owner_org.pk, title="改过的标题")
     del data["owner"]
     assert client.post(url, data).status_code == 302
     demand.refresh_from_db()

@@ -40,3 +40,21 @@ def expert_user(username: str = "expert", **kwargs: object) -> AbstractUser:
     user = UserFactory(username=username)
     ExpertFactory(user=user, name=kwargs.pop("name", f"专家{username}"), **kwargs)
     return user
+
+
+def profile_form_data(**overrides: object) -> dict[str, object]:
+    """A complete, valid POST for the "my profile" page."""
+    data: dict[str, object] = {
+        "name": "专家本人",
+        "title": "研究员",
+        "industries": "38, 3841",
+        "disciplines": "F01",
+        "keywords": "储能, 电池",
+        "region": "3701",
+        "bio": "简介",
+        "email": "me@example.com",
+        "is_public": "on",
+        "willing_to_consult": "on",
+    }
+    data.update(overrides)
+    return data

@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from jieli.experts.models import ExpertAffiliation
-from jieli.experts.tests.factories import AffiliationFactory, ExpertFactory
+from jieli.experts.tests.factories import AffiliationFactory, ExpertFactory, profile_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -13,23 +13,6 @@ def client_for(user) -> Client:
     if user is not None:
         c.force_login(user)
     return c
-
-
-def profile_data(**overrides):
-    data = {
-        "name": "专家本人",
-        "title": "研究员",
-        "industries": "38, 3841",
-        "disciplines": "F01",
-        "keywords": "储能, 电池",
-        "region": "3701",
-        "bio": "简介",
-        "email": "me@example.com",
-        "is_public": "on",
-        "willing_to_consult": "on",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_list_and_detail_pages_escape_names(roles):
@@ -58,7 +41,7 @@ def test_detail_locks_contact_and_hides_affiliations(roles):
 def test_my_profile_page_edits_own_profile(expert):
     c = client_for(expert)
     assert c.get(reverse("experts:me")).status_code == 200
-    assert c.post(reverse("experts:me"), profile_data()).status_code == 302
+    assert c.post(reverse("experts:me"), profile_form_data()).status_code == 302
     profile = expert.expert_profile
     profile.refresh_from_db()
     assert profile.title == "研究员"
@@ -76,7 +59,7 @@ def test_my_profile_page_edits_own_profile(expert):
     ],
 )
 def test_my_profile_page_reports_errors(expert, overrides, field):
-    response = client_for(expert).post(reverse("experts:me"), profile_data(**overrides))
+    response = client_for(expert).post(reverse("experts:me"), profile_form_data(**overrides))
     assert response.status_code == 400
     assert field in response.context["form"].errors
     profile = expert.expert_profile

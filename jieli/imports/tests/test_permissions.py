@@ -1,19 +1,42 @@
-"""Who may import: the upload page, the job pages and the API, role by role."""
+"""Roles × every page and API endpoint of the imports app: exact status AND side effect (jobs,
+imported records and their history created, or not). Importing is for organisation
+administrators (into their own organisation) and the secretariat; a job is its importer's and
+the secretariat's, and hidden from everyone else (404)."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from jieli.achievements.models import Achievement
+from jieli.achievements.tests.factories import AchievementFactory
+from jieli.core.tests.matrix import ROLES, check, history_entries, reads, writes
 from jieli.imports.models import ImportJob
 from jieli.imports.tests.helpers import HEADER, achievement_rows, write_csv
 from jieli.organisations.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "registered", "other_member", "owner_member", "owner_admin", "secretariat"]
+API = "/api/v1/imports"
+OWNER_SIDE = ("owner_member", "owner_admin", "secretariat")
+
+
+def imports_state():
+    """What an imports endpoint may change: the jobs and the records they import."""
+    return (
+        sorted(ImportJob.objects.values_list("pk", "user_id", "kind", "owner_id", "status")),
+        sorted(Achievement.objects.values_list("pk", "owner_id", "title")),
+    )
+
+
+def _check(roles, role, matrix, call, **options):
+    return check(roles, role, matrix, call, state=imports_state, **options)
 
 
 def _file(tmp_path, name="a.csv", rows=None):
@@ -21,61 +44,54 @@ def _file(tmp_path, name="a.csv", rows=None):
     return SimpleUploadedFile(name, path.read_bytes(), content_type="text/csv")
 
 
-def _login(client, user):
-    if user is not None:
-        client.force_login(user)
+# --- the upload page -------------------------------------------------------------------------
 
-
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        ("anonymous", 302),
-        ("registered", 403),
-        ("other_member", 403),
-        ("owner_member", 403),
-        ("owner_admin", 200),
-        ("secretariat", 200),
-    ],
+UPLOAD_PAGE = reads(
+    anonymous=302,
+    registered=403,
+    other_member=403,
+    owner_member=403,
+    owner_admin=200,
+    secretariat=200,
 )
-def test_upload_page_get(client, roles, role, expected):
-    _login(client, roles.by_role()[role])
-    assert client.get(reverse("imports:upload")).status_code == expected
-
-
-@pytest.mark.parametrize(
-    ("role", "own_expected", "other_expected"),
-    [
-        ("anonymous", 302, 302),
-        ("registered", 403, 403),
-        ("other_member", 403, 403),
-        ("owner_member", 403, 403),
-        ("owner_admin", 302, 400),
-        ("secretariat", 302, 302),
-    ],
+UPLOAD_INTO_OWN = writes(
+    anonymous=(302, False),
+    registered=(403, False),
+    other_member=(403, False),
+    owner_member=(403, False),
+    owner_admin=(302, True),
+    secretariat=(302, True),
 )
-def test_upload_page_post_into_own_and_other_organisation(
-    client, roles, media, tmp_path, role, own_expected, other_expected
-):
-    _login(client, roles.by_role()[role])
-    for org, expected in ((roles.owner_org, own_expected), (roles.other_org, other_expected)):
-        response = client.post(
-            reverse("imports:upload"),
-            {
-                "kind": "achievements",
-                "mode": "all-or-nothing",
-                "owner": str(org.pk),
-                "source": f"s{org.pk}",
-                "file": _file(tmp_path),
-            },
-        )
-        assert response.status_code == expected, (org.name, response.content[:300])
+# An organisation administrator is not even offered another organisation (a form error, 400).
+UPLOAD_INTO_OTHER = writes(
+    anonymous=(302, False),
+    registered=(403, False),
+    other_member=(403, False),
+    owner_member=(403, False),
+    owner_admin=(400, False),
+    secretariat=(302, True),
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_upload_page(roles, media, tmp_path, role):
+    url = reverse("imports:upload")
+    _check(roles, role, UPLOAD_PAGE, lambda c: c.get(url))
+    for org, matrix in ((roles.owner_org, UPLOAD_INTO_OWN), (roles.other_org, UPLOAD_INTO_OTHER)):
+        form = {
+            "kind": "achievements",
+            "mode": "all-or-nothing",
+            "owner": str(org.pk),
+            "source": f"s{org.pk}",
+            "file": _file(tmp_path),
+        }
+        _check(roles, role, matrix, lambda c, form=form: c.post(url, form))
     owners = set(Achievement.objects.values_list("owner_id", flat=True))
-    if role == "owner_admin":
-        assert owners == {roles.owner_org.pk}  # the other organisation is not even offered
-    elif role == "secretariat":
-        assert owners == {roles.owner_org.pk, roles.other_org.pk}
-    else:
-        assert owners == set()
+    expected = {
+        "owner_admin": {roles.owner_org.pk},
+        "secretariat": {roles.owner_org.pk, roles.other_org.pk},
+    }
+    assert owners == expected.get(role, set())
 
 
 def test_upload_page_runs_the_job_and_shows_the_report(client, roles, media, tmp_path):
@@ -106,40 +122,47 @@ def test_upload_page_runs_the_job_and_shows_the_report(client, roles, media, tmp
 
 def test_organisation_admin_cannot_import_organisations_or_experts(client, roles, media, tmp_path):
     client.force_login(roles.owner_admin)
-    response = client.post(
-        reverse("imports:upload"),
-        {
-            "kind": "organisations",
-            "mode": "all-or-nothing",
-            "owner": str(roles.owner_org.pk),
-            "file": _file(tmp_path),
-        },
-    )
-    assert response.status_code == 400  # not a choice offered to them
-    assert ImportJob.objects.count() == 0
+    before, history_before = imports_state(), history_entries()
+    for kind in ("organisations", "experts"):
+        response = client.post(
+            reverse("imports:upload"),
+            {
+                "kind": kind,
+                "mode": "all-or-nothing",
+                "owner": str(roles.owner_org.pk),
+                "file": _file(tmp_path),
+            },
+        )
+        assert response.status_code == 400  # not a choice offered to them
+    assert (imports_state(), history_entries()) == (before, history_before)
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        ("anonymous", 404),
-        ("registered", 404),
-        ("other_member", 404),
-        ("owner_member", 404),
-        ("owner_admin", 200),
-        ("secretariat", 200),
-    ],
+# --- the job pages ---------------------------------------------------------------------------
+
+JOB_PAGES = reads(
+    anonymous=302,
+    registered=404,
+    other_member=404,
+    owner_member=404,
+    owner_admin=200,
+    secretariat=200,
 )
-def test_job_pages_only_for_the_importer_and_the_secretariat(
-    client, roles, media, tmp_path, role, expected
-):
+
+
+@pytest.fixture
+def job(roles, media):
     job = ImportJob.objects.create(
         user=roles.owner_admin, kind="achievements", file_name="a.csv", status="done"
     )
-    _login(client, roles.by_role()[role])
-    for name in ("imports:job", "imports:job_status"):
-        response = client.get(reverse(name, args=[job.pk]))
-        assert response.status_code == (302 if role == "anonymous" else expected)
+    job.rejected_file.save("rejected.csv", ContentFile("行,原因\n2,无此地区\n".encode()))
+    return job
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_job_pages_only_for_the_importer_and_the_secretariat(roles, job, role):
+    for name in ("imports:job", "imports:job_status", "imports:rejected"):
+        url = reverse(name, args=[job.pk])
+        _check(roles, role, JOB_PAGES, lambda c, url=url: c.get(url))
 
 
 # --- API -------------------------------------------------------------------------------------
@@ -153,48 +176,63 @@ def _api_post(client, tmp_path, **data):
         "file": _file(tmp_path),
     }
     payload.update(data)
-    return client.post("/api/v1/imports", payload)
+    return client.post(API, payload)
 
 
-@pytest.mark.parametrize(
-    ("role", "own", "other"),
-    [
-        ("anonymous", 401, 401),
-        ("registered", 403, 403),
-        ("other_member", 403, 403),
-        ("owner_member", 403, 403),
-        ("owner_admin", 202, 403),
-        ("secretariat", 202, 202),
-    ],
+API_UPLOAD_INTO_OWN = writes(
+    anonymous=(401, False),
+    registered=(403, False),
+    other_member=(403, False),
+    owner_member=(403, False),
+    owner_admin=(202, True),
+    secretariat=(202, True),
 )
-def test_api_upload_matrix(roles, media, tmp_path, role, own, other):
-    from django.test import Client
-
-    client = Client(enforce_csrf_checks=False)
-    _login(client, roles.by_role()[role])
-    assert (
-        _api_post(client, tmp_path, owner=str(roles.owner_org.pk), source="own").status_code == own
-    )
-    assert (
-        _api_post(client, tmp_path, owner=str(roles.other_org.pk), source="other").status_code
-        == other
-    )
+API_UPLOAD_INTO_OTHER = writes(
+    anonymous=(401, False),
+    registered=(403, False),
+    other_member=(403, False),
+    owner_member=(403, False),
+    owner_admin=(403, False),
+    secretariat=(202, True),
+)
 
 
-def test_api_job_status_own_jobs_only(client, roles, media, tmp_path):
+@pytest.mark.parametrize("role", ROLES)
+def test_api_upload(roles, media, tmp_path, role):
+    pairs = ((roles.owner_org, API_UPLOAD_INTO_OWN), (roles.other_org, API_UPLOAD_INTO_OTHER))
+    for org, matrix in pairs:
+        _check(
+            roles,
+            role,
+            matrix,
+            lambda c, org=org: _api_post(c, tmp_path, owner=str(org.pk), source=f"s{org.pk}"),
+        )
+        imported = Achievement.objects.filter(owner=org).count()
+        assert imported == (2 if matrix[role].changes else 0)
+
+
+API_JOB = reads(
+    anonymous=401,
+    registered=404,
+    other_member=404,
+    owner_member=404,
+    owner_admin=200,
+    secretariat=200,
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_job_status_own_jobs_only(roles, job, role):
+    _check(roles, role, API_JOB, lambda c: c.get(f"{API}/{job.pk}"))
+
+
+def test_api_dry_run_reports_without_writing(client, roles, media, tmp_path):
     client.force_login(roles.owner_admin)
     response = _api_post(client, tmp_path, owner=str(roles.owner_org.pk), dry_run="true")
     assert response.status_code == 202
-    job_id = response.json()["id"]
-    body = client.get(f"/api/v1/imports/{job_id}").json()
+    body = client.get(f"{API}/{response.json()['id']}").json()
     assert (body["status"], body["created"], body["dry_run"]) == ("done", 2, True)
     assert Achievement.objects.count() == 0
-    client.force_login(roles.other_member)
-    assert client.get(f"/api/v1/imports/{job_id}").status_code == 404
-    client.force_login(roles.secretariat)
-    assert client.get(f"/api/v1/imports/{job_id}").status_code == 200
-    client.logout()
-    assert client.get(f"/api/v1/imports/{job_id}").status_code == 401
 
 
 def test_api_rejects_bad_requests_clearly(client, roles, media, tmp_path, settings):
@@ -211,18 +249,36 @@ def test_api_bad_file_fails_the_job_without_writing(client, roles, media):
     client.force_login(roles.secretariat)
     upload = SimpleUploadedFile("a.csv", b"\x00\x01binary" * 50, content_type="text/csv")
     response = client.post(
-        "/api/v1/imports",
+        API,
         {"kind": "achievements", "file": upload, "owner": str(roles.owner_org.pk)},
     )
     assert response.status_code == 202
-    body = client.get(f"/api/v1/imports/{response.json()['id']}").json()
+    body = client.get(f"{API}/{response.json()['id']}").json()
     assert body["status"] == "failed" and "binary" in body["error"]
     assert Achievement.objects.count() == 0
 
 
-def test_password_login_works_for_the_upload_page(client, roles):
+# --- exports: everyone may export what they may see ------------------------------------------
+
+EXPORT = reads(**dict.fromkeys(ROLES, 200))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_export(roles, role):
+    AchievementFactory(owner=roles.owner_org, title="公开导出成果")
+    AchievementFactory(owner=roles.owner_org, title="私有导出成果", visibility="private")
+    url = reverse("imports:export", args=["achievements"])
+    response = _check(roles, role, EXPORT, lambda c: c.get(url))
+    body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    titles = {cell for row in csv.reader(io.StringIO(body)) for cell in row}
+    assert "公开导出成果" in titles
+    assert ("私有导出成果" in titles) is (role in OWNER_SIDE)
+
+
+def test_password_login_works_for_the_upload_page(roles):
     # Login throttling (django-axes) needs the request to know the caller's address.
     from django.http import HttpRequest
 
+    client = Client()
     assert client.login(request=HttpRequest(), username="owner_admin", password=PASSWORD)
     assert client.get(reverse("imports:upload")).status_code == 200

@@ -250,10 +250,3 @@ class BM25Index(LexicalIndex):
             if tid is not None and tid in present and t not in seen:
                 seen[t] = self._term_idf(tid)
         return sorted(seen, key=lambda t: (-seen[t], t))
-
-    def idf(self, term: str) -> float:
-        self._ensure()
-        tid = self._vocab.get(term)
-        if tid is None or tid >= len(self._idf):
-            return math.log1p(len(self._ids) + 0.5) if self._ids else 0.0
-        return float(self._idf[tid])
