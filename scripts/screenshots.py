@@ -102,7 +102,7 @@ def _pages(base: str) -> list[tuple[str, str | None, str]]:
     pages = [
         ("home", None, "/"),
         ("achievements", None, "/achievements/"),
-        ("search", None, "/search/?q=%E9%94%82%E7%94%B5%E6%B1%A0"),
+        ("search", None, "/search/?q=%E7%94%B5%E6%B1%A0"),
         ("experts", None, "/experts/"),
         ("review-queue", "secretariat", "/review/"),
         ("workspace", "orgadmin", "/workspace/"),

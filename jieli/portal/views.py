@@ -15,18 +15,21 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jieli.achievements import selectors as achievement_selectors
 from jieli.core.errors import ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.listing import ListingStatus
-from jieli.core.security import cached_for_viewer, page_rate_limit
+from jieli.core.search import NoMeaningfulTerms
+from jieli.core.security import page_rate_limit
 from jieli.core.viewer import request_viewer
 from jieli.demands import selectors as demand_selectors
 from jieli.experts import selectors as expert_selectors
 from jieli.organisations import selectors as organisation_selectors
 from jieli.organisations import services as organisation_services
 from jieli.organisations.forms import RegisterForm
+from jieli.portal import selectors as search_selectors
 
 # The listing filters accept at most 200 characters; a longer paste is cut, not refused.
 MAX_QUERY = 200
@@ -60,86 +63,54 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+SEARCH_PAGE = 10
+SEARCH_KIND_LABELS = {
+    "achievement": gettext_lazy("Achievements"),
+    "demand": gettext_lazy("Demands"),
+    "expert": gettext_lazy("Experts"),
+}
+
+
 @page_rate_limit("search")
 def search(request: HttpRequest) -> HttpResponse:
-    """Ranked search across achievements, demands and experts, with facets and reasons.
+    """Ranked search across achievements, demands and experts, one kind at a time, with counts
+    per kind, facets and reasons.
 
     The same engine, floor and order as every list's ``q`` and the API (core.search). A query
     longer than MAX_QUERY is cut; one without meaningful terms answers 400 with the message.
     """
-    from jieli.core.search import NoMeaningfulTerms
-    from jieli.matching import selectors as matching
-
     viewer = request_viewer(request)
     g = request.GET
     q = g.get("q", "").strip()[:MAX_QUERY]
-    industry = g.get("industry", "").strip()[:8]
-    region = g.get("region", "").strip()[:12]
-    context: dict = {"q": q, "industry": industry, "region": region, "sections": {}}
+    context: dict[str, Any] = {
+        "q": q,
+        "industry": g.get("industry", "").strip()[:8],
+        "region": g.get("region", "").strip()[:12],
+        "kind": g.get("kind", "")[:12],
+    }
     if not q:
         return render(request, "portal/search.html", context)
     try:
-        matching.require_terms(q)
+        found = search_selectors.site_search(
+            viewer,
+            q=q,
+            kind=context["kind"],
+            industry=context["industry"],
+            region=context["region"],
+        )
     except NoMeaningfulTerms as exc:
         context["error"] = exc.message
         return render(request, "portal/search.html", context, status=400)
-    for kind in ("achievement", "demand", "expert"):
-        base = matching.visible_queryset(viewer, kind)
-        try:
-            base = _narrow(base, kind, industry=industry, region=region)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            industry = region = context["industry"] = context["region"] = ""
-
-        def run(base: Any = base, kind: str = kind) -> list[Any]:
-            return matching.search(viewer, kind=kind, q=q, k=100, base=base)
-
-        found = cached_for_viewer(viewer, ("page.search", kind, q, industry, region), run)
-        # A cached ranking may be up to a minute old: keep only what is still visible.
-        still = set(base.filter(pk__in=[m.pk for m in found]).values_list("pk", flat=True))
-        found = [m for m in found if m.pk in still]
-        context["sections"][kind] = {
-            "results": found[:20],
-            "count": len(found),
-            "facets": _facets(found) if kind != "expert" else {},
-        }
+    context.update(
+        found=found,
+        kind=found.kind,
+        industry=found.industry,
+        region=found.region,
+        page=Paginator(found.matches, SEARCH_PAGE).get_page(g.get("page")),
+        tabs=[(tab, SEARCH_KIND_LABELS[tab.kind]) for tab in found.tabs],
+        kind_label=SEARCH_KIND_LABELS[found.kind],
+    )
     return render(request, "portal/search.html", context)
-
-
-def _narrow(qs, kind: str, *, industry: str, region: str):  # type: ignore[no-untyped-def]
-    from jieli.regions.selectors import industry_descendant_q, region_descendant_q
-
-    if kind == "expert":
-        if industry:
-            qs = qs.filter(industry_descendant_q("industries", industry)).distinct()
-        if region:
-            qs = qs.filter(region_descendant_q("region_id", region))
-        return qs
-    if industry:
-        qs = qs.filter(industry_descendant_q("industry_id", industry))
-    if region:
-        qs = qs.filter(region_descendant_q("region_id", region))
-    return qs
-
-
-def _facets(matches: list) -> dict[str, list[tuple[str, str, int]]]:
-    """Counts by industry section and province over the visible results only."""
-    from collections import Counter
-
-    from jieli.regions.selectors import industry_label, region_label
-
-    sections: Counter[str] = Counter()
-    provinces: Counter[str] = Counter()
-    for match in matches:
-        obj = match.obj
-        if getattr(obj, "industry_id", None):
-            sections[obj.industry.section] += 1
-        if getattr(obj, "region_id", None):
-            provinces[obj.region_id[:2]] += 1
-    return {
-        "industry": [(code, industry_label(code), n) for code, n in sections.most_common(8)],
-        "region": [(code, region_label(code), n) for code, n in provinces.most_common(8)],
-    }
 
 
 WORKSPACE_PAGE = 15

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from jieli.core.money import format_wan, format_wan_range
 
@@ -9,10 +10,14 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def query_replace(context, **kwargs) -> str:
-    """The current query string with some parameters replaced (for pagers and facet links)."""
+    """The current query string with some parameters replaced (for pagers and facet links);
+    ``None`` removes a parameter (``page=None``: a new filter starts at its first page)."""
     query = context["request"].GET.copy()
     for key, value in kwargs.items():
-        query[key] = value
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
     return query.urlencode()
 
 
@@ -41,3 +46,18 @@ def page_query(context, number, param="page") -> str:
     query = context["request"].GET.copy()
     query[param or "page"] = number
     return query.urlencode()
+
+
+@register.simple_tag
+def results_swap(results_id: str, *, scroll: bool = False) -> str:
+    """htmx attributes for a filter form or a pager that replaces only the container with id
+    ``results_id`` from the full page the server answers (the same page as without JavaScript,
+    so one template serves both and no response varies on ``HX-Request``), and pushes the new
+    URL so links, reloads and the back button keep working. ``scroll``: show the new results
+    from their top (pagers sit at the bottom of the list they replace)."""
+    return format_html(
+        'hx-target="#{0}" hx-select="#{0}" hx-swap="outerHTML{1}" hx-indicator="#{0}" '
+        'hx-push-url="true"',
+        results_id,
+        " show:top" if scroll else "",
+    )

@@ -92,8 +92,8 @@ def test_same_query_same_order_everywhere(world):
     q = "锂电池 低温"
     api = [m["id"] for m in client.get(f"{API}/matching/search", {"q": q, "k": 100}).json()]
     assert len(api) >= 3
-    search_page = client.get(reverse("portal:search"), {"q": q})
-    page_ids = [m.pk for m in search_page.context["sections"]["achievement"]["results"]]
+    search_page = client.get(reverse("portal:search"), {"q": q, "kind": "achievement"})
+    page_ids = [m.pk for m in search_page.context["found"].matches]
     listing = client.get(reverse("achievements:list"), {"q": q})
     list_ids = [a.pk for a in listing.context["page"].object_list]
     list_api = client.get(f"{API}/achievements", {"q": q, "page_size": 100}).json()

@@ -187,31 +187,106 @@
   }
 
   /* Review queue: "select all" and a live count of the chosen items. The checkboxes sit in the
-     table and belong to the batch form through their form="" attribute. */
+     table and belong to the batch form through their form="" attribute. Listeners are on the
+     document, so a table swapped in by a filter or pager keeps working. */
+  function batchBoxes(form) {
+    return Array.prototype.filter.call(form.elements, function (el) { return el.name === "ids"; });
+  }
+
+  function batchCount(form) {
+    var list = batchBoxes(form);
+    var n = list.filter(function (b) { return b.checked; }).length;
+    var count = document.querySelector("[data-selected-count]");
+    var all = Array.prototype.filter.call(form.elements, function (el) {
+      return el.hasAttribute("data-select-all");
+    })[0];
+    if (count) { count.textContent = String(n); }
+    if (all) { all.checked = n > 0 && n === list.length; all.indeterminate = n > 0 && n < list.length; }
+  }
+
   function batchSelection() {
-    each("form[data-batch]", function (form) {
-      function owned(test) {
-        return Array.prototype.filter.call(form.elements, test);
+    document.addEventListener("change", function (e) {
+      var form = e.target.form;
+      if (!form || !form.hasAttribute("data-batch")) { return; }
+      if (e.target.hasAttribute("data-select-all")) {
+        batchBoxes(form).forEach(function (b) { b.checked = e.target.checked; });
       }
-      var all = owned(function (el) { return el.hasAttribute("data-select-all"); })[0];
-      var count = document.querySelector("[data-selected-count]");
-      function boxes() { return owned(function (el) { return el.name === "ids"; }); }
-      function update() {
-        var list = boxes();
-        var n = list.filter(function (b) { return b.checked; }).length;
-        if (count) { count.textContent = String(n); }
-        if (all) { all.checked = n > 0 && n === list.length; all.indeterminate = n > 0 && n < list.length; }
+      if (e.target.name === "ids" || e.target.hasAttribute("data-select-all")) { batchCount(form); }
+    });
+  }
+
+  /* Filter forms and pagers that replace only their results region (htmx; the hx-* attributes
+     are in the templates). Without htmx the form submits with its button and the links load
+     whole pages. Choices (selects, checkboxes, code pickers) apply at once; typed text waits
+     for Enter or the button, so no request goes out per keystroke or mid-IME composition. */
+  var lastQuery = new WeakMap();
+
+  function formQuery(form) {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
+
+  function isTyped(el) {
+    if (el.tagName === "TEXTAREA") { return true; }
+    return el.tagName === "INPUT" && /^(text|search|number|email|tel|url)$/.test(el.type);
+  }
+
+  function liveFilters() {
+    each("form[data-live-filter]", function (form) { lastQuery.set(form, formQuery(form)); });
+    document.addEventListener("submit", function (e) {
+      if (e.target.hasAttribute && e.target.hasAttribute("data-live-filter")) {
+        lastQuery.set(e.target, formQuery(e.target));
       }
-      if (all) {
-        all.addEventListener("change", function () {
-          boxes().forEach(function (b) { b.checked = all.checked; });
-          update();
-        });
+    }, true);
+    document.addEventListener("change", function (e) {
+      var el = e.target;
+      var form = el.form;
+      if (!window.htmx || !form || !form.hasAttribute("data-live-filter") || !el.name) { return; }
+      // Tom Select reports a picked code as a change of the (hidden) text input it enhances.
+      if (isTyped(el) && !el.classList.contains("tomselected")) { return; }
+      if (formQuery(form) === lastQuery.get(form)) { return; }
+      if (form.requestSubmit) { form.requestSubmit(); } else { window.htmx.trigger(form, "submit"); }
+    });
+  }
+
+  function swappedResults(e) {
+    var el = e.detail && e.detail.target;
+    return el && el.hasAttribute && el.hasAttribute("data-results") ? el : null;
+  }
+
+  function requestPath(e) {
+    var info = e.detail.pathInfo || {};
+    return info.finalRequestPath || info.requestPath || "";
+  }
+
+  function resultsSwaps() {
+    // A response that cannot be shown in place (a form error, a rate limit, a signed-out
+    // redirect to the login page) is shown the way it would be without JavaScript: as a page.
+    document.addEventListener("htmx:beforeSwap", function (e) {
+      if (!swappedResults(e) || !e.detail.xhr || !e.detail.xhr.responseURL) { return; }
+      var asked = new URL(requestPath(e), window.location.href);
+      var got = new URL(e.detail.xhr.responseURL);
+      if (got.pathname !== asked.pathname) {
+        e.detail.shouldSwap = false;
+        window.location.assign(got.href);
       }
-      document.addEventListener("change", function (e) {
-        if (e.target.form === form && e.target.name === "ids") { update(); }
+    });
+    ["htmx:responseError", "htmx:sendError"].forEach(function (name) {
+      document.addEventListener(name, function (e) {
+        if (swappedResults(e) && e.detail.requestConfig && e.detail.requestConfig.verb === "get") {
+          window.location.assign(requestPath(e));
+        }
       });
-      update();
+    });
+    // After new results arrive: bring their top into view when it is scrolled past, and give
+    // keyboard focus to them when the control that asked (a pager link) went with the old ones.
+    document.addEventListener("htmx:afterSettle", function (e) {
+      var results = e.target;
+      if (!results.hasAttribute || !results.hasAttribute("data-results")) { return; }
+      if (results.getBoundingClientRect().top < 0) { results.scrollIntoView({block: "start"}); }
+      if (!document.activeElement || document.activeElement === document.body) {
+        results.focus({preventScroll: true});
+      }
+      each("form[data-batch]", batchCount);
     });
   }
 
@@ -233,6 +308,9 @@
     foldFilters();
     init(document);
     batchSelection();
+    each("form[data-batch]", batchCount);
+    liveFilters();
+    resultsSwaps();
     codeSuggestions();
     importProgress();
   });
