@@ -197,3 +197,8 @@ _.use_only
 _.sender  # a signal receiver's signature
 _.django_get_or_create  # factory Meta options
 _.skip_postgeneration_save
+
+# --- Read only by templates (portal/search.html): the search page's kind tabs and facets ------
+_.at_depth
+_.facets
+_.dropped_filter
