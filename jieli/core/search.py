@@ -69,8 +69,13 @@ def rank_by_text(kind: str, queryset: QuerySet[Any], q: str) -> QuerySet[Any]:
     ids = ranked_ids(kind, queryset, q)
     if not ids:
         return queryset.none()
-    position = Case(
+    return queryset.filter(pk__in=ids).order_by(rank_position(ids), "pk")
+
+
+def rank_position(ids: list[int]) -> Case:
+    """An expression giving each row its place in ``ids`` (rows not in it come after)."""
+    return Case(
         *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)],
+        default=Value(len(ids)),
         output_field=IntegerField(),
     )
-    return queryset.filter(pk__in=ids).order_by(position, "pk")

@@ -13,7 +13,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from jieli.core.errors import InvalidInput, NotFound
-from jieli.core.search import ranked_ids
+from jieli.core.search import rank_position, ranked_ids
 from jieli.core.viewer import Viewer
 from jieli.experts.models import Expert, ExpertAffiliation
 
@@ -114,15 +114,10 @@ def _search(viewer: Viewer, qs: QuerySet[Expert], q: str) -> QuerySet[Expert]:
     """
     ranked = ranked_ids("expert", qs, q)  # raises NoMeaningfulTerms for an empty query
     affiliated = _affiliation_q(viewer, q)
-    rank = Case(
-        *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)],
-        default=Value(len(ranked)),
-        output_field=IntegerField(),
-    )
     first = Case(When(affiliated, then=Value(0)), default=Value(1), output_field=IntegerField())
     return (
         qs.filter(Q(pk__in=ranked) | affiliated)
-        .annotate(affiliation_first=first, text_rank=rank)
+        .annotate(affiliation_first=first, text_rank=rank_position(ranked))
         .order_by("affiliation_first", "text_rank", "name", "id")
     )
 

@@ -128,9 +128,9 @@ def _longest_common_substring(query: str, text: str) -> int:
 
     A substring occurs only if each of its character pairs does, so the query is first cut
     into stretches whose every pair occurs in ``text`` (set lookups), and only those stretches
-    are searched, longest first. For an unrelated document that leaves a few two- or
-    three-character stretches: a listing's text as the query (its matches page) costs about
-    a tenth of searching the whole query.
+    are searched, longest first, stopping when no stretch can beat the best found. Profiled on
+    an achievement's matches page (its long text as the query) this took a third off the
+    phrase feature's time; for short queries it is about the same as the plain scan.
     """
     if not query or not text:
         return 0
