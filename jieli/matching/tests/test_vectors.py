@@ -6,6 +6,7 @@ import pytest
 
 from jieli.achievements.tests.factories import AchievementFactory
 from jieli.matching import selectors, services
+from jieli.matching.documents import text_for
 from jieli.matching.index import index_for
 from jieli.matching.models import ListingVector
 from jieli.organisations.tests.factories import OrganisationFactory, viewer_of
@@ -102,3 +103,31 @@ def test_the_same_query_is_encoded_once_for_every_kind(listings, monkeypatch):
         selectors.search(viewer_of(None), kind="achievement", q="rice farming yield")
         selectors.search(viewer_of(None), kind="demand", q="rice farming yield")
     assert encoded == ["rice farming yield"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda blob: blob[: len(blob) // 2],  # another model's dimension
+        lambda blob: blob + b"\x00",  # an odd byte count
+        lambda blob: b"\x00\x7c" * (len(blob) // 2),  # half-float infinities
+    ],
+    ids=["other-dimension", "odd-bytes", "not-finite"],
+)
+def test_a_damaged_stored_vector_is_skipped_not_a_server_error(listings, damage):
+    services.vectors_compute(kind="achievement", encoder="use")
+    index = index_for("achievement")
+    index.sync()
+    source = ("achievement", listings[0].pk)
+    row = ListingVector.objects.get(object_id=listings[0].pk)
+    query_text = text_for("achievement", listings[0])
+    assert set(index._stored_vectors(source, query_text)) == {"dense_use"}
+    row.vector = damage(bytes(row.vector))
+    row.save()
+    index.vector_sha.pop(("dense_use", str(listings[0].pk)), None)
+    index.sync()
+    # Indexing skipped it; as a query the listing falls back to its text instead of failing.
+    assert ("dense_use", str(listings[0].pk)) not in index.vector_sha
+    assert index._stored_vectors(source, query_text) == {}
+    similar = selectors.similar_achievements(viewer_of(None), achievement_id=listings[0].pk)
+    assert all(m.obj != listings[0] for m in similar)
