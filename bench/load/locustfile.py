@@ -24,7 +24,6 @@ does in life); half are two terms drawn from a wider vocabulary, mostly new to t
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import random
 
@@ -108,14 +107,6 @@ PASSWORD = os.environ.get("JIELI_LOAD_PASSWORD", "")
 OWNER = int(os.environ.get("JIELI_LOAD_OWNER", "0") or 0)
 
 
-class BehindTlsProxy(http.cookiejar.DefaultCookiePolicy):
-    """The users speak plain HTTP to the server as the TLS-terminating proxy does, but they
-    are browsers on HTTPS: production's Secure cookies (session, CSRF) must go back."""
-
-    def return_ok_secure(self, cookie, request):  # type: ignore[no-untyped-def]
-        return True
-
-
 RATE = float(os.environ.get("JIELI_LOAD_RATE", "1.1"))
 _next_address = iter(range(1, 1 << 24))
 
@@ -126,7 +117,6 @@ class Visitor(HttpUser):
 
     def on_start(self) -> None:
         n = next(_next_address)
-        self.client.cookies.set_policy(BehindTlsProxy())
         self.client.headers.update(
             {
                 "X-Forwarded-For": f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}",
@@ -198,7 +188,8 @@ class Member(Visitor):
         if not USERNAME:
             return
         page = self.client.get("/accounts/login/", name="sign in")
-        token = page.cookies.get("csrftoken") or self.client.cookies.get("csrftoken", "")
+        self.remember(page)
+        token = self.cookies.get("csrftoken", "")
         answer = self.client.post(
             "/accounts/login/",
             data={"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token},
@@ -207,4 +198,12 @@ class Member(Visitor):
             name="sign in",
             allow_redirects=False,
         )
+        self.remember(answer)
         self.signed_in = answer.status_code == 302
+
+    def remember(self, response) -> None:  # type: ignore[no-untyped-def]
+        """Keep the cookies by hand: the users speak plain HTTP to the server as the TLS proxy
+        does, and requests would hold back production's Secure cookies (session, CSRF) from
+        an http:// address; a browser on HTTPS sends them."""
+        self.cookies = {**getattr(self, "cookies", {}), **response.cookies.get_dict()}
+        self.client.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
