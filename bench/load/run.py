@@ -137,6 +137,14 @@ def table(rows: list[dict], seconds: int) -> str:
         name = r["Name"]
         if name == "Aggregated":
             continue
+        if name.endswith("(setup)"):
+            # Each member signs in once before the mix starts (the mix has no
+            # sign-in): shown, not held to a page target; the password check is PBKDF2.
+            out.append(
+                f"| {r['Type']} {name} | {r['Request Count']} | {r['Failure Count']} | "
+                f"{r['50%']} | {r['95%']} | — | — |"
+            )
+            continue
         target = TARGETS_MS.get(name, OTHER_MS)
         p95 = float(r["95%"] or 0)
         ok = p95 <= target and r["Failure Count"] == "0"
@@ -270,9 +278,18 @@ def stop(server: subprocess.Popen[bytes]) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def serve_and_load(mode: str, users: int, seconds: int, port: int) -> str:
+def serve_and_load(mode: str, users: int, seconds: int, port: int, reuse: bool) -> str:
     var = REPO / "var" / "bench" / f"load-{mode}"
-    env = prepare(mode, var)
+    if reuse and (var / "static").is_dir():
+        env = server_env(mode, var)
+        if mode == "production":
+            import redis
+
+            redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # counters and cached results
+        else:
+            shutil.rmtree(var / "cache", ignore_errors=True)
+    else:
+        env = prepare(mode, var)
     made = json.loads(_manage(env, "shell", "-v", "0", "-c", _TOKEN_SNIPPET))
     server, listening = serve(env, port, var / "server.log")
     try:
@@ -321,9 +338,12 @@ def main() -> int:
     parser.add_argument("--make-token", action="store_true")
     parser.add_argument("--serve", choices=["embedded", "production"])
     parser.add_argument("--port", type=int, default=8108)
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the instance of an earlier --serve run"
+    )
     args = parser.parse_args()
     if args.serve:
-        print(serve_and_load(args.serve, args.users, args.seconds, args.port))
+        print(serve_and_load(args.serve, args.users, args.seconds, args.port, args.reuse))
         return 0
     if args.make_token:
         make_token()
