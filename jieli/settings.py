@@ -227,7 +227,8 @@ JIELI_BULK_HUEY = {
     "consumer": {"workers": 1, "worker_type": "thread"},
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    # The user queue orders by priority (an import someone waits for first): Redis >= 5.
+    HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": REDIS_URL})
     JIELI_BULK_HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "jobs.sqlite3")})
