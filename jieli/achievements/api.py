@@ -28,6 +28,7 @@ from jieli.core.api import (
     Page,
     PageNo,
     PageSize,
+    QueryMoney,
     paginate,
     viewer_of,
 )
@@ -237,11 +238,11 @@ class AchievementQuery(Schema):
     trl_max: TRL | None = None
     maturity: MaturityT | None = None
     transfer_mode: TransferModeT | None = None
-    price_min: Annotated[Decimal, Field(ge=0)] | None = None
-    price_max: Annotated[Decimal, Field(ge=0)] | None = None
+    price_min: QueryMoney | None = None
+    price_max: QueryMoney | None = None
     negotiable: bool | None = None
     dual_use: bool | None = None
-    published_since: date | None = None
+    published_since: ApiDate | None = None
     owner: Id | None = None
     status: StatusT | None = None
     page: PageNo = 1

@@ -78,7 +78,17 @@ class InputSchema(Schema):
     ) -> Any:
         if not isinstance(values, dict):
             raise PydanticCustomError("model_attributes_type", "a JSON object is required")
-        return handler(values)
+        return handler({name: _whole(value) for name, value in values.items()})
+
+
+def _whole(value: Any) -> Any:
+    # JSON has one number type: 137.0 is the integer 137 (JSON Schema agrees), 137.5 is not.
+    # Strict mode would refuse the former; a float field takes an int as it is.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_whole(item) for item in value]
+    return value
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -113,7 +123,7 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-# A calendar date in a body: the string YYYY-MM-DD only.
+# A calendar date in a body or a query: the string YYYY-MM-DD only.
 ApiDate = Annotated[date, Field(strict=False), BeforeValidator(_date_text)]
 # An amount in 万元 in a body: a JSON number or a decimal string, 0 to MAX_MONEY, kept to 0.01.
 Money = Annotated[
@@ -355,6 +365,13 @@ class Page(Schema):
 MAX_PAGE = 100_000
 # The largest key a database integer column holds: beyond it SQLite raises OverflowError.
 MAX_ID = 2**63 - 1
+
+# An amount in 万元 in a query (text on the wire, read as a decimal number), 0 to MAX_MONEY.
+QueryMoney = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_MONEY, allow_inf_nan=False),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)}),
+]
 
 # Bounded integers for query parameters and bodies: out of range is a 400, never a 500.
 PageNo = Annotated[int, Field(ge=1, le=MAX_PAGE)]

@@ -19,6 +19,7 @@ from jieli.core.api import (
     Page,
     PageNo,
     PageSize,
+    QueryMoney,
     paginate,
     viewer_of,
 )
@@ -153,12 +154,12 @@ class DemandQuery(Schema):
     industry: str = Field("", max_length=16)
     region: str = Field("", max_length=12)
     cooperation_mode: str = Field("", max_length=30)
-    budget_min: Decimal | None = Field(None, ge=0)
-    budget_max: Decimal | None = Field(None, ge=0)
+    budget_min: QueryMoney | None = None
+    budget_max: QueryMoney | None = None
     negotiable: bool | None = None
-    deadline_after: date | None = None
+    deadline_after: ApiDate | None = None
     open_only: bool = False
-    published_since: date | None = None
+    published_since: ApiDate | None = None
     owner: Id | None = None
     status: str = Field("", max_length=12)
     page: PageNo = 1

@@ -85,6 +85,8 @@ def test_list_filters_and_pagination(client):
         ({"price_min": -1}, "price_min", 400),
         ({"industry": "ZZ"}, "industry", 422),
         ({"published_since": "yesterday"}, "published_since", 400),
+        ({"published_since": "0"}, "published_since", 400),  # not the epoch
+        ({"price_min": "E"}, "price_min", 400),
         ({"page": 0}, "page", 400),
         ({"page_size": 1000}, "page_size", 400),
     ],
