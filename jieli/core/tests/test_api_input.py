@@ -157,7 +157,8 @@ def test_the_input_types_reject_what_json_would_coerce():
         amount: Money | None = None
         count: int = 0
 
-    assert Sample.model_validate({"day": "2026-01-31", "amount": "0.5"}).amount is not None
+    good = Sample.model_validate({"day": "2026-01-31", "amount": "0.5", "count": 3.0})
+    assert (str(good.day), str(good.amount), good.count) == ("2026-01-31", "0.50", 3)
     for bad in ({"day": 20260131}, {"amount": False}, {"count": "3"}, {"other": 1}):
         with pytest.raises(ValueError):
             Sample.model_validate(bad)
