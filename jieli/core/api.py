@@ -56,7 +56,7 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] = {}
 
 
-# The statuses a request may be refused with; every operation documents them (see INPUT_ERRORS).
+# The statuses a request may be refused with; every operation documents both (each app's ERRORS).
 OUTSIDE_SCHEMA = 400  # not the documented shape: wrong JSON type, unknown field, out of range
 REFUSED_BY_RULE = 422  # the documented shape, refused by a business rule (a service)
 
@@ -76,6 +76,7 @@ class InputSchema(Schema):
     def _run_root_validator(
         cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
     ) -> Any:
+        # Same name as ninja Schema's validator, so it replaces it: no DjangoGetter here.
         if not isinstance(values, dict):
             raise PydanticCustomError("model_attributes_type", "a JSON object is required")
         return handler({name: _whole(value) for name, value in values.items()})
