@@ -6,10 +6,12 @@ the sentence encoder, so a suggestion costs milliseconds). A background job retr
 stores them under ``var/models``; every process loads the newest file. Suggestions are only
 suggestions: the form shows them, the person decides.
 
-The probabilities are calibrated (``EngineClassifier`` fits a temperature on out-of-fold
-predictions), so ``MIN_PROBABILITY`` means the same for 11 sections and 80-odd disciplines.
-Before that, the raw vote over the many discipline classes put the best one near 0.1 for most
-texts and the threshold hid every discipline suggestion (issue 7).
+The sparse ensemble is two linear SVMs (jieba words, character n-grams) plus a vote of the
+nearest training listings, whose weight ``fit`` chooses on out-of-fold predictions
+(docs/benchmarks.md, Classification). The probabilities are calibrated (``EngineClassifier``
+fits a temperature on out-of-fold predictions), so ``MIN_PROBABILITY`` means the same for 11
+sections and 80-odd disciplines. Before that, the raw vote over the many discipline classes put
+the best one near 0.1 for most texts and the threshold hid every discipline suggestion (issue 7).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ TARGETS = ("section", "division", "discipline")
 MIN_EXAMPLES = 20  # per target, and at least two labels, before anything is suggested
 MIN_PROBABILITY = 0.15
 MAX_TRAINING_ROWS = 50_000
+# Stored with each model: a file written by older code (other members, other attributes) is
+# ignored until the background job retrains, rather than failing inside predict_proba.
+MODEL_FORMAT = 2
 
 _lock = threading.Lock()
 _loaded: dict[str, tuple[float, Any]] = {}
@@ -93,7 +98,7 @@ def classifier_train(target: str) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with tmp.open("wb") as fh:
-        pickle.dump(model, fh)
+        pickle.dump({"format": MODEL_FORMAT, "model": model}, fh)
     tmp.replace(path)  # atomic: readers never see half a file
     return len(texts)
 
@@ -109,7 +114,9 @@ def _model(target: str) -> Any | None:
         if cached and cached[0] == mtime:
             return cached[1]
         with path.open("rb") as fh:
-            model = pickle.load(fh)  # noqa: S301 - written by classifier_train above
+            stored = pickle.load(fh)  # noqa: S301 - written by classifier_train above
+        fresh = isinstance(stored, dict) and stored.get("format") == MODEL_FORMAT
+        model = stored["model"] if fresh else None
         _loaded[target] = (mtime, model)
         return model
 

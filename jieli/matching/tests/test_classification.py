@@ -93,3 +93,22 @@ def test_api_validates_and_answers(trained):
         "/api/v1/matching/classify", {"text": "动力电池"}, content_type="application/json"
     ).json()
     assert body["section"][0]["code"] == "C"
+
+
+def test_a_model_stored_by_older_code_is_ignored(trained, settings):
+    """A bare pickled classifier (the format before MODEL_FORMAT) lacks the neighbour
+    member; it must not be used until the job retrains, instead of failing per request."""
+    import pickle
+    from pathlib import Path
+
+    from jieli.matching import classification
+
+    path = Path(settings.VAR_DIR) / "models" / "classifier-section.pkl"
+    with path.open("rb") as fh:
+        model = pickle.load(fh)["model"]  # noqa: S301 - the file this test just trained
+    with path.open("wb") as fh:
+        pickle.dump(model, fh)
+    classification._loaded.clear()
+    found = suggest_codes("一种锂电池电解液及其制备方法")
+    assert found["section"] == []
+    assert found["division"][0].code == "38"  # the retrained target still answers

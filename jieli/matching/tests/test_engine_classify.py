@@ -90,3 +90,45 @@ def test_stacked_ensemble_learns_and_gives_probabilities() -> None:
     probs = clf.predict_proba(["太阳能光伏电池", "水稻 玉米 栽培"])
     assert np.allclose(probs.sum(axis=1), 1.0)
     assert clf.predict(["太阳能光伏电池"]) == ["新能源"]
+
+
+def test_neighbours_vote_for_the_nearest_texts_within_a_bounded_index() -> None:
+    from scipy.sparse import csr_matrix
+
+    from jieli.matching.engine.classify import _Neighbours
+
+    vectors = csr_matrix(np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.1], [0, 0, 1]]))
+    targets = np.array([0, 0, 1, 1, 2])
+    knn = _Neighbours().fit(vectors, targets, 3)
+    probs = knn.predict_proba(csr_matrix(np.array([[1, 0.05, 0], [0, 0, 0]])), k=2)
+    assert probs[0].argmax() == 0 and probs[0, 0] > 0.99
+    assert np.allclose(probs.sum(axis=1), 1.0)  # also for an empty text (zero vector)
+    assert knn.predict_proba(vectors, k=50).shape == (5, 3)  # k larger than the index
+    small = _Neighbours(max_rows=3).fit(vectors, targets, 3)
+    assert small.index_.shape[1] == 3
+    assert set(small.targets_) == {0, 1, 2}  # evenly spaced rows, not only the last ones
+
+
+def _xor_rows(n: int, seed: int) -> list[tuple[str, str]]:
+    """The sector depends on a combination of two words (red+round or blue+square: A, the
+    mixed pairs: B), which no linear boundary over single words or in-word character
+    n-grams separates; a serial number makes every text distinct."""
+    rows = []
+    for i in range(n):
+        colour, shape = ["红色", "蓝色"][i % 2], ["圆形", "方形"][(i // 2) % 2]
+        label = "A" if (colour == "红色") == (shape == "圆形") else "B"
+        rows.append((f"{colour} {shape} 型号 {seed}{i:04d}", label))
+    return rows
+
+
+def test_fit_chooses_the_neighbour_vote_where_it_helps() -> None:
+    train, test = _xor_rows(80, 0), _xor_rows(40, 1)
+    texts, labels = [t for t, _ in train], [y for _, y in train]
+    truth = [y for _, y in test]
+    svm_only = EngineClassifier(knn_weight=0.0).fit(texts, labels)
+    chosen = EngineClassifier().fit(texts, labels)
+    assert chosen.knn_weight_ > 0
+    svm_acc = np.mean(np.array(svm_only.predict([t for t, _ in test])) == truth)
+    chosen_acc = np.mean(np.array(chosen.predict([t for t, _ in test])) == truth)
+    assert chosen_acc >= 0.9 > svm_acc
+    assert np.allclose(chosen.predict_proba(["红色 圆形"]).sum(), 1.0)
