@@ -305,6 +305,8 @@ class EngineClassifier(_Base):
                 knn = oof[n_base + ks.index(self.knn_k_)] if self.knn_k_ in ks else None
                 vote = self._vote(oof[:n_base], knn, self.knn_weight_)
                 self.temperature_ = _fit_temperature(vote, target)
+        if self.knn_weight_ == 0:  # unused: do not keep (or store) the index
+            self.neighbours = _Neighbours(max_rows=self.knn_rows)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
