@@ -1,11 +1,11 @@
 """Text classification for auto-classifying listings (e.g. industry sector).
 
 * ``AnchorClassifier``: TF-IDF over jieba words + logistic regression, the baseline.
-* ``EngineClassifier``: a soft-voting ensemble of linear models over complementary
-  views of the text: jieba words (uni+bigrams), character n-grams (robust to
-  segmentation errors and unseen technical terms), and optionally sentence embeddings
-  (semantic similarity for short or unusual wording). Each member outputs calibrated
-  probabilities so the platform can show a confidence and abstain below a threshold.
+* ``EngineClassifier``: a soft-voting ensemble over complementary views of the text: linear
+  SVMs on jieba words and on character n-grams (robust to segmentation errors and unseen
+  technical terms), a vote of the nearest training texts over the same vectors, and
+  optionally sentence embeddings (semantic similarity for short or unusual wording). The
+  vote is calibrated so the platform can show a confidence and abstain below a threshold.
 """
 
 from __future__ import annotations
@@ -288,6 +288,7 @@ class EngineClassifier(_Base):
         self.classes_ = self.words[1].classes_
         self.temperature_ = 1.0
         self.meta_ = None
+        self.knn_weight_ = self.knn_weight if self.knn_weight is not None else 0.0
         if (self.calibrate or self.stack) and len(texts) >= 2 * self.folds:
             if self.stack or self.knn_weight == 0:
                 ks: tuple[int, ...] = ()
