@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -105,17 +105,19 @@ def shingles(text: str, k: int = TEXT_SHINGLE) -> set[str]:
     return {text[i : i + k] for i in range(len(text) - k + 1)}
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: Set[str], b: Set[str]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
-def containment(a: set[str], b: set[str]) -> float:
+def containment(a: Set[str], b: Set[str]) -> float:
     """Share of the smaller set found in the larger one."""
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return len(small & large) / len(small)
 
 
 # --- patent numbers and credit codes ----------------------------------------------------------
@@ -234,9 +236,32 @@ class Suspect:
 
 def score_pair(a: Fingerprint, b: Fingerprint) -> tuple[float, float, float]:
     """(score, title Jaccard, text containment) of two fingerprints, each in 0..1."""
-    title = jaccard(set(a.title), set(b.title))
-    text = containment(set(a.text), set(b.text))
+    title = jaccard(a.title, b.title)
+    text = containment(a.text, b.text)
     return TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * text, title, text
+
+
+def title_shingles(title: str) -> frozenset[str]:
+    """The title part of a fingerprint, from the raw title alone (cheap to read in bulk)."""
+    return frozenset(shingles(normalise_text(title), TITLE_SHINGLE))
+
+
+def may_be_certain(query: Fingerprint) -> bool:
+    """Whether ``query`` carries what makes a pair certain (patent numbers, a credit code)."""
+    return bool(query.ip_numbers or query.credit_code)
+
+
+def may_suspect(
+    query: Fingerprint, target_title: Set[str], threshold: float = SUSPECT_THRESHOLD
+) -> bool:
+    """False only when no text could lift the pair to ``threshold``: the text containment is
+    at most 1, so the score is at most ``TITLE_WEIGHT · title + (1 − TITLE_WEIGHT)``. An exact
+    bound (never a lost suspect); with ``may_be_certain`` it decides whether a candidate's full
+    text must be read and compared at all."""
+    if may_be_certain(query):
+        return True
+    bound = TITLE_WEIGHT * jaccard(query.title, target_title) + (1 - TITLE_WEIGHT)
+    return bound >= threshold
 
 
 def compare(
@@ -255,6 +280,8 @@ def compare(
     if query.credit_code and query.credit_code == target.credit_code:
         codes.append(("same_credit_code", {"code": query.credit_code}))
     certain = bool(codes)
+    if not certain and not may_suspect(query, target.title, threshold):
+        return None  # the same answer as scoring it, without the costly text containment
     score, title_sim, text_sim = score_pair(query, target)
     if query.name and query.name == target.name:
         codes.append(("same_name", {}))

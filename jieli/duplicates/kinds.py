@@ -67,14 +67,28 @@ def record_data(spec: KindSpec, record: models.Model) -> dict[str, Any]:
     return data
 
 
-def indexable(spec: KindSpec) -> models.QuerySet[Any]:
-    """Records new ones are compared with: everything but archived listings."""
+def _live(spec: KindSpec) -> models.QuerySet[Any]:
     qs = spec.model._default_manager.all()
     if spec.is_listing:
         qs = qs.exclude(status="archived")
+    return qs
+
+
+def indexable(spec: KindSpec) -> models.QuerySet[Any]:
+    """Records new ones are compared with: everything but archived listings."""
+    qs = _live(spec)
     if spec.kind == "achievement":
         qs = qs.prefetch_related("ip_records")
     return qs
+
+
+def indexable_titles(spec: KindSpec, ids: list[int]) -> dict[int, str]:
+    """id → title of the ``indexable`` records among ``ids`` (one light query per 900 ids)."""
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        rows = _live(spec).filter(pk__in=ids[start : start + 900])
+        out.update((pk, title or "") for pk, title in rows.values_list("pk", spec.title_field))
+    return out
 
 
 def visible_q(spec: KindSpec, viewer: Viewer) -> Q:
