@@ -86,10 +86,11 @@ def _preparer(field: models.Field[Any, Any], connection: Any) -> Callable[[Any],
     return plain
 
 
-def insert_many(model: type[M], objs: Sequence[M]) -> list[M]:
+def insert_many(model: type[M], objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """Insert unsaved ``objs`` (all of ``model``) in multi-row INSERTs; set their ids and
     saved state and return them. ``auto_now``/``auto_now_add`` fields are filled as ``save``
-    would. No signals are sent (as with ``bulk_create``)."""
+    would. No signals are sent (as with ``bulk_create``). With ``ignore_conflicts`` a row that
+    breaks a unique constraint is skipped (``ON CONFLICT DO NOTHING``) and no ids are set."""
     if not objs:
         return list(objs)
     opts = model._meta
@@ -97,8 +98,13 @@ def insert_many(model: type[M], objs: Sequence[M]) -> list[M]:
     connection = connections[using]
     pk = opts.pk
     assert pk is not None
-    if not connection.features.can_return_rows_from_bulk_insert or pk.attname != "id":
-        return model._default_manager.bulk_create(list(objs), batch_size=_MAX_ROWS)
+    if connection.vendor not in ("sqlite", "postgresql") or (
+        not ignore_conflicts
+        and (not connection.features.can_return_rows_from_bulk_insert or pk.attname != "id")
+    ):
+        return model._default_manager.bulk_create(
+            list(objs), batch_size=_MAX_ROWS, ignore_conflicts=ignore_conflicts
+        )
     fields = [f for f in opts.concrete_fields if f is not pk and not f.generated]
     timed = [
         f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
@@ -115,7 +121,7 @@ def insert_many(model: type[M], objs: Sequence[M]) -> list[M]:
     per_chunk = max(1, min(_MAX_ROWS, _max_params(connection) // max(1, len(fields))))
     # Names come from the model (quoted), values are parameters.
     head = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES "  # noqa: S608
-    tail = f" RETURNING {qn(pk.column)}"
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else f" RETURNING {qn(pk.column)}"
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_chunk):
             chunk = objs[start : start + per_chunk]
@@ -123,6 +129,8 @@ def insert_many(model: type[M], objs: Sequence[M]) -> list[M]:
             for obj in chunk:
                 params.extend(fn(getattr(obj, attname)) for attname, fn in prepare)
             cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, params)
+            if ignore_conflicts:
+                continue
             ids = [row[0] for row in cursor.fetchall()]
             if len(ids) != len(chunk):  # pragma: no cover - a driver that returns fewer rows
                 raise RuntimeError("INSERT … RETURNING returned fewer ids than rows")

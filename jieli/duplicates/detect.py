@@ -22,6 +22,7 @@ module stays free of Django.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -241,8 +242,10 @@ def score_pair(a: Fingerprint, b: Fingerprint) -> tuple[float, float, float]:
     return TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * text, title, text
 
 
+@functools.lru_cache(maxsize=4096)
 def title_shingles(title: str) -> frozenset[str]:
-    """The title part of a fingerprint, from the raw title alone (cheap to read in bulk)."""
+    """The title part of a fingerprint, from the raw title alone (cheap to read in bulk).
+    Memoised (bounded): an import meets the same candidate titles batch after batch."""
     return frozenset(shingles(normalise_text(title), TITLE_SHINGLE))
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jieli.core.bulk import insert_many
 from jieli.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from jieli.core.history import change_record
 from jieli.core.viewer import Viewer
@@ -134,11 +135,14 @@ def duplicate_cases_open_many(
     wanted = {pair: v for pair, v in wanted.items() if pair[0] in owners and pair[1] in owners}
     now = timezone.now()
     with transaction.atomic():
-        firsts = sorted({a for a, _b in wanted})
         existing: dict[tuple[int, int], DuplicateCase] = {}
-        for start in range(0, len(firsts), 900):
+        pairs_sorted = sorted(wanted)
+        for start in range(0, len(pairs_sorted), 400):
+            some = pairs_sorted[start : start + 400]
             for case in DuplicateCase.objects.select_for_update().filter(
-                kind=spec.kind, record_a_id__in=firsts[start : start + 900]
+                kind=spec.kind,
+                record_a_id__in={first for first, _second in some},
+                record_b_id__in={second for _first, second in some},
             ):
                 existing[(case.record_a_id, case.record_b_id)] = case
         changed: list[DuplicateCase] = []
@@ -161,7 +165,7 @@ def duplicate_cases_open_many(
         fields = ["score", "certainty", "reasons", "owner_a_id", "owner_b_id", "updated_at"]
         DuplicateCase.objects.bulk_update(changed, fields, batch_size=500)
         # A pair opened concurrently by another process keeps that process's case.
-        DuplicateCase.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        insert_many(DuplicateCase, new, ignore_conflicts=True)
     return len(changed) + len(new)
 
 

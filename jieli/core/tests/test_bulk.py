@@ -80,3 +80,16 @@ def test_insert_many_refuses_saved_rows():
     first = insert_many(ChangeRecord, _entries("y"))[0]
     with pytest.raises(ValueError):
         insert_many(ChangeRecord, [first])
+
+
+def test_insert_many_can_skip_rows_that_break_a_unique_constraint():
+    from jieli.duplicates.models import DuplicateCase
+
+    def case(b: int, score: float) -> DuplicateCase:
+        return DuplicateCase(
+            kind="achievement", record_a_id=1, record_b_id=b, score=score, certainty="suspected"
+        )
+
+    insert_many(DuplicateCase, [case(2, 0.6)])
+    insert_many(DuplicateCase, [case(2, 0.9), case(3, 0.7)], ignore_conflicts=True)
+    assert sorted(DuplicateCase.objects.values_list("record_b_id", "score")) == [(2, 0.6), (3, 0.7)]
