@@ -22,10 +22,9 @@ from jieli.core.viewer import Viewer
 from jieli.duplicates import detect
 from jieli.duplicates.index import index_add_keys, index_for
 from jieli.duplicates.kinds import (
-    indexable,
+    indexable_data,
     indexable_titles,
     kind_spec,
-    record_data,
     visible_q,
 )
 from jieli.duplicates.selectors import clean_check_data
@@ -104,9 +103,8 @@ class BatchChecker:
             )
         ids = sorted(set().union(*needed))
         prints: dict[int, detect.Fingerprint] = {}
-        for start in range(0, len(ids), 900):
-            for record in indexable(spec).filter(pk__in=ids[start : start + 900]):
-                prints[record.pk] = detect.fingerprint(spec.kind, record_data(spec, record))
+        for pk, data in indexable_data(spec, ids).items():
+            prints[pk] = detect.fingerprint(spec.kind, data)
         for item, candidates in zip(checked, needed, strict=True):
             for pk in candidates:
                 target = prints.get(pk)

@@ -192,3 +192,22 @@ def test_cases_open_many_follows_the_single_pair_rules(roles):
     assert DuplicateCase.objects.count() == 3
     with pytest.raises(InvalidInput):
         duplicate_cases_open_many(kind="achievement", pairs=[(a.pk, a.pk, 0.9, "suspected", [])])
+
+
+def test_bulk_read_of_candidates_matches_the_record_read(roles):
+    from jieli.duplicates.kinds import indexable_data, kind_spec, record_data
+
+    spec = kind_spec("achievement")
+    with_ips = achievement(roles.owner_org, ip_numbers=("ZL202110123456.7", "CN112345678A"))
+    plain = achievement(roles.other_org, title="另一个成果")
+    gone = achievement(roles.owner_org, title="已归档", status="archived")
+    read = indexable_data(spec, [with_ips.pk, plain.pk, gone.pk, 10**9])
+    assert set(read) == {with_ips.pk, plain.pk}
+    for record in (with_ips, plain):
+        expected = record_data(spec, Achievement.objects.get(pk=record.pk))
+        got = read[record.pk]
+        assert sorted(got.pop("ip_numbers")) == sorted(expected.pop("ip_numbers"))
+        assert got == expected
+    org_spec = kind_spec("organisation")
+    org = roles.owner_org
+    assert indexable_data(org_spec, [org.pk])[org.pk] == record_data(org_spec, org)
