@@ -12,10 +12,12 @@ where the value is hashable (a batch shares its timestamps). The ids come back w
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 
@@ -88,8 +90,8 @@ def _preparer(field: models.Field[Any, Any], connection: Any) -> Callable[[Any],
 
 def insert_many(model: type[M], objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """Insert unsaved ``objs`` (all of ``model``) in multi-row INSERTs; set their ids and
-    saved state and return them. ``auto_now``/``auto_now_add`` fields are filled as ``save``
-    would. No signals are sent (as with ``bulk_create``). With ``ignore_conflicts`` a row that
+    saved state and return them. ``auto_now``/``auto_now_add`` fields get the time of the
+    call. No signals are sent (as with ``bulk_create``). With ``ignore_conflicts`` a row that
     breaks a unique constraint is skipped (``ON CONFLICT DO NOTHING``) and no ids are set."""
     if not objs:
         return list(objs)
@@ -109,11 +111,16 @@ def insert_many(model: type[M], objs: Sequence[M], *, ignore_conflicts: bool = F
     timed = [
         f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
+    # ``save`` would stamp each row with its own ``now()``: one instant per call instead (the
+    # rows are inserted together), shared by every row, so a batch keeps one datetime object.
+    now = timezone.now()
+    today = datetime.date.today()  # what DateField.pre_save uses
+    stamps = [(f.attname, now if isinstance(f, models.DateTimeField) else today) for f in timed]
     for obj in objs:
         if getattr(obj, pk.attname) is not None:
             raise ValueError("insert_many inserts new rows only")
-        for field in timed:
-            field.pre_save(obj, add=True)
+        for attname, stamp in stamps:
+            setattr(obj, attname, stamp)
     qn = connection.ops.quote_name
     prepare = [(f.attname, _preparer(f, connection)) for f in fields]
     columns = ", ".join(qn(f.column) for f in fields)
