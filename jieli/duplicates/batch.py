@@ -2,8 +2,9 @@
 
 ``duplicate_suspects_for`` answers one record: it syncs the index, asks it for candidates and
 re-reads every candidate from the database. An import asks for hundreds of records a second, so
-here one batch shares one index sync, one database read of the union of the candidates, and
-each candidate is fingerprinted once per batch. Records of the same import are compared with
+here one batch shares one index sync and one light read of the candidates' titles; only the
+candidates whose title could still make them suspects (an exact bound) are read whole and
+fingerprinted, once per batch. Records of the same import are compared with
 each other too: earlier rows of the batch through a small pending index, earlier batches
 through the process index (``add`` puts each written record there with the LSH keys already
 computed). Scoring is the detector's own ``compare``, so the suspects are those of the
