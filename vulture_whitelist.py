@@ -202,3 +202,8 @@ _.skip_postgeneration_save
 _.at_depth
 _.facets
 _.dropped_filter
+
+# --- Read by pydantic by name (core.api.InputSchema): the model's configuration and the wrap
+# validator that overrides ninja Schema's own of the same name ---------------------------------
+_.model_config
+_._run_root_validator

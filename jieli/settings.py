@@ -227,7 +227,8 @@ JIELI_BULK_HUEY = {
     "consumer": {"workers": 1, "worker_type": "thread"},
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    # The user queue orders by priority (an import someone waits for first): Redis >= 5.
+    HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": REDIS_URL})
     JIELI_BULK_HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "jobs.sqlite3")})
@@ -265,14 +266,14 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("JIELI_HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("JIELI_HSTS_PRELOAD", True)
 
-# Content-Security-Policy (django-csp): nothing from other origins, no inline script. Pages
-# still carrying inline code break under enforcement, so JIELI_CSP_ENFORCE decides between the
-# enforced header and report-only; production enforces by default.
+# Content-Security-Policy (django-csp), enforced in every mode: nothing from other origins, no
+# inline script, style or event handler anywhere (the templates, the admin, Swagger UI and the
+# front-end packages need none; e2e/test_csp.py checks every page family). Report-only is an
+# opt-out for debugging a page (JIELI_CSP_REPORT_ONLY=1), never a deployment setting.
 _CSP_DIRECTIVES = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
-    # htmx and the templates set style attributes; styles cannot run code.
-    "style-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
@@ -281,11 +282,18 @@ _CSP_DIRECTIVES = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-JIELI_CSP_ENFORCE = _env_bool("JIELI_CSP_ENFORCE", PRODUCTION)
-if JIELI_CSP_ENFORCE:
-    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
-else:
+if "JIELI_CSP_ENFORCE" in os.environ:
+    # The old switch defaulted to report-only outside production; silently ignoring it would
+    # hide that the meaning changed.
+    raise ImproperlyConfigured(
+        "JIELI_CSP_ENFORCE was removed: the policy is enforced in every mode; "
+        "set JIELI_CSP_REPORT_ONLY=1 only to debug a page"
+    )
+JIELI_CSP_REPORT_ONLY = _env_bool("JIELI_CSP_REPORT_ONLY", False)
+if JIELI_CSP_REPORT_ONLY:
     CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 # Login throttling (django-axes): too many wrong passwords lock the account AND, separately,
 # the address, for a cool-off period; a success resets the count. The sign-in page, the admin

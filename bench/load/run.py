@@ -1,5 +1,18 @@
 """Bounded load test: 30 users for 60 s against a Jieli server on this machine.
 
+One command builds a server the way an operator would and loads it:
+
+    .venv/bin/python bench/load/run.py --serve embedded     # SQLite, var/bench/load-embedded
+    .venv/bin/python bench/load/run.py --serve production   # PostgreSQL + Redis, production
+
+``--serve`` migrates a scratch instance, loads the demo (``jieli_bootstrap``), collects static
+files, makes a member's API token, starts ``jieli_serve`` (gunicorn + job workers) with the
+mode's settings, waits until it answers, runs locust, stops the server and prints the table
+with the load average seen before and after. The production instance uses the database
+``jieli_load`` on 127.0.0.1:5432 (dropped and re-created) and Redis database 5 for jobs, cache
+and rate limits; the users pose as 30 clients behind a TLS-terminating proxy (see
+locustfile.py). Against a server you started yourself:
+
     .venv/bin/python bench/load/run.py --make-token          # same env as the server
     .venv/bin/python bench/load/run.py --base-url http://127.0.0.1:8108 --token jl_… --owner 1
 
@@ -15,10 +28,16 @@ import csv
 import ipaddress
 import json
 import os
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -36,38 +55,51 @@ def loopback_only(url: str) -> None:
             raise SystemExit(f"refused: {url} is not a loopback address")
 
 
-def make_token() -> None:
+def make_token(setup: bool = True) -> None:
     """A user who belongs to the first organisation, and a token for it (prints JSON)."""
-    sys.path.insert(0, str(REPO))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jieli.settings")
-    import django
+    if setup:
+        sys.path.insert(0, str(REPO))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jieli.settings")
+        import django
 
-    django.setup()
+        django.setup()
     from django.contrib.auth import get_user_model
 
-    from jieli.core.models import ApiToken
+    from jieli.core.models import TokenScope
+    from jieli.core.services import api_token_create
     from jieli.organisations.models import MemberRole, Membership, Organisation
+    from jieli.organisations.selectors import viewer_for_user
 
     org = Organisation.objects.order_by("pk").first()
     if org is None:
         raise SystemExit("no organisation: load the demo data first (make run / jieli_demo)")
     user, _ = get_user_model().objects.get_or_create(username="loadtest")
+    password = secrets.token_urlsafe(16)
+    user.set_password(password)
+    user.save()
     Membership.objects.get_or_create(
         user=user, organisation=org, defaults={"role": MemberRole.MEMBER}
     )
-    key = ApiToken.new_key()
-    ApiToken.objects.create(
-        user=user, name="load test", prefix=key[:8], key_hash=ApiToken.hash_key(key)
+    _token, key = api_token_create(
+        viewer=viewer_for_user(user), name="load test", scope=TokenScope.WRITE, days=1
     )
-    print(json.dumps({"token": key, "owner": org.pk}))
+    print(json.dumps({"token": key, "owner": org.pk, "username": "loadtest", "password": password}))
 
 
-def run(base_url: str, users: int, seconds: int, token: str, owner: int) -> list[dict]:
+def run(
+    base_url: str, users: int, seconds: int, token: str, owner: int, login: tuple[str, str]
+) -> list[dict]:
     loopback_only(base_url)
     users, seconds = min(users, MAX_USERS), min(seconds, MAX_SECONDS)
     with tempfile.TemporaryDirectory() as tmp:
         prefix = str(Path(tmp) / "load")
-        env = {**os.environ, "JIELI_LOAD_TOKEN": token, "JIELI_LOAD_OWNER": str(owner)}
+        env = {
+            **os.environ,
+            "JIELI_LOAD_TOKEN": token,
+            "JIELI_LOAD_OWNER": str(owner),
+            "JIELI_LOAD_USERNAME": login[0],
+            "JIELI_LOAD_PASSWORD": login[1],
+        }
         subprocess.run(
             [
                 str(Path(sys.executable).parent / "locust"),
@@ -105,6 +137,14 @@ def table(rows: list[dict], seconds: int) -> str:
         name = r["Name"]
         if name == "Aggregated":
             continue
+        if name.endswith("(setup)"):
+            # Each member signs in once before the mix starts (the issue's mix has no
+            # sign-in): shown, not held to a page target; the password check is PBKDF2.
+            out.append(
+                f"| {r['Type']} {name} | {r['Request Count']} | {r['Failure Count']} | "
+                f"{r['50%']} | {r['95%']} | — | — |"
+            )
+            continue
         target = TARGETS_MS.get(name, OTHER_MS)
         p95 = float(r["95%"] or 0)
         ok = p95 <= target and r["Failure Count"] == "0"
@@ -121,6 +161,169 @@ def table(rows: list[dict], seconds: int) -> str:
     return "\n".join(out)
 
 
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_LOAD = "postgres://postgres@127.0.0.1:5432/jieli_load"
+
+
+def server_env(mode: str, var: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        JIELI_VAR_DIR=str(var),
+        JIELI_MODE=mode,
+        # One proxy in front (the locust users send X-Forwarded-For / -Proto as it would).
+        JIELI_PROXY_COUNT="1",
+        JIELI_LOG_LEVEL="WARNING",
+    )
+    if mode == "production":
+        env.update(
+            DATABASE_URL=PG_LOAD,
+            REDIS_URL="redis://127.0.0.1:6379/5",
+            JIELI_SECRET_KEY=secrets.token_urlsafe(48),
+            JIELI_ALLOWED_HOSTS="127.0.0.1,localhost",
+        )
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), *args],
+        env=env,
+        cwd=REPO,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def prepare(mode: str, var: Path) -> dict[str, str]:
+    """A fresh instance of ``mode`` with the demo data; returns the server's environment."""
+    if var.exists():
+        shutil.rmtree(var)
+    var.mkdir(parents=True)
+    env = server_env(mode, var)
+    if mode == "production":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS jieli_load WITH (FORCE)")
+            conn.execute("CREATE DATABASE jieli_load")
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    # The demo is loaded in embedded mode on the same database (production refuses demo data).
+    loading = {**env, "JIELI_MODE": "embedded"}
+    _manage(loading, "migrate", "--noinput", "-v", "0")
+    _manage(env, "collectstatic", "--noinput", "-v", "0")
+    _manage(loading, "jieli_bootstrap")
+    return env
+
+
+def serve(env: dict[str, str], port: int, log: Path) -> tuple[subprocess.Popen[bytes], float]:
+    """Start ``jieli_serve``; return it and the seconds until it accepted a connection (it
+    listens only once the index is warm: gunicorn loads the application before binding)."""
+    started = time.monotonic()
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "manage.py"), "jieli_serve", "--port", str(port)],
+        env=env,
+        cwd=REPO,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    while time.monotonic() - started < 300:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped; see {log}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server, time.monotonic() - started
+        except OSError:
+            time.sleep(0.2)
+    stop(server)
+    raise SystemExit(f"the server did not answer within 300 s; see {log}")
+
+
+def first_requests(port: int) -> list[tuple[str, int, float]]:
+    """The first requests a visitor makes once the server listens (issue 7.5: ≤ 2 s), each
+    with a query the server has not seen, so no cache answers for it."""
+    base = f"http://127.0.0.1:{port}"
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.255.0.1"}
+    found = []
+    for name, path in [
+        ("first search page", "/search/?q=锂电池+低温+电解液"),
+        ("first API search", "/api/v1/achievements?q=复合材料+涂层"),
+        ("first home page", "/"),
+    ]:
+        t0 = time.monotonic()
+        req = urllib.request.Request(base + urllib.parse.quote(path, safe="/?=&+"), headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as answer:
+                answer.read()
+                status = answer.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        found.append((name, status, time.monotonic() - t0))
+    return found
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def serve_and_load(mode: str, users: int, seconds: int, port: int, reuse: bool) -> str:
+    var = REPO / "var" / "bench" / f"load-{mode}"
+    if reuse and (var / "static").is_dir():
+        env = server_env(mode, var)
+        if mode == "production":
+            import redis
+
+            redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # counters and cached results
+        else:
+            shutil.rmtree(var / "cache", ignore_errors=True)
+    else:
+        env = prepare(mode, var)
+    made = json.loads(_manage(env, "shell", "-v", "0", "-c", _TOKEN_SNIPPET))
+    server, listening = serve(env, port, var / "server.log")
+    try:
+        first = first_requests(port)
+        before = os.getloadavg()
+        rows = run(
+            f"http://127.0.0.1:{port}",
+            users,
+            seconds,
+            made["token"],
+            made["owner"],
+            (made["username"], made["password"]),
+        )
+        after = os.getloadavg()
+    finally:
+        stop(server)
+    firsts = "".join(f"- {name}: {status}, {sec * 1000:.0f} ms\n" for name, status, sec in first)
+    return (
+        f"mode {mode}; {users} users, {seconds} s; load average before {before[0]:.1f}, "
+        f"after {after[0]:.1f} (1 min); {os.cpu_count()} CPUs\n\n"
+        f"- server listening {listening:.1f} s after start (index warm)\n{firsts}\n"
+        + table(rows, seconds)
+    )
+
+
+_TOKEN_SNIPPET = """
+import sys
+sys.argv = ["run.py"]
+sys.path.insert(0, "bench/load")
+from run import make_token
+make_token(setup=False)
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -130,12 +333,29 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--token", default="")
     parser.add_argument("--owner", type=int, default=0)
+    parser.add_argument("--username", default="")
+    parser.add_argument("--password", default="")
     parser.add_argument("--make-token", action="store_true")
+    parser.add_argument("--serve", choices=["embedded", "production"])
+    parser.add_argument("--port", type=int, default=8108)
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the instance of an earlier --serve run"
+    )
     args = parser.parse_args()
+    if args.serve:
+        print(serve_and_load(args.serve, args.users, args.seconds, args.port, args.reuse))
+        return 0
     if args.make_token:
         make_token()
         return 0
-    rows = run(args.base_url, args.users, args.seconds, args.token, args.owner)
+    rows = run(
+        args.base_url,
+        args.users,
+        args.seconds,
+        args.token,
+        args.owner,
+        (args.username, args.password),
+    )
     print(table(rows, args.seconds))
     return 0
 

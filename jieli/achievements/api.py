@@ -20,17 +20,21 @@ from jieli.achievements.models import (
 from jieli.core.api import (
     OPTIONAL_AUTH,
     REQUIRED_AUTH,
+    ApiDate,
     ErrorOut,
     Id,
+    InputSchema,
+    Money,
     Page,
     PageNo,
     PageSize,
+    QueryMoney,
     paginate,
     viewer_of,
 )
 
 router = Router(tags=["achievements"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 # Written out so type checkers see them; test_api checks they match the model choices.
 MaturityT = Literal["", "research", "lab", "pilot", "mass"]  # "" = not stated
@@ -42,7 +46,6 @@ StatusT = Literal["draft", "submitted", "published", "returned", "archived"]
 ActionT = Literal["submit", "publish", "return", "reconfirm", "archive"]
 Keyword = Annotated[str, StringConstraints(max_length=MAX_KEYWORD_LENGTH)]
 Code = Annotated[str, StringConstraints(max_length=16)]
-Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 TRL = Annotated[int, Field(ge=1, le=9)]
 
 
@@ -171,17 +174,17 @@ class ChangeOut(Schema):
 # --- input ---------------------------------------------------------------------------------
 
 
-class IPIn(Schema):
+class IPIn(InputSchema):
     number: str = Field("", max_length=50)
     ip_type: IPTypeT
     legal_status: LegalStatusT = "pending"
-    filing_date: date | None = None
-    grant_date: date | None = None
-    expiry_date: date | None = None
+    filing_date: ApiDate | None = None
+    grant_date: ApiDate | None = None
+    expiry_date: ApiDate | None = None
 
 
-class AchievementIn(Schema):
-    owner_id: int
+class AchievementIn(InputSchema):
+    owner_id: Id
     title: str = Field(min_length=1, max_length=200)
     summary: str = Field("", max_length=2000)
     detail: str = Field("", max_length=20000)
@@ -193,7 +196,7 @@ class AchievementIn(Schema):
     trl: TRL | None = None
     maturity: MaturityT = ""
     transfer_modes: list[TransferModeT] = Field(default_factory=list, max_length=6)
-    price_wan: Price | None = None
+    price_wan: Money | None = None
     price_negotiable: bool = False
     application_fields: str = Field("", max_length=1000)
     dual_use: bool = False
@@ -201,7 +204,7 @@ class AchievementIn(Schema):
     ip_records: list[IPIn] = Field(default_factory=list, max_length=MAX_IP_RECORDS)
 
 
-class AchievementPatch(Schema):
+class AchievementPatch(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     summary: str | None = Field(None, max_length=2000)
     detail: str | None = Field(None, max_length=20000)
@@ -213,7 +216,7 @@ class AchievementPatch(Schema):
     trl: TRL | None = None
     maturity: MaturityT | None = None
     transfer_modes: list[TransferModeT] | None = Field(None, max_length=6)
-    price_wan: Price | None = None
+    price_wan: Money | None = None
     price_negotiable: bool | None = None
     application_fields: str | None = Field(None, max_length=1000)
     dual_use: bool | None = None
@@ -221,7 +224,7 @@ class AchievementPatch(Schema):
     ip_records: list[IPIn] | None = Field(None, max_length=MAX_IP_RECORDS)
 
 
-class AchievementActionIn(Schema):
+class AchievementActionIn(InputSchema):
     reason: str = Field("", max_length=2000)
 
 
@@ -235,11 +238,11 @@ class AchievementQuery(Schema):
     trl_max: TRL | None = None
     maturity: MaturityT | None = None
     transfer_mode: TransferModeT | None = None
-    price_min: Annotated[Decimal, Field(ge=0)] | None = None
-    price_max: Annotated[Decimal, Field(ge=0)] | None = None
+    price_min: QueryMoney | None = None
+    price_max: QueryMoney | None = None
     negotiable: bool | None = None
     dual_use: bool | None = None
-    published_since: date | None = None
+    published_since: ApiDate | None = None
     owner: Id | None = None
     status: StatusT | None = None
     page: PageNo = 1

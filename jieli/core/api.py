@@ -1,12 +1,18 @@
-"""What every app's API router shares: authentication, the error shape, pagination.
+"""What every app's API router shares: authentication, the error shape, the input contract,
+pagination.
 
 Every failure answers ``{"code": ..., "message": ..., "fields": {...}}`` with the message in the
-request's language.
+request's language. The input contract (docs/decisions/0006-api-input-contract.md): a request
+outside its documented schema is a 400; a request the schema allows but a business rule refuses
+(an unknown region code, an action the record's state does not allow) is a 422.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -19,9 +25,20 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import Field
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from jieli.core.errors import (
+    InvalidInput,
     NotAuthenticated,
     PermissionDenied,
     ServiceError,
@@ -37,6 +54,93 @@ class ErrorOut(Schema):
     code: str
     message: str
     fields: dict[str, list[str]] = {}
+
+
+# The statuses a request may be refused with; every operation documents both (each app's ERRORS).
+OUTSIDE_SCHEMA = 400  # not the documented shape: wrong JSON type, unknown field, out of range
+REFUSED_BY_RULE = 422  # the documented shape, refused by a business rule (a service)
+
+
+class InputSchema(Schema):
+    """A request body: a JSON object with only the documented fields, in their JSON types.
+
+    Strict: no "1" or true for a whole number, no 1 for a boolean, no list or null for the
+    object (ninja's ``Schema`` would read a list's missing attributes as all defaults). The
+    schema says so (``additionalProperties: false``), so fuzzers and clients see the contract.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        # Same name as ninja Schema's validator, so it replaces it: no DjangoGetter here.
+        if not isinstance(values, dict):
+            raise PydanticCustomError("model_attributes_type", "a JSON object is required")
+        return handler({name: _whole(value) for name, value in values.items()})
+
+
+def _whole(value: Any) -> Any:
+    # JSON has one number type: 137.0 is the integer 137 (JSON Schema agrees), 137.5 is not.
+    # Strict mode would refuse the former; a float field takes an int as it is.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_whole(item) for item in value]
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_text(value: Any) -> Any:
+    # pydantic's own date parsing also takes 0 (the epoch) and "2024-01-01T00:00:00".
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_parsing", "a date YYYY-MM-DD is required")
+
+
+_DECIMAL_TEXT = r"^\d{1,10}(\.\d{1,2})?$"
+
+
+def _number(value: Any) -> Any:
+    # A JSON number, or a decimal string such as "12.50" (exact for money); never a boolean,
+    # "NaN", "1e3" or " 12".
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_parsing", "a number is required")
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, str) and re.fullmatch(_DECIMAL_TEXT, value):
+        return value
+    raise PydanticCustomError("decimal_parsing", "a number is required")
+
+
+MAX_MONEY = Decimal("9999999999.99")  # 12 digits, 2 after the point: the database columns
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# A calendar date in a body or a query: the string YYYY-MM-DD only.
+ApiDate = Annotated[date, Field(strict=False), BeforeValidator(_date_text)]
+# An amount in 万元 in a body: a JSON number or a decimal string, 0 to MAX_MONEY, kept to 0.01.
+Money = Annotated[
+    Decimal,
+    Field(strict=False, ge=0, le=MAX_MONEY),
+    BeforeValidator(_number),
+    AfterValidator(_cents),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)},
+                {"type": "string", "pattern": _DECIMAL_TEXT},
+            ]
+        }
+    ),
+]
 
 
 # ``last_used_at`` is written at most this often per token, so token calls do not each need
@@ -144,6 +248,16 @@ _PYDANTIC_MESSAGES = {
     "string_too_short": lambda ctx: _("At least {n} characters.").format(n=ctx.get("min_length")),
     "int_parsing": lambda ctx: _("Enter a whole number."),
     "int_type": lambda ctx: _("Enter a whole number."),
+    "int_from_float": lambda ctx: _("Enter a whole number."),
+    "bool_type": lambda ctx: _("Enter true or false."),
+    "date_type": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
+    "decimal_type": lambda ctx: _("Enter a number."),
+    "finite_number": lambda ctx: _("Enter a number."),
+    "extra_forbidden": lambda ctx: _("This field is not part of the request."),
+    "model_type": lambda ctx: _("Send a JSON object."),
+    "dict_type": lambda ctx: _("Send a JSON object."),
+    "too_long": lambda ctx: _("At most {n} items.").format(n=ctx.get("max_length")),
+    "too_short": lambda ctx: _("At least {n} items.").format(n=ctx.get("min_length")),
     "float_parsing": lambda ctx: _("Enter a number."),
     "decimal_parsing": lambda ctx: _("Enter a number."),
     "bool_parsing": lambda ctx: _("Enter true or false."),
@@ -175,17 +289,24 @@ def _field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-        return _error(api, request, exc.status, exc.code, exc.message, exc.fields)
+        # A service sees only requests that passed the schema: what it finds invalid is a rule.
+        status = REFUSED_BY_RULE if isinstance(exc, InvalidInput) else exc.status
+        return _error(api, request, status, exc.code, exc.message, exc.fields)
 
     @api.exception_handler(DjangoValidationError)
     def django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         err = invalid_from_django(exc)
-        return _error(api, request, 400, err.code, err.message, err.fields)
+        return _error(api, request, REFUSED_BY_RULE, err.code, err.message, err.fields)
 
     @api.exception_handler(NinjaValidationError)
     def validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         return _error(
-            api, request, 400, "invalid", _("Some fields are not valid."), _field_errors(exc.errors)
+            api,
+            request,
+            OUTSIDE_SCHEMA,
+            "invalid",
+            _("Some fields are not valid."),
+            _field_errors(exc.errors),
         )
 
     @api.exception_handler(AuthenticationError)
@@ -196,6 +317,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         codes = {
             400: "invalid",
+            422: "invalid",
             401: "not_authenticated",
             403: "permission_denied",
             404: "not_found",
@@ -245,6 +367,13 @@ MAX_PAGE = 100_000
 # The largest key a database integer column holds: beyond it SQLite raises OverflowError.
 MAX_ID = 2**63 - 1
 
+# An amount in 万元 in a query (text on the wire, read as a decimal number), 0 to MAX_MONEY.
+QueryMoney = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_MONEY, allow_inf_nan=False),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)}),
+]
+
 # Bounded integers for query parameters and bodies: out of range is a 400, never a 500.
 PageNo = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=100)]
@@ -253,8 +382,6 @@ TopK = Annotated[int, Field(ge=1, le=100)]
 
 
 def paginate(queryset: Any, *, page: int, page_size: int) -> tuple[Page, list[Any]]:
-    from jieli.core.errors import InvalidInput
-
     if not 1 <= page <= MAX_PAGE:
         raise InvalidInput(
             fields={"page": [_("Must be between {a} and {b}.").format(a=1, b=MAX_PAGE)]}

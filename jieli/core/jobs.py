@@ -44,6 +44,15 @@ logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
 QUEUES = ("user", "bulk")
+# Priority of a user-queue task a person is waiting for (an import they started), ahead of
+# the queue's background work (duplicate reviews of records created elsewhere, reminders):
+# a storm of those must not delay the import (huey: higher first; needs a storage with
+# priorities, which is why production's user queue is ``PriorityRedisHuey``).
+PRIORITY_WAITING = 100
+# How long an idle consumer may sleep between polls of a storage that cannot block (SQLite).
+# huey's default backs off to 10 s, which alone broke "an import starts within 5 s" for an
+# import queued after a quiet minute; the bulk queue keeps the default.
+USER_POLL_MAX_SECONDS = 0.5
 
 # -- the bulk queue --------------------------------------------------------------------
 
@@ -106,8 +115,35 @@ def queue_huey(queue: str) -> Huey:
 
 
 def consumer_options(queue: str) -> dict[str, Any]:
+    """The consumer settings of a queue (``settings.HUEY["consumer"]`` and the bulk one)."""
     source: Any = settings.HUEY if queue == "user" else getattr(settings, "JIELI_BULK_HUEY", {})
-    return dict(source.get("consumer", {})) if isinstance(source, dict) else {}
+    options = dict(source.get("consumer", {})) if isinstance(source, dict) else {}
+    if queue == "user":
+        options.setdefault("max_delay", USER_POLL_MAX_SECONDS)
+    return options
+
+
+def queue_upgrade(huey: Huey) -> int:
+    """Move the tasks a list-based Redis queue still holds into the priority queue; how many.
+
+    ``PriorityRedisHuey`` keeps the queue under the same key as ``RedisHuey``, as a sorted set
+    instead of a list: without this, tasks queued before the upgrade would block the consumer
+    (Redis refuses the wrong type). The user consumer calls it at start."""
+    from huey.storage import RedisPriorityQueue
+
+    storage = huey.storage
+    if not isinstance(storage, RedisPriorityQueue):
+        return 0
+    conn = storage.conn
+    if conn.type(storage.queue_key) != b"list":
+        return 0
+    old = f"{storage.queue_key}.list"
+    conn.rename(storage.queue_key, old)  # atomic: what is queued from now on is a sorted set
+    moved = 0
+    while (data := conn.rpop(old)) is not None:  # oldest first (RedisHuey pushes on the left)
+        storage.enqueue(data)
+        moved += 1
+    return moved
 
 
 # -- heartbeats --------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -10,19 +11,24 @@ from pydantic import Field
 from jieli.core.api import (
     OPTIONAL_AUTH,
     REQUIRED_AUTH,
+    ApiDate,
     ErrorOut,
     Id,
+    InputSchema,
+    Money,
     Page,
     PageNo,
     PageSize,
+    QueryMoney,
     paginate,
     viewer_of,
 )
+from jieli.core.listing import Visibility
 from jieli.demands import selectors, services
-from jieli.demands.models import Demand
+from jieli.demands.models import CooperationMode, Demand
 
 router = Router(tags=["demands"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class DemandOut(Schema):
@@ -31,7 +37,7 @@ class DemandOut(Schema):
     problem: str
     target_indicators: str
     existing_base: str
-    owner: int
+    owner: Id
     owner_name: str
     industry: str | None
     region: str | None
@@ -95,46 +101,51 @@ class DemandPage(Page):
     results: list[DemandOut]
 
 
-class DemandIn(Schema):
+# Enumerations take their JSON string values (strict mode alone wants enum instances).
+ModeIn = Annotated[CooperationMode, Field(strict=False)]
+VisibilityIn = Annotated[Visibility, Field(strict=False)]
+
+
+class DemandIn(InputSchema):
     title: str = Field(min_length=1, max_length=200)
     problem: str = Field(min_length=1, max_length=5000)
     target_indicators: str = Field("", max_length=3000)
     existing_base: str = Field("", max_length=3000)
-    owner: int
+    owner: Id
     industry: str | None = Field(None, max_length=16)
     region: str | None = Field(None, max_length=12)
-    cooperation_modes: list[str] = Field(default_factory=list, max_length=20)
-    budget_min_wan: Decimal | None = None
-    budget_max_wan: Decimal | None = None
+    cooperation_modes: list[ModeIn] = Field(default_factory=list, max_length=20)
+    budget_min_wan: Money | None = None
+    budget_max_wan: Money | None = None
     budget_negotiable: bool = False
-    deadline: date | None = None
+    deadline: ApiDate | None = None
     keywords: list[str] = Field(default_factory=list, max_length=50)
     contact_name: str = Field("", max_length=100)
     contact_phone: str = Field("", max_length=40)
     contact_email: str = Field("", max_length=254)
-    visibility: str = Field("public", max_length=10)
+    visibility: VisibilityIn = Visibility.PUBLIC
 
 
-class DemandPatch(Schema):
+class DemandPatch(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     problem: str | None = Field(None, min_length=1, max_length=5000)
     target_indicators: str | None = Field(None, max_length=3000)
     existing_base: str | None = Field(None, max_length=3000)
     industry: str | None = Field(None, max_length=16)
     region: str | None = Field(None, max_length=12)
-    cooperation_modes: list[str] | None = Field(None, max_length=20)
-    budget_min_wan: Decimal | None = None
-    budget_max_wan: Decimal | None = None
+    cooperation_modes: list[ModeIn] | None = Field(None, max_length=20)
+    budget_min_wan: Money | None = None
+    budget_max_wan: Money | None = None
     budget_negotiable: bool | None = None
-    deadline: date | None = None
+    deadline: ApiDate | None = None
     keywords: list[str] | None = Field(None, max_length=50)
     contact_name: str | None = Field(None, max_length=100)
     contact_phone: str | None = Field(None, max_length=40)
     contact_email: str | None = Field(None, max_length=254)
-    visibility: str | None = Field(None, max_length=10)
+    visibility: VisibilityIn | None = None
 
 
-class DemandActionIn(Schema):
+class DemandActionIn(InputSchema):
     reason: str = Field("", max_length=2000)
 
 
@@ -143,12 +154,12 @@ class DemandQuery(Schema):
     industry: str = Field("", max_length=16)
     region: str = Field("", max_length=12)
     cooperation_mode: str = Field("", max_length=30)
-    budget_min: Decimal | None = Field(None, ge=0)
-    budget_max: Decimal | None = Field(None, ge=0)
+    budget_min: QueryMoney | None = None
+    budget_max: QueryMoney | None = None
     negotiable: bool | None = None
-    deadline_after: date | None = None
+    deadline_after: ApiDate | None = None
     open_only: bool = False
-    published_since: date | None = None
+    published_since: ApiDate | None = None
     owner: Id | None = None
     status: str = Field("", max_length=12)
     page: PageNo = 1
@@ -215,7 +226,10 @@ def update_demand(request: HttpRequest, demand_id: int, payload: DemandPatch):
     "/{demand_id}/actions/{action}", response={200: DemandOut, **ERRORS}, auth=REQUIRED_AUTH
 )
 def act_on_demand(
-    request: HttpRequest, demand_id: int, action: str, payload: DemandActionIn | None = None
+    request: HttpRequest,
+    demand_id: int,
+    action: Literal["submit", "publish", "return", "reconfirm", "archive"],
+    payload: DemandActionIn | None = None,
 ):
     """submit, reconfirm, archive (owner); publish, return with a reason (secretariat)."""
     demand = services.demand_transition(

@@ -9,20 +9,30 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import REQUIRED_AUTH, ErrorOut, Page, PageNo, PageSize, paginate, viewer_of
+from jieli.core.api import (
+    REQUIRED_AUTH,
+    ErrorOut,
+    Id,
+    InputSchema,
+    Page,
+    PageNo,
+    PageSize,
+    paginate,
+    viewer_of,
+)
 from jieli.core.errors import PermissionDenied
 from jieli.duplicates import selectors, services
 from jieli.duplicates.detect import Suspect
 from jieli.duplicates.models import DuplicateCase
 
 router = Router(tags=["duplicates"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class CheckIn(Schema):
+class CheckIn(InputSchema):
     kind: str = Field(max_length=20)
     data: dict[str, Any]
-    exclude_id: int | None = Field(None, ge=1)
+    exclude_id: Id | None = None
 
 
 class SuspectOut(Schema):
@@ -92,9 +102,9 @@ class CaseQuery(Schema):
     page_size: PageSize = 20
 
 
-class CaseDecisionIn(Schema):
+class CaseDecisionIn(InputSchema):
     decision: Literal["merge", "link", "keep"]
-    keep_id: int | None = Field(None, ge=1)
+    keep_id: Id | None = None
     note: str = Field("", max_length=2000)
 
 

@@ -10,6 +10,8 @@ from jieli.core.api import (
     OPTIONAL_AUTH,
     REQUIRED_AUTH,
     ErrorOut,
+    Id,
+    InputSchema,
     Page,
     PageNo,
     PageSize,
@@ -20,7 +22,7 @@ from jieli.experts import selectors, services
 from jieli.experts.models import Expert
 
 router = Router(tags=["experts"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class AffiliationOut(Schema):
@@ -99,11 +101,11 @@ class ExpertPage(Page):
     results: list[ExpertOut]
 
 
-class ExpertIn(Schema):
+class ExpertIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)
     name_en: str = Field("", max_length=100)
     title: str = Field("", max_length=100)
-    organisation: int | None = None
+    organisation: Id | None = None
     organisation_name: str = Field("", max_length=200)
     industries: list[str] = Field(default_factory=list, max_length=20)
     disciplines: list[str] = Field(default_factory=list, max_length=20)
@@ -115,14 +117,14 @@ class ExpertIn(Schema):
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
     is_public: bool = True
-    user: int | None = None
+    user: Id | None = None
 
 
-class ExpertPatch(Schema):
+class ExpertPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=100)
     name_en: str | None = Field(None, max_length=100)
     title: str | None = Field(None, max_length=100)
-    organisation: int | None = None
+    organisation: Id | None = None
     organisation_name: str | None = Field(None, max_length=200)
     industries: list[str] | None = Field(None, max_length=20)
     disciplines: list[str] | None = Field(None, max_length=20)
@@ -135,7 +137,7 @@ class ExpertPatch(Schema):
     phone: str | None = Field(None, max_length=40)
     is_public: bool | None = None
     # Secretariat only.
-    user: int | None = None
+    user: Id | None = None
     is_active: bool | None = None
 
 

@@ -13,7 +13,7 @@ from jieli.core.errors import InvalidInput
 from jieli.imports import selectors, services
 
 router = Router(tags=["imports"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class JobCreatedOut(Schema):

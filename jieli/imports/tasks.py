@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from jieli.core.jobs import job_run, on_job_dead
+from jieli.core.jobs import PRIORITY_WAITING, job_run, on_job_dead
 from jieli.core.models import JobRun
 
 
-@db_task()
+@db_task(priority=PRIORITY_WAITING)  # someone is waiting: ahead of the queue's background work
 def run_import_job(job_id: int) -> None:
     from jieli.imports.running import execute_job
 

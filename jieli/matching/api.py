@@ -1,19 +1,28 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, Id, TopK, viewer_of
+from jieli.core.api import (
+    MAX_PAGE,
+    OPTIONAL_AUTH,
+    REQUIRED_AUTH,
+    ErrorOut,
+    Id,
+    InputSchema,
+    TopK,
+    viewer_of,
+)
 from jieli.core.security import ExpensiveThrottle, cached_for_viewer
 from jieli.core.viewer import Viewer
 from jieli.matching import selectors, services
 from jieli.matching.selectors import Match
 
 router = Router(tags=["matching"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut, 422: ErrorOut}
 # Ranking is the costly part of the platform: rate-limited per address / per user.
 EXPENSIVE = ExpensiveThrottle()
 Kind = Literal["achievement", "demand", "expert"]
@@ -72,7 +81,7 @@ class OrganisationMatchOut(Schema):
 
 class SearchQuery(Schema):
     # Up to 10,000 characters are accepted and cut to the first 2,000 (a pasted text is
-    # about what it starts with); a query without meaningful terms answers 400
+    # about what it starts with); a query without meaningful terms answers 422
     # ``no_meaningful_terms``.
     q: str = Field("", max_length=10000)
     kind: Kind = "achievement"
@@ -90,14 +99,14 @@ class TopicExpertQuery(Schema):
     willing_to_evaluate: bool | None = None
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(InputSchema):
     source_kind: Literal["achievement", "demand", "expert", "organisation"]
-    source_id: int
+    source_id: Id
     target_kind: Literal["achievement", "demand", "expert", "organisation"]
-    target_id: int
+    target_id: Id
     useful: bool
     score: float | None = None
-    rank: int | None = Field(None, ge=1)
+    rank: Annotated[int, Field(ge=1, le=MAX_PAGE)] | None = None
     comment: str = Field("", max_length=500)
 
 
@@ -106,7 +115,7 @@ class FeedbackOut(Schema):
     useful: bool
 
 
-class ClassifyIn(Schema):
+class ClassifyIn(InputSchema):
     text: str = Field(..., min_length=1, max_length=20000)
 
 

@@ -169,7 +169,9 @@ class KindIndex:
             component = components[encoder]
             if doc_id not in self.doc_ids or self.vector_sha.get((component, doc_id)) == sha:
                 continue
-            array = np.frombuffer(bytes(blob), dtype="<f2").astype(np.float32)
+            array = self._stored_array(component, blob)
+            if array is None:
+                continue
             self.engine.add_vectors(component, [doc_id], array[None, :])
             self.vector_sha[(component, doc_id)] = sha
             fresh += 1
@@ -196,10 +198,26 @@ class KindIndex:
         rows = ListingVector.objects.filter(
             kind=kind, object_id=object_id, encoder__in=components, text_sha1=text_sha1(text)
         ).values_list("encoder", "vector")
-        return {
-            components[encoder]: np.frombuffer(bytes(blob), dtype="<f2").astype(np.float32)
-            for encoder, blob in rows
-        }
+        found = {}
+        for encoder, blob in rows:
+            array = self._stored_array(components[encoder], blob)
+            if array is not None:
+                found[components[encoder]] = array
+        return found
+
+    def _stored_array(self, component: str, blob: bytes | memoryview) -> np.ndarray | None:
+        """A stored vector as float32, or None when it cannot be one of this component's: a
+        row written by another model of the encoder (another dimension) or damaged (odd byte
+        count, not finite) is skipped — the listing is then matched by its text — instead of
+        failing every search of the kind."""
+        raw = bytes(blob)
+        dim = self.engine.vectors[component].dim
+        if len(raw) != 2 * dim:
+            return None
+        array = np.frombuffer(raw, dtype="<f2").astype(np.float32)
+        if not np.isfinite(array).all():
+            return None
+        return array
 
     def _ready_config(self) -> EngineConfig:
         """The engine's config with dense components still being filled switched off."""

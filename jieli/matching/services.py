@@ -48,6 +48,12 @@ def vectors_compute(
 ) -> int:
     """Encode pending listings in batches, one short transaction per batch; return how many.
 
+    Encoding (seconds of CPU) happens before the transaction; the transaction is one upsert
+    statement and the checkpoint. That matters on SQLite, where a write transaction holds the
+    only write lock: the bulk worker runs at a low CPU priority, and a transaction of a
+    statement per row, descheduled halfway under load, held every import and every user
+    waiting (issue 7.6).
+
     ``checkpoint(done)`` is called inside each batch's transaction, so what it records is
     exactly what was committed (a job's honest count if its worker is killed)."""
     pending = vectors_pending(kind=kind, encoder=encoder)
@@ -60,18 +66,24 @@ def vectors_compute(
     for start in range(0, len(pending), VECTOR_BATCH):
         batch = pending[start : start + VECTOR_BATCH]
         vectors = model.encode_passages([text for _pk, text in batch]).astype("<f2")
+        rows = [
+            ListingVector(
+                kind=kind,
+                object_id=pk,
+                encoder=encoder,
+                text_sha1=text_sha1(text),
+                dim=int(vec.shape[0]),
+                vector=np.ascontiguousarray(vec).tobytes(),
+            )
+            for (pk, text), vec in zip(batch, vectors, strict=True)
+        ]
         with transaction.atomic():
-            for (pk, text), vec in zip(batch, vectors, strict=True):
-                ListingVector.objects.update_or_create(
-                    kind=kind,
-                    object_id=pk,
-                    encoder=encoder,
-                    defaults={
-                        "text_sha1": text_sha1(text),
-                        "dim": int(vec.shape[0]),
-                        "vector": np.ascontiguousarray(vec).tobytes(),
-                    },
-                )
+            ListingVector.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["kind", "object_id", "encoder"],
+                update_fields=["text_sha1", "dim", "vector", "updated_at"],
+            )
             if checkpoint:
                 checkpoint(done + len(batch))
         done += len(batch)

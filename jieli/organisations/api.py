@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -11,6 +11,7 @@ from jieli.core.api import (
     OPTIONAL_AUTH,
     REQUIRED_AUTH,
     ErrorOut,
+    InputSchema,
     Page,
     PageNo,
     PageSize,
@@ -21,7 +22,7 @@ from jieli.organisations import selectors, services
 from jieli.organisations.models import MembershipTier, Organisation, OrganisationType
 
 router = Router(tags=["organisations"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class OrganisationOut(Schema):
@@ -64,10 +65,15 @@ class OrganisationPage(Page):
     results: list[OrganisationOut]
 
 
-class OrganisationIn(Schema):
+# Enumerations take their JSON string values (strict mode alone wants enum instances).
+OrgTypeIn = Annotated[OrganisationType, Field(strict=False)]
+TierIn = Annotated[MembershipTier, Field(strict=False)]
+
+
+class OrganisationIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     name_en: str = Field("", max_length=200)
-    org_type: OrganisationType
+    org_type: OrgTypeIn
     credit_code: str = Field("", max_length=18)
     region: str = Field("", max_length=12)
     address: str = Field("", max_length=300)
@@ -75,22 +81,22 @@ class OrganisationIn(Schema):
     description: str = Field("", max_length=5000)
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     name_en: str | None = Field(None, max_length=200)
-    org_type: OrganisationType | None = None
+    org_type: OrgTypeIn | None = None
     credit_code: str | None = Field(None, max_length=18)
     region: str | None = Field(None, max_length=12)
     address: str | None = Field(None, max_length=300)
     website: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=5000)
-    tier: MembershipTier | None = None
+    tier: TierIn | None = None
 
 
-class OrganisationDecisionIn(Schema):
+class OrganisationDecisionIn(InputSchema):
     action: Literal["admit", "suspend", "remove"]
     reason: str = Field(min_length=1, max_length=2000)
-    tier: MembershipTier | None = None
+    tier: TierIn | None = None
 
 
 class OrganisationQuery(Schema):

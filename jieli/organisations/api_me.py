@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, viewer_of
+from jieli.core.api import OPTIONAL_AUTH, REQUIRED_AUTH, ErrorOut, InputSchema, viewer_of
 from jieli.core.errors import PermissionDenied
 from jieli.core.selectors import TokenRow, api_tokens_of
 from jieli.core.services import api_token_create, api_token_revoke
 
 router = Router(tags=["me"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut, 422: ErrorOut}
 
 
 class MeOut(Schema):
@@ -26,7 +26,7 @@ class MeOut(Schema):
     organisation_ids: list[int]
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)
     scope: Literal["read", "write"] = "read"
     days: int | None = Field(None, ge=1, le=365, description="Lifetime in days; 90 by default.")

@@ -13,7 +13,7 @@ from jieli.regions import selectors
 from jieli.regions.selectors import MAX_RESOLVE_LENGTH, Kind, ResolveResult
 
 router = Router(tags=["regions"])
-ERRORS = {400: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class CodeOut(Schema):

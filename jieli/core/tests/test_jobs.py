@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -135,3 +136,123 @@ def test_supervisor_restarts_a_killed_worker():
 
 def test_dead_pid_helper_is_really_dead():
     assert not jobs._process_alive(_dead_pid())
+
+
+@contextmanager
+def _user_queue_on(storage):
+    """The user queue (``HUEY``) backed by ``storage`` and not run inline, as in a worker."""
+    from huey.contrib.djhuey import HUEY
+
+    saved = (HUEY.storage, HUEY.immediate)
+    try:
+        HUEY.immediate = False
+        HUEY.storage = storage
+        yield HUEY
+    finally:
+        HUEY.storage, HUEY.immediate = saved
+
+
+def test_an_import_goes_ahead_of_background_jobs_already_in_the_user_queue(settings, tmp_path):
+    """A duplicate-review storm (an API batch, a demo load) queued first must not hold an
+    import up: the configured user-queue storage serves it next (issue 7.6)."""
+    from huey import SqliteHuey
+    from huey.utils import load_class
+
+    from jieli.duplicates.tasks import duplicate_review_queue_job
+    from jieli.imports.tasks import run_import_job
+
+    assert load_class(settings.HUEY["huey_class"]).storage_class.priority
+    storage = SqliteHuey("jieli", filename=str(tmp_path / "jobs.sqlite3")).storage
+    with _user_queue_on(storage) as huey:
+        assert jobs.queue_upgrade(huey) == 0  # nothing to move on SQLite
+        for i in range(30):
+            duplicate_review_queue_job("achievement", i)
+        run_import_job(12345)
+        head = huey.dequeue()
+        assert head is not None and head.name == "run_import_job" and head.args == (12345,)
+        assert huey.dequeue().name == "duplicate_review_queue_job"
+
+
+def test_production_user_queue_orders_by_priority():
+    """With Redis, plain ``RedisHuey`` refuses priorities (and would serve FIFO)."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from huey.utils import load_class; "
+        "print(load_class(settings.HUEY['huey_class']).storage_class.priority)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": "jieli.settings", "REDIS_URL": "redis://127.0.0.1:1/0"})
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "True"
+
+
+def test_the_user_consumer_starts_and_polls_at_least_every_second(tmp_path, monkeypatch):
+    """``jieli_worker --queue user`` up to the point where it serves: huey backs an idle
+    consumer's polling off to 10 s, so an import queued after a quiet minute waited that long
+    before anyone looked (SQLite cannot block on an empty queue)."""
+    import logging
+
+    from django.core.management import call_command
+    from huey import SqliteHuey
+    from huey.consumer import Consumer
+
+    started: list[Consumer] = []
+    monkeypatch.setattr(Consumer, "run", lambda self: started.append(self))
+    huey_logger = logging.getLogger("huey")
+    monkeypatch.setattr(huey_logger, "handlers", [])
+    monkeypatch.setattr(huey_logger, "propagate", True)
+    with _user_queue_on(SqliteHuey("jieli", filename=str(tmp_path / "q.sqlite3")).storage):
+        call_command("jieli_worker", queue="user")
+    (consumer,) = started
+    assert consumer.worker_type == "thread" and len(consumer.worker_threads) >= 2
+    assert all(worker.max_delay <= 1.0 for worker, _thread in consumer.worker_threads)
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    import shutil
+
+    import redis
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [server, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _ in range(200):
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_tasks_queued_before_the_priority_queue_are_moved_into_it(redis_url):
+    from huey import PriorityRedisHuey, RedisHuey
+
+    from jieli.duplicates.tasks import duplicate_review_queue_job
+    from jieli.imports.tasks import run_import_job
+
+    with _user_queue_on(RedisHuey("jieli", url=redis_url).storage):  # before the upgrade
+        duplicate_review_queue_job("achievement", 1)
+        duplicate_review_queue_job("achievement", 2)
+    with _user_queue_on(PriorityRedisHuey("jieli", url=redis_url).storage) as huey:
+        assert jobs.queue_upgrade(huey) == 2
+        assert jobs.queue_upgrade(huey) == 0  # once
+        run_import_job(7)
+        order = [huey.dequeue() for _ in range(3)]
+        assert [t.args for t in order] == [(7,), ("achievement", 1), ("achievement", 2)]
+        assert huey.dequeue() is None

@@ -238,10 +238,11 @@ def test_api_dry_run_reports_without_writing(client, roles, media, tmp_path):
 def test_api_rejects_bad_requests_clearly(client, roles, media, tmp_path, settings):
     client.force_login(roles.secretariat)
     assert _api_post(client, tmp_path, kind="patents").json()["code"] == "invalid"
-    assert _api_post(client, tmp_path, mode="sometimes").status_code == 400
+    # Well-formed requests the import refuses: 422 (the API's input contract, core/api.py).
+    assert _api_post(client, tmp_path, mode="sometimes").status_code == 422
     settings.JIELI_IMPORT_MAX_BYTES = 10
     response = _api_post(client, tmp_path)
-    assert response.status_code == 400 and "too large" in response.json()["message"]
+    assert response.status_code == 422 and "too large" in response.json()["message"]
     assert ImportJob.objects.count() == 0
 
 

@@ -2,10 +2,15 @@
 
 Uses the packaged USE model (numpy only, loads in about a second)."""
 
+import itertools
+
 import pytest
 
 from jieli.achievements.tests.factories import AchievementFactory
+from jieli.core.jobs import job_checkpoint
+from jieli.core.models import JobRun
 from jieli.matching import selectors, services
+from jieli.matching.documents import text_for
 from jieli.matching.index import index_for
 from jieli.matching.models import ListingVector
 from jieli.organisations.tests.factories import OrganisationFactory, viewer_of
@@ -102,3 +107,85 @@ def test_the_same_query_is_encoded_once_for_every_kind(listings, monkeypatch):
         selectors.search(viewer_of(None), kind="achievement", q="rice farming yield")
         selectors.search(viewer_of(None), kind="demand", q="rice farming yield")
     assert encoded == ["rice farming yield"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda blob: blob[: len(blob) // 2],  # another model's dimension
+        lambda blob: blob + b"\x00",  # an odd byte count
+        lambda blob: b"\x00\x7c" * (len(blob) // 2),  # half-float infinities
+    ],
+    ids=["other-dimension", "odd-bytes", "not-finite"],
+)
+def test_a_damaged_stored_vector_is_skipped_not_a_server_error(listings, damage):
+    services.vectors_compute(kind="achievement", encoder="use")
+    index = index_for("achievement")
+    index.sync()
+    source = ("achievement", listings[0].pk)
+    row = ListingVector.objects.get(object_id=listings[0].pk)
+    query_text = text_for("achievement", listings[0])
+    assert set(index._stored_vectors(source, query_text)) == {"dense_use"}
+    row.vector = damage(bytes(row.vector))
+    row.save()
+    index.vector_sha.pop(("dense_use", str(listings[0].pk)), None)
+    index.sync()
+    # Indexing skipped it; as a query the listing falls back to its text instead of failing.
+    assert ("dense_use", str(listings[0].pk)) not in index.vector_sha
+    assert index._stored_vectors(source, query_text) == {}
+    similar = selectors.similar_achievements(viewer_of(None), achievement_id=listings[0].pk)
+    assert all(m.obj != listings[0] for m in similar)
+
+
+def test_vector_batches_encode_outside_the_transaction_and_write_in_one_statement(
+    use_only, monkeypatch
+):
+    """On SQLite a write transaction holds the only write lock while the (low-priority) bulk
+    worker may be descheduled: imports waited behind a statement per vector (issue 7.6)."""
+    import numpy as np
+    from django.db import connection
+
+    owner = OrganisationFactory()
+    for i in range(5):
+        AchievementFactory(owner=owner, title=f"成果{i}", summary=f"摘要{i}。")
+    # The test runs inside the test case's transaction: a transaction of the code under test
+    # is a savepoint deeper than where the test starts.
+    outside = len(connection.savepoint_ids)
+
+    def in_transaction() -> bool:
+        return len(connection.savepoint_ids) > outside
+
+    events: list[tuple[str, bool]] = []
+
+    class Encoder:
+        def encode_passages(self, texts):
+            events.append(("encode", in_transaction()))
+            return np.ones((len(texts), 4), dtype="float32")
+
+    def record(execute, sql, params, many, context):
+        if not sql.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            events.append(("sql", in_transaction()))
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(services, "_encoder", lambda _name: Encoder())
+    monkeypatch.setattr(services, "VECTOR_BATCH", 2)
+    run = JobRun.objects.create(kind="vectors")
+    with connection.execute_wrapper(record):
+        done = services.vectors_compute(
+            kind="achievement",
+            encoder="use",
+            checkpoint=lambda n: job_checkpoint(run, {"achievement:use": n}),
+        )
+    assert done == 5
+    assert JobRun.objects.get(pk=run.pk).counts == {"achievement:use": 5}
+    assert [e for e in events if e[0] == "encode"] == [("encode", False)] * 3
+    # Between encodings: one transaction of two statements, the upsert and the checkpoint.
+    writes = [len(list(g)) for k, g in itertools.groupby(events, key=lambda e: e[1]) if k]
+    assert writes == [2, 2, 2]
+    assert ListingVector.objects.filter(encoder="use", dim=4).count() == 5
+    # A stale vector is replaced in place, not duplicated.
+    stale = ListingVector.objects.filter(dim=4).first()
+    ListingVector.objects.filter(pk=stale.pk).update(text_sha1="stale")
+    assert services.vectors_compute(kind="achievement", encoder="use") == 1
+    assert ListingVector.objects.filter(object_id=stale.object_id).count() == 1
+    assert ListingVector.objects.get(pk=stale.pk).text_sha1 != "stale"

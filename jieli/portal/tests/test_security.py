@@ -183,12 +183,13 @@ def test_anonymous_search_results_are_reused_but_never_across_visibility(setting
 # --- headers and deployment ----------------------------------------------------------------
 
 
-def test_pages_carry_a_content_security_policy():
+def test_pages_carry_an_enforced_content_security_policy():
+    # Enforced in every mode (the tests run embedded), with no inline script or style at all.
     r = Client().get("/")
-    header = r.get("Content-Security-Policy") or r.get("Content-Security-Policy-Report-Only")
-    assert header is not None
+    assert "Content-Security-Policy-Report-Only" not in r
+    header = r["Content-Security-Policy"]
     assert "default-src 'self'" in header and "script-src 'self'" in header
-    assert "unsafe-inline" not in header.split("script-src")[1].split(";")[0]
+    assert "style-src 'self'" in header and "unsafe-" not in header
     assert r["X-Frame-Options"] == "DENY"
     assert r["X-Content-Type-Options"] == "nosniff"
 
@@ -218,6 +219,37 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _csp_header_of(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/accounts/login/');"
+        "print(sorted(h for h in r.headers if h.startswith('Content-Security')))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_report_only_is_an_explicit_opt_out_and_the_old_switch_is_refused(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIELI_")}
+    env.update(DJANGO_SETTINGS_MODULE="jieli.settings", JIELI_VAR_DIR=str(tmp_path))
+    result = _csp_header_of({**env, "JIELI_CSP_REPORT_ONLY": "1"})
+    assert result.stdout.strip() == "['Content-Security-Policy-Report-Only']", result.stderr
+    # A typo stops the start-up instead of silently choosing a mode.
+    result = _csp_header_of({**env, "JIELI_CSP_REPORT_ONLY": "ture"})
+    assert result.returncode != 0 and "JIELI_CSP_REPORT_ONLY" in result.stderr
+    # The removed switch defaulted to report-only: a deployment still setting it is told.
+    result = _csp_header_of({**env, "JIELI_CSP_ENFORCE": "0"})
+    assert result.returncode != 0 and "JIELI_CSP_REPORT_ONLY=1" in result.stderr
 
 
 def test_production_enforces_csp_hsts_and_https():

@@ -35,7 +35,7 @@ def test_resolve_endpoint(client):
 @pytest.mark.parametrize(
     ("url", "params", "status"),
     [
-        ("/api/v1/regions/resolve", {"kind": "planet", "text": "Mars"}, 400),
+        ("/api/v1/regions/resolve", {"kind": "planet", "text": "Mars"}, 422),
         ("/api/v1/regions/resolve", {"kind": "region", "text": "山" * 201}, 400),
         ("/api/v1/regions/resolve", {"kind": "region"}, 400),
         ("/api/v1/regions/regions", {"parent": "99"}, 404),

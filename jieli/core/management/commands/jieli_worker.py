@@ -44,6 +44,9 @@ class Command(BaseCommand):
         if queue == "bulk" and settings.JIELI_BULK_NICE:
             os.nice(settings.JIELI_BULK_NICE)
         autodiscover_modules("tasks")
+        moved = jobs.queue_upgrade(huey)
+        if moved:
+            self.stderr.write(f"moved {moved} queued job(s) into the priority queue")
         reaped = jobs.jobs_reap()
         if reaped:
             self.stderr.write(f"marked {len(reaped)} job(s) of dead workers as failed")
@@ -57,4 +60,5 @@ class Command(BaseCommand):
         logger = logging.getLogger("huey")
         if not logger.handlers:
             config.setup_logger(logger)
+            logger.propagate = False  # the root logger's console would print every line twice
         huey.create_consumer(**config.values).run()

@@ -39,7 +39,27 @@ def warm_process() -> dict[str, float]:
             continue
     timings = {"modules": time.perf_counter() - started}
     timings.update(warm_indexes(save=True))
+    started = time.perf_counter()
+    _warm_pages()
+    timings["pages"] = time.perf_counter() - started
     return timings
+
+
+def _warm_pages() -> None:
+    """Render the home and search pages once in each language, so that what they build on
+    first use (code-list look-up tables, compiled templates, URL patterns, catalogues) is built
+    in the master before the workers fork, not in each worker's first visitor's request
+    (measured: 0.6-1 s for a worker's first search on the loaded host, 0.2 s after)."""
+    from django.test import Client
+
+    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"), "localhost")
+    client = Client(HTTP_HOST=host, REMOTE_ADDR="127.0.0.1")
+    for language in ("zh-hans", "en"):
+        for path in ("/", "/search/?q=%E9%A2%84%E7%83%AD"):  # 预热, "warm-up"
+            try:
+                client.get(path, secure=True, HTTP_ACCEPT_LANGUAGE=language)
+            except Exception:  # noqa: S112 - a failing page only loses its warm-up
+                continue
 
 
 def _warm(stdout: Any) -> None:
