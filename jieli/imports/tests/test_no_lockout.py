@@ -63,17 +63,6 @@ org = Organisation.objects.create(name="锁测试机构", org_type="university",
 from jieli.core.services import api_token_create
 _token, key = api_token_create(viewer=viewer_for_user(reader), name="t")
 
-# The import now writes 3,000 rows in about a second, less than one sign-in takes (password
-# hashing): a pause after each batch (outside its transaction, as a slower host or the
-# duplicate check would leave) gives the calls below time to land between batches. A write
-# transaction spanning batches would hold the lock through the pauses and fail the test.
-from jieli.imports import engine
-_write_batch = engine.Run._write_batch
-def _paced(self, *args, **kwargs):
-    _write_batch(self, *args, **kwargs)
-    time.sleep(0.5)
-engine.Run._write_batch = _paced
-
 outcome = {}
 def work():
     started = time.monotonic()
