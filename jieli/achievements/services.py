@@ -19,6 +19,7 @@ from jieli.achievements.models import (
     TransferMode,
 )
 from jieli.core import registry
+from jieli.core.bulk import insert_many
 from jieli.core.errors import (
     Conflict,
     InvalidInput,
@@ -385,7 +386,7 @@ def achievement_create_many(
         achievement.created_at = achievement.updated_at = now
     try:
         with transaction.atomic():
-            Achievement.objects.bulk_create([a for a, _r in new], batch_size=500)
+            insert_many(Achievement, [a for a, _r in new])
     except IntegrityError as exc:  # e.g. another import took an external ID meanwhile
         raise Conflict(_("This record conflicts with another achievement.")) from exc
     ips = []
@@ -393,7 +394,7 @@ def achievement_create_many(
         for record in records:
             record.achievement = achievement
             ips.append(record)
-    IntellectualProperty.objects.bulk_create(ips, batch_size=500)
+    insert_many(IntellectualProperty, ips)
     history_records = []
     for achievement, records in new:
         changes = diff({}, snapshot(achievement, HISTORY_FIELDS))

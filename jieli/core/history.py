@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from jieli.core.bulk import insert_many
 from jieli.core.models import ChangeRecord
 
 
@@ -84,7 +85,7 @@ def change_records_bulk(
         _entry(target, actor_id=actor_id, action=action, changes=changes, reason=reason)
         for target, changes in records
     ]
-    return ChangeRecord.objects.bulk_create(entries, batch_size=500)
+    return insert_many(ChangeRecord, entries)
 
 
 def history_for(target: models.Model) -> models.QuerySet[ChangeRecord]:

@@ -2,8 +2,9 @@
 
 ``duplicate_suspects_for`` answers one record: it syncs the index, asks it for candidates and
 re-reads every candidate from the database. An import asks for hundreds of records a second, so
-here one batch shares one index sync, one database read of the union of the candidates, and
-each candidate is fingerprinted once per batch. Records of the same import are compared with
+here one batch shares one index sync and one light read of the candidates' titles; only the
+candidates whose title could still make them suspects (an exact bound) are read whole and
+fingerprinted, once per batch. Records of the same import are compared with
 each other too: earlier rows of the batch through a small pending index, earlier batches
 through the process index (``add`` puts each written record there with the LSH keys already
 computed). Scoring is the detector's own ``compare``, so the suspects are those of the
@@ -21,7 +22,12 @@ from django.utils.translation import gettext as _
 from jieli.core.viewer import Viewer
 from jieli.duplicates import detect
 from jieli.duplicates.index import index_add_keys, index_for
-from jieli.duplicates.kinds import indexable, kind_spec, record_data, visible_q
+from jieli.duplicates.kinds import (
+    indexable_data,
+    indexable_titles,
+    kind_spec,
+    visible_q,
+)
 from jieli.duplicates.selectors import clean_check_data
 
 
@@ -71,25 +77,45 @@ class BatchChecker:
                     checked[position].suspects.append(suspect)
             pending.add_fingerprint(position, fp, keys)
         if wanted:
-            # The index only proposes: live records are re-read and fingerprinted once.
-            prints: dict[int, detect.Fingerprint] = {}
-            ids = sorted(wanted)
-            for start in range(0, len(ids), 900):
-                for record in indexable(spec).filter(pk__in=ids[start : start + 900]):
-                    prints[record.pk] = detect.fingerprint(spec.kind, record_data(spec, record))
-            for item, candidates in zip(checked, found, strict=True):
-                for pk in candidates:
-                    target = prints.get(pk)
-                    if target is None:
-                        continue
-                    suspect = detect.compare(
-                        spec.kind, item.fingerprint, pk, target, translate=_translate
-                    )
-                    if suspect is not None:
-                        item.suspects.append(suspect)
+            self._score_candidates(checked, found, wanted)
         for item in checked:
             item.suspects = detect.rank(item.suspects)
         return checked
+
+    def _score_candidates(
+        self, checked: list[Checked], found: list[set[int]], wanted: set[int]
+    ) -> None:
+        """The index only proposes: live records are re-read, in two steps. First only the
+        titles of all candidates (one light query): a pair whose titles are too far apart
+        cannot reach the threshold whatever the texts (``detect.may_suspect``, an exact
+        bound). Only the candidates left are read whole and fingerprinted, once per batch.
+        Bulk files repeat texts under other titles, so most candidates stop at the first step.
+        """
+        spec = self.spec
+        titles = {
+            pk: detect.title_shingles(title)
+            for pk, title in indexable_titles(spec, sorted(wanted)).items()
+        }
+        needed: list[set[int]] = []
+        for item, candidates in zip(checked, found, strict=True):
+            fp = item.fingerprint
+            needed.append(
+                {pk for pk in candidates if pk in titles and detect.may_suspect(fp, titles[pk])}
+            )
+        ids = sorted(set().union(*needed))
+        prints: dict[int, detect.Fingerprint] = {}
+        for pk, data in indexable_data(spec, ids).items():
+            prints[pk] = detect.fingerprint(spec.kind, data)
+        for item, candidates in zip(checked, needed, strict=True):
+            for pk in candidates:
+                target = prints.get(pk)
+                if target is None:
+                    continue
+                suspect = detect.compare(
+                    spec.kind, item.fingerprint, pk, target, translate=_translate
+                )
+                if suspect is not None:
+                    item.suspects.append(suspect)
 
     def add(self, record: Any, item: Checked) -> None:
         """Put a written record in the process index (its keys are already computed)."""

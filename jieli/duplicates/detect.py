@@ -22,14 +22,17 @@ module stays free of Django.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from jieli.duplicates.lsh import BandHasher, CompactLSH, optimal_bands
+import numpy as np
+
+from jieli.duplicates.lsh import BandHasher, CompactLSH, _mix, optimal_bands
 
 Certainty = Literal["certain", "suspected"]
 KINDS = ("achievement", "demand", "organisation")
@@ -105,17 +108,52 @@ def shingles(text: str, k: int = TEXT_SHINGLE) -> set[str]:
     return {text[i : i + k] for i in range(len(text) - k + 1)}
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+_GRAM_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def gram_hashes(text: str, k: int = TEXT_SHINGLE) -> np.ndarray:
+    """The k-grams of already-normalised text (as ``shingles``) as sorted unique 64-bit hashes:
+    built with numpy in a few vector operations instead of one Python string per gram, and a
+    fraction of the memory. A text shorter than k is its own single gram (its length mixed in).
+    Collisions are negligible at 64 bits (a record has a few thousand grams)."""
+    if not text:
+        return np.empty(0, dtype=np.uint64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if codes.size < k:  # shorter than a gram: never equal to one of a longer text's grams
+        one = np.array([codes.size], dtype=np.uint64)
+        for i in range(codes.size):
+            one = _mix(one * _GRAM_MULT + codes[i : i + 1])
+        return one
+    n = codes.size - k + 1
+    h = codes[:n].copy()
+    for i in range(1, k):
+        h = _mix(h * _GRAM_MULT + codes[i : i + n])
+    return np.unique(h)
+
+
+def hashed_containment(a: np.ndarray, b: np.ndarray) -> float:
+    """``containment`` of two ``gram_hashes`` arrays (sorted, unique)."""
+    if not a.size or not b.size:
+        return 0.0
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    at = np.searchsorted(large, small)
+    at[at == large.size] = 0
+    return int(np.count_nonzero(large[at] == small)) / small.size
+
+
+def jaccard(a: Set[str], b: Set[str]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
-def containment(a: set[str], b: set[str]) -> float:
+def containment(a: Set[str], b: Set[str]) -> float:
     """Share of the smaller set found in the larger one."""
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return len(small & large) / len(small)
 
 
 # --- patent numbers and credit codes ----------------------------------------------------------
@@ -166,7 +204,8 @@ class Fingerprint:
     """What the detector keeps of one record."""
 
     title: frozenset[str]
-    text: frozenset[str]  # TEXT_SHINGLE-grams, for scoring
+    # TEXT_SHINGLE-grams, for scoring, as sorted unique 64-bit hashes (``gram_hashes``).
+    text: np.ndarray = field(compare=False)
     lsh_text: str  # the normalised text whose LSH_SHINGLE-grams generate candidates
     name: str = ""  # normalised title/name, for the "same name" reason
     ip_numbers: frozenset[str] = frozenset()
@@ -203,7 +242,7 @@ def fingerprint(kind: str, data: Mapping[str, Any]) -> Fingerprint:
     text = (title + body)[:MAX_TEXT_CHARS]
     return Fingerprint(
         title=frozenset(shingles(title, TITLE_SHINGLE)),
-        text=frozenset(shingles(text, TEXT_SHINGLE)),
+        text=gram_hashes(text, TEXT_SHINGLE),
         lsh_text=text,
         name=title,
         ip_numbers=ip_numbers_of(data) if kind == "achievement" else frozenset(),
@@ -234,9 +273,34 @@ class Suspect:
 
 def score_pair(a: Fingerprint, b: Fingerprint) -> tuple[float, float, float]:
     """(score, title Jaccard, text containment) of two fingerprints, each in 0..1."""
-    title = jaccard(set(a.title), set(b.title))
-    text = containment(set(a.text), set(b.text))
+    title = jaccard(a.title, b.title)
+    text = hashed_containment(a.text, b.text)
     return TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * text, title, text
+
+
+@functools.lru_cache(maxsize=4096)
+def title_shingles(title: str) -> frozenset[str]:
+    """The title part of a fingerprint, from the raw title alone (cheap to read in bulk).
+    Memoised (bounded): an import meets the same candidate titles batch after batch."""
+    return frozenset(shingles(normalise_text(title), TITLE_SHINGLE))
+
+
+def may_be_certain(query: Fingerprint) -> bool:
+    """Whether ``query`` carries what makes a pair certain (patent numbers, a credit code)."""
+    return bool(query.ip_numbers or query.credit_code)
+
+
+def may_suspect(
+    query: Fingerprint, target_title: Set[str], threshold: float = SUSPECT_THRESHOLD
+) -> bool:
+    """False only when no text could lift the pair to ``threshold``: the text containment is
+    at most 1, so the score is at most ``TITLE_WEIGHT · title + (1 − TITLE_WEIGHT)``. An exact
+    bound (never a lost suspect); with ``may_be_certain`` it decides whether a candidate's full
+    text must be read and compared at all."""
+    if may_be_certain(query):
+        return True
+    bound = TITLE_WEIGHT * jaccard(query.title, target_title) + (1 - TITLE_WEIGHT)
+    return bound >= threshold
 
 
 def compare(
@@ -255,6 +319,8 @@ def compare(
     if query.credit_code and query.credit_code == target.credit_code:
         codes.append(("same_credit_code", {"code": query.credit_code}))
     certain = bool(codes)
+    if not certain and not may_suspect(query, target.title, threshold):
+        return None  # the same answer as scoring it, without the costly text containment
     score, title_sim, text_sim = score_pair(query, target)
     if query.name and query.name == target.name:
         codes.append(("same_name", {}))

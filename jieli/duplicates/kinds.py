@@ -50,31 +50,69 @@ def record_title(spec: KindSpec, record: models.Model) -> str:
 
 def record_data(spec: KindSpec, record: models.Model) -> dict[str, Any]:
     """The fields the detector reads, from a saved record (IP records prefetched if possible)."""
-    data: dict[str, Any] = {spec.title_field: record_title(spec, record)}
+    numbers = (
+        [ip.number for ip in record.ip_records.all()]  # type: ignore[attr-defined]
+        if spec.kind == "achievement"
+        else []
+    )
+    return _data(spec, lambda name: getattr(record, name, ""), numbers)
+
+
+def _data(spec: KindSpec, get: Any, ip_numbers: list[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {spec.title_field: str(get(spec.title_field) or "")}
     if spec.kind == "organisation":
         data["title"] = data["name"]
-        data["credit_code"] = getattr(record, "credit_code", "")
+        data["credit_code"] = get("credit_code")
     for name in spec.text_fields:
-        data[name] = getattr(record, name, "") or ""
+        data[name] = get(name) or ""
     if spec.kind == "demand":
         data["summary"] = ""
     if spec.kind == "achievement":
-        data["ip_numbers"] = [
-            ip.number
-            for ip in record.ip_records.all()  # type: ignore[attr-defined]
-            if ip.number
-        ]
+        data["ip_numbers"] = [n for n in ip_numbers if n]
     return data
+
+
+def indexable_data(spec: KindSpec, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """id → ``record_data`` of the ``indexable`` records among ``ids``, read as plain values
+    (no model instances, IP numbers by one join): the bulk path of the duplicate check."""
+    names = list(dict.fromkeys([spec.title_field, *spec.text_fields]))
+    if spec.kind == "organisation":
+        names.append("credit_code")
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        numbers: dict[int, list[str]] = {}
+        if spec.kind == "achievement":
+            pairs = _live(spec).filter(pk__in=chunk, ip_records__isnull=False)
+            for pk, number in pairs.values_list("pk", "ip_records__number"):
+                numbers.setdefault(pk, []).append(number)
+        for row in _live(spec).filter(pk__in=chunk).values("pk", *names):
+            out[row["pk"]] = _data(spec, row.get, numbers.get(row["pk"], []))
+    return out
+
+
+def _live(spec: KindSpec) -> models.QuerySet[Any]:
+    qs = spec.model._default_manager.all()
+    if spec.is_listing:
+        qs = qs.exclude(status="archived")
+    return qs
 
 
 def indexable(spec: KindSpec) -> models.QuerySet[Any]:
     """Records new ones are compared with: everything but archived listings."""
-    qs = spec.model._default_manager.all()
-    if spec.is_listing:
-        qs = qs.exclude(status="archived")
+    qs = _live(spec)
     if spec.kind == "achievement":
         qs = qs.prefetch_related("ip_records")
     return qs
+
+
+def indexable_titles(spec: KindSpec, ids: list[int]) -> dict[int, str]:
+    """id → title of the ``indexable`` records among ``ids`` (one light query per 900 ids)."""
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        rows = _live(spec).filter(pk__in=ids[start : start + 900])
+        out.update((pk, title or "") for pk, title in rows.values_list("pk", spec.title_field))
+    return out
 
 
 def visible_q(spec: KindSpec, viewer: Viewer) -> Q:

@@ -381,22 +381,15 @@ class Run:
         from jieli.duplicates import services as duplicate_services
 
         assert self._checker is not None
-        kind = self._checker.spec.kind
-        for record_id, suspects in self._cases:
-            for suspect in suspects:
-                if suspect.target_id is None or suspect.target_id == record_id:
-                    continue
-                try:
-                    duplicate_services.duplicate_case_open(
-                        kind=kind,
-                        record_id=record_id,
-                        other_id=suspect.target_id,
-                        score=suspect.score,
-                        certainty=suspect.certainty,
-                        reason_codes=suspect.reason_codes,
-                    )
-                except ServiceError:
-                    continue  # the other record went away meanwhile
+        pairs = [
+            (record_id, s.target_id, s.score, s.certainty, s.reason_codes)
+            for record_id, suspects in self._cases
+            for s in suspects
+            if s.target_id is not None and s.target_id != record_id
+        ]
+        if pairs:
+            # Records that went away meanwhile are skipped by the service.
+            duplicate_services.duplicate_cases_open_many(kind=self._checker.spec.kind, pairs=pairs)
         self._cases = []
 
     def _service_issues(self, rec: Record, exc: ServiceError) -> list[Issue]:

@@ -109,3 +109,24 @@ def test_lsh_band_split_is_the_optimum_and_the_index_stays_compact():
     assert 7 in index.candidates(probe)
     index.remove(7)
     assert 7 not in index and 7 not in index.candidates(probe)
+
+
+def test_hashed_grams_give_the_containment_of_the_string_grams():
+    import random
+
+    import pytest
+
+    from jieli.duplicates import detect as d
+
+    rng = random.Random(3)
+    alphabet = "一种基于空穴注入层的绿色器件及其制备方法本发明公开了有机电致发光ab12"
+    texts = ["", "a", "一种", "一种基于空", "一种基于空穴", "基于空穴注"]
+    texts += [
+        "".join(rng.choice(alphabet[: rng.randint(2, 40)]) for _ in range(rng.randint(1, 200)))
+        for _ in range(60)
+    ]
+    for a in texts:
+        assert d.gram_hashes(a).size == len(d.shingles(a))
+        for b in texts[:20]:
+            exact = d.containment(d.shingles(a), d.shingles(b))
+            assert d.hashed_containment(d.gram_hashes(a), d.gram_hashes(b)) == pytest.approx(exact)

@@ -149,3 +149,65 @@ def test_rebuild_command_indexes_and_opens_cases(pair):
     call_command("duplicates_rebuild", "--kind", "achievement", "--open-cases", stdout=out)
     assert "achievement: 2 records indexed" in out.getvalue()
     assert DuplicateCase.objects.filter(status="pending").count() == 1
+
+
+def test_cases_open_many_follows_the_single_pair_rules(roles):
+    from jieli.duplicates.services import duplicate_cases_open_many
+
+    a, b, c, d = (achievement(roles.owner_org, title=f"成果{n}") for n in range(4))
+    decided = DuplicateCase.objects.create(
+        kind="achievement",
+        record_a_id=a.pk,
+        record_b_id=c.pk,
+        score=0.6,
+        certainty="suspected",
+        status="kept",
+    )
+    stale = DuplicateCase.objects.create(
+        kind="achievement",
+        record_a_id=a.pk,
+        record_b_id=d.pk,
+        score=0.6,
+        certainty="suspected",
+    )
+    reasons = [("title_similar", {"percent": 70})]
+    count = duplicate_cases_open_many(
+        kind="achievement",
+        pairs=[
+            (b.pk, a.pk, 0.7, "suspected", reasons),  # new, given newest-first
+            (b.pk, a.pk, 0.9, "suspected", reasons),  # the later entry wins
+            (c.pk, a.pk, 0.8, "suspected", []),  # decided: stays decided
+            (d.pk, a.pk, 1.0, "certain", [("same_ip", {"number": "ZL1"})]),  # refreshed
+            (d.pk, 10**9, 0.9, "suspected", []),  # the other record is gone: skipped
+        ],
+    )
+    assert count == 2
+    new = DuplicateCase.objects.get(record_a_id=a.pk, record_b_id=b.pk)
+    assert (new.score, new.status, new.owner_a_id) == (0.9, "pending", roles.owner_org.pk)
+    assert new.reasons == [{"code": "title_similar", "params": {"percent": 70}}]
+    decided.refresh_from_db()
+    assert (decided.status, decided.score) == ("kept", 0.6)
+    stale.refresh_from_db()
+    assert (stale.certainty, stale.score) == ("certain", 1.0)
+    assert DuplicateCase.objects.count() == 3
+    with pytest.raises(InvalidInput):
+        duplicate_cases_open_many(kind="achievement", pairs=[(a.pk, a.pk, 0.9, "suspected", [])])
+
+
+def test_bulk_read_of_candidates_matches_the_record_read(roles):
+    from jieli.duplicates.kinds import indexable_data, kind_spec, record_data
+
+    spec = kind_spec("achievement")
+    with_ips = achievement(roles.owner_org, ip_numbers=("ZL202110123456.7", "CN112345678A"))
+    plain = achievement(roles.other_org, title="另一个成果")
+    gone = achievement(roles.owner_org, title="已归档", status="archived")
+    read = indexable_data(spec, [with_ips.pk, plain.pk, gone.pk, 10**9])
+    assert set(read) == {with_ips.pk, plain.pk}
+    for record in (with_ips, plain):
+        expected = record_data(spec, Achievement.objects.get(pk=record.pk))
+        got = read[record.pk]
+        assert sorted(got.pop("ip_numbers")) == sorted(expected.pop("ip_numbers"))
+        assert got == expected
+    org_spec = kind_spec("organisation")
+    org = roles.owner_org
+    assert indexable_data(org_spec, [org.pk])[org.pk] == record_data(org_spec, org)
