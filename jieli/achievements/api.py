@@ -18,10 +18,10 @@ from jieli.achievements.models import (
     Achievement,
 )
 from jieli.core.api import (
+    ERRORS,
     OPTIONAL_AUTH,
     REQUIRED_AUTH,
     ApiDate,
-    ErrorOut,
     Id,
     InputSchema,
     Money,
@@ -34,7 +34,6 @@ from jieli.core.api import (
 )
 
 router = Router(tags=["achievements"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 # Written out so type checkers see them; test_api checks they match the model choices.
 MaturityT = Literal["", "research", "lab", "pilot", "mass"]  # "" = not stated

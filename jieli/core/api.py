@@ -56,9 +56,18 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] = {}
 
 
-# The statuses a request may be refused with; every operation documents both (each app's ERRORS).
+# The statuses a request may be refused with; every operation documents both (ERRORS).
 OUTSIDE_SCHEMA = 400  # not the documented shape: wrong JSON type, unknown field, out of range
 REFUSED_BY_RULE = 422  # the documented shape, refused by a business rule (a service)
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The documented refusals of an operation, all in the one error shape."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+# What an operation of the listing and membership apps may answer besides success.
+ERRORS = error_responses(OUTSIDE_SCHEMA, 401, 403, 404, 409, REFUSED_BY_RULE)
 
 
 class InputSchema(Schema):

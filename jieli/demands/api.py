@@ -9,10 +9,10 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from jieli.core.api import (
+    ERRORS,
     OPTIONAL_AUTH,
     REQUIRED_AUTH,
     ApiDate,
-    ErrorOut,
     Id,
     InputSchema,
     Money,
@@ -28,7 +28,6 @@ from jieli.demands import selectors, services
 from jieli.demands.models import CooperationMode, Demand
 
 router = Router(tags=["demands"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class DemandOut(Schema):

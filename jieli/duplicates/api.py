@@ -10,8 +10,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from jieli.core.api import (
+    ERRORS,
     REQUIRED_AUTH,
-    ErrorOut,
     Id,
     InputSchema,
     Page,
@@ -26,7 +26,6 @@ from jieli.duplicates.detect import Suspect
 from jieli.duplicates.models import DuplicateCase
 
 router = Router(tags=["duplicates"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class CheckIn(InputSchema):

@@ -37,6 +37,28 @@ def duplicate_index_add(kind: str, record: models.Model) -> None:
 # --- cases ---------------------------------------------------------------------------------
 
 
+def _case_values(
+    record_id: int,
+    other_id: int,
+    score: float,
+    certainty: str,
+    reason_codes: list[tuple[str, dict[str, Any]]] | None,
+) -> tuple[tuple[int, int], dict[str, Any]]:
+    """The checked pair (lower id first) and the case's values, for one case or many."""
+    if record_id == other_id:
+        raise InvalidInput(fields={"other_id": [_("A record cannot duplicate itself.")]})
+    if certainty not in ("certain", "suspected"):
+        raise InvalidInput(
+            fields={
+                "certainty": [_("Choose one of: {options}.").format(options="certain, suspected")]
+            }
+        )
+    a, b = sorted((record_id, other_id))
+    reasons = [{"code": c, "params": p} for c, p in reason_codes or []]
+    values = {"score": max(0.0, min(1.0, float(score))), "certainty": certainty, "reasons": reasons}
+    return (a, b), values
+
+
 def duplicate_case_open(
     *,
     kind: str,
@@ -48,20 +70,10 @@ def duplicate_case_open(
 ) -> DuplicateCase | None:
     """Open (or refresh) the pending case for a pair; None when the pair was already decided."""
     spec = kind_spec(kind)
-    if record_id == other_id:
-        raise InvalidInput(fields={"other_id": [_("A record cannot duplicate itself.")]})
-    if certainty not in ("certain", "suspected"):
-        raise InvalidInput(
-            fields={
-                "certainty": [_("Choose one of: {options}.").format(options="certain, suspected")]
-            }
-        )
-    a, b = sorted((record_id, other_id))
+    (a, b), values = _case_values(record_id, other_id, score, certainty, reason_codes)
     records = spec.model._default_manager.in_bulk([a, b])
     if len(records) != 2:
         raise NotFound()
-    reasons = [{"code": c, "params": p} for c, p in reason_codes or []]
-    values = {"score": max(0.0, min(1.0, float(score))), "certainty": certainty, "reasons": reasons}
     with transaction.atomic():
         case = (
             DuplicateCase.objects.select_for_update()
@@ -106,22 +118,8 @@ def duplicate_cases_open_many(
     spec = kind_spec(kind)
     wanted: dict[tuple[int, int], dict[str, Any]] = {}
     for record_id, other_id, score, certainty, reason_codes in pairs:
-        if record_id == other_id:
-            raise InvalidInput(fields={"other_id": [_("A record cannot duplicate itself.")]})
-        if certainty not in ("certain", "suspected"):
-            raise InvalidInput(
-                fields={
-                    "certainty": [
-                        _("Choose one of: {options}.").format(options="certain, suspected")
-                    ]
-                }
-            )
-        a, b = sorted((record_id, other_id))
-        wanted[(a, b)] = {
-            "score": max(0.0, min(1.0, float(score))),
-            "certainty": certainty,
-            "reasons": [{"code": c, "params": p} for c, p in reason_codes or []],
-        }
+        pair, values = _case_values(record_id, other_id, score, certainty, reason_codes)
+        wanted[pair] = values
     if not wanted:
         return 0
     ids = sorted({pk for pair in wanted for pk in pair})

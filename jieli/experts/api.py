@@ -7,9 +7,9 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from jieli.core.api import (
+    ERRORS,
     OPTIONAL_AUTH,
     REQUIRED_AUTH,
-    ErrorOut,
     Id,
     InputSchema,
     Page,
@@ -22,7 +22,6 @@ from jieli.experts import selectors, services
 from jieli.experts.models import Expert
 
 router = Router(tags=["experts"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class AffiliationOut(Schema):

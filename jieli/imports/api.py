@@ -8,12 +8,11 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from jieli.core.api import REQUIRED_AUTH, ErrorOut, viewer_of
+from jieli.core.api import ERRORS, REQUIRED_AUTH, viewer_of
 from jieli.core.errors import InvalidInput
 from jieli.imports import selectors, services
 
 router = Router(tags=["imports"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class JobCreatedOut(Schema):

@@ -10,10 +10,10 @@ from jieli.core.api import (
     MAX_PAGE,
     OPTIONAL_AUTH,
     REQUIRED_AUTH,
-    ErrorOut,
     Id,
     InputSchema,
     TopK,
+    error_responses,
     viewer_of,
 )
 from jieli.core.security import ExpensiveThrottle, cached_for_viewer
@@ -22,7 +22,7 @@ from jieli.matching import selectors, services
 from jieli.matching.selectors import Match
 
 router = Router(tags=["matching"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(400, 401, 403, 404, 422, 429)
 # Ranking is the costly part of the platform: rate-limited per address / per user.
 EXPENSIVE = ExpensiveThrottle()
 Kind = Literal["achievement", "demand", "expert"]

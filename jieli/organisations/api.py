@@ -8,9 +8,9 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from jieli.core.api import (
+    ERRORS,
     OPTIONAL_AUTH,
     REQUIRED_AUTH,
-    ErrorOut,
     InputSchema,
     Page,
     PageNo,
@@ -22,7 +22,6 @@ from jieli.organisations import selectors, services
 from jieli.organisations.models import MembershipTier, Organisation, OrganisationType
 
 router = Router(tags=["organisations"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class OrganisationOut(Schema):

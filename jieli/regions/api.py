@@ -8,12 +8,19 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jieli.core.api import OPTIONAL_AUTH, ErrorOut, Page, PageNo, PageSize, paginate
+from jieli.core.api import (
+    OPTIONAL_AUTH,
+    Page,
+    PageNo,
+    PageSize,
+    error_responses,
+    paginate,
+)
 from jieli.regions import selectors
 from jieli.regions.selectors import MAX_RESOLVE_LENGTH, Kind, ResolveResult
 
 router = Router(tags=["regions"])
-ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(400, 404, 422)
 
 
 class CodeOut(Schema):
