@@ -60,7 +60,7 @@ def test_a_scoped_link_stops_the_subscription_not_the_kind(users, anon):
     a = users[0]
     token = unsubscribe_token(Unsubscribe(user_id=a.pk, kind="tests.alert", scope="search:7"))
     assert anon.post(_url(token)).status_code == 200
-    assert STOPPED == [(a.pk, "search:7")]
+    assert [(a.pk, "search:7")] == STOPPED
     assert _prefs() == []
 
 
