@@ -45,6 +45,38 @@ def visible_queryset(viewer: Viewer, kind: str) -> QuerySet[Any]:
     return qs if kind == ListingKind.EXPERT else qs.filter(status="published")
 
 
+def narrow_by_codes(qs: QuerySet[Any], kind: str, *, industry: str, region: str) -> QuerySet[Any]:
+    """``qs`` narrowed to an industry and a region code (each with everything under it): the
+    search page's facets, and a saved search's filters. ServiceError for an unknown code."""
+    from jieli.regions.selectors import industry_descendant_q, region_descendant_q
+
+    if kind == ListingKind.EXPERT:
+        if industry:
+            qs = qs.filter(industry_descendant_q("industries", industry)).distinct()
+        if region:
+            qs = qs.filter(region_descendant_q("region_id", region))
+        return qs
+    if industry:
+        qs = qs.filter(industry_descendant_q("industry_id", industry))
+    if region:
+        qs = qs.filter(region_descendant_q("region_id", region))
+    return qs
+
+
+def engine_candidates(kind: str, query: str, *, source: tuple[str, int] | None = None) -> set[int]:
+    """The ids the engine considers for ``query`` before anything is filtered for a viewer.
+
+    Never shown to anyone: a cheap test, the same for every viewer, of whether a listing can
+    appear in any viewer's results at all (``search`` and the match lists only ever keep a
+    subset of these). The alert job uses it to skip, in one engine query, every saved search
+    that a newly published listing cannot enter.
+    """
+    query = clean_query(query)
+    if not meaningful_terms(query):
+        return set()
+    return {int(r.doc_id) for r in index_for(kind).search(query, k=CANDIDATES, source=source)}
+
+
 def listing_visible(viewer: Viewer, kind: str, pk: int) -> bool:
     return registry.visible(viewer, ListingKind(kind)).filter(pk=pk).exists()
 
