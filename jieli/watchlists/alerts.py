@@ -231,12 +231,11 @@ def alerts_run(
     cursor, created = AlertCursor.objects.get_or_create(
         key=CURSOR_KEY, defaults={"published_until": now}
     )
-    if created:  # the first run starts from now: no alerts for the past
-        return counts
     since = cursor.published_until - timedelta(seconds=settings.JIELI_ALERT_OVERLAP_SECONDS)
     new = new_listings(since, now)
     counts.new_listings = sum(len(ids) for ids in new.values())
-    if new:
+    # The first run starts from now: what was published before is done, not announced.
+    if new and not created:
         subs = list(Subscription.objects.filter(is_active=True))
         counts.subscriptions = len(subs)
         viewers = _Viewers()
