@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, Any] = {
     "delete": _("deleted"),
     "item_add": _("listing saved"),
     "item_remove": _("listing removed"),
+    "unsubscribe": _("unsubscribed by an e-mail link"),
 }
 
 

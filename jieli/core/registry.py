@@ -122,6 +122,34 @@ def owner_admin_emails(organisation_id: int | None) -> list[str]:
     return _owner_admin_emails[0](organisation_id)
 
 
+class Notifier(Protocol):
+    """``notifications.services.notification_send``, for the core's own notices (reminders)."""
+
+    def __call__(
+        self,
+        *,
+        kind: str,
+        recipient_ids: Any,
+        target: models.Model | None = None,
+        params: dict[str, Any] | None = None,
+        actor_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> int: ...
+
+
+_notifier: list[Notifier] = []
+
+
+def register_notifier(send: Notifier) -> None:
+    _notifier[:] = [send]
+
+
+def notifier() -> Notifier:
+    if not _notifier:
+        raise LookupError("No notifier registered (is jieli.notifications installed?)")
+    return _notifier[0]
+
+
 _created_listeners: list[Callable[[str, int], None]] = []
 
 
