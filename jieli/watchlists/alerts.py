@@ -262,19 +262,18 @@ def alerts_run(
 
 
 def register_notification_kind() -> None:
-    """Declare the match alert to the notifications app (when it is installed)."""
-    try:
-        from jieli.notifications.services import NotificationKind, register_kind
-    except ModuleNotFoundError:
-        return
+    """Declare the match alert to the notifications app: a daily digest unless the user
+    chooses otherwise; its unsubscribe link stops the one saved search (``scope``)."""
     from django.utils.translation import gettext_lazy
+
+    from jieli.notifications.kinds import NotificationKind, register_kind
 
     register_kind(
         NotificationKind(
             NOTIFICATION_KIND,
             gettext_lazy("New matches for saved searches and followed listings"),
             render_alert,
-            True,
+            default_email="daily",
             on_unsubscribe=_unsubscribe,
         )
     )
@@ -313,9 +312,10 @@ def render_alert(notification: Any) -> Any:
     """The alert in the recipient's language (the notifications app sets it): the new listing,
     what it matched, and why. A listing the recipient may no longer see is not named."""
     from django.urls import reverse
+    from django.utils.text import capfirst
     from django.utils.translation import gettext as _
 
-    from jieli.notifications.services import Rendered
+    from jieli.notifications.kinds import Rendered
 
     params = dict(notification.params or {})
     kind = str(params.get("kind", ""))
@@ -336,7 +336,7 @@ def render_alert(notification: Any) -> Any:
     else:
         title = _("New result for your saved search “{name}”: {title}")
     reasons = alert_reasons(params, listing)
-    lines = [f"{spec.label}: {listing.title}"] + [f"· {r}" for r in reasons]
+    lines = [f"{capfirst(spec.label)}: {listing.title}"] + [f"· {r}" for r in reasons]
     return Rendered(
         title.format(name=name, title=listing.title),
         "\n".join(lines),

@@ -276,7 +276,12 @@ def match_subscription_create(*, viewer: Viewer, kind: Any, object_id: int) -> S
 
 
 def subscription_set_active(
-    *, viewer: Viewer, subscription_id: int, active: bool, actor_id: int | None = None
+    *,
+    viewer: Viewer,
+    subscription_id: int,
+    active: bool,
+    actor_id: int | None = None,
+    action: str = "update",
 ) -> Subscription:
     user_id = _user(viewer)
     with transaction.atomic():
@@ -292,7 +297,7 @@ def subscription_set_active(
             change_record(
                 target=sub,
                 actor_id=actor_id if actor_id is not None else user_id,
-                action="update",
+                action=action,
                 changes=changes,
             )
     return sub
@@ -314,7 +319,9 @@ def subscription_unsubscribe(*, user_id: int, scope: Any) -> bool:
     except (TypeError, ValueError):
         return False
     try:
-        subscription_set_active(viewer=Viewer(user_id=user_id), subscription_id=pk, active=False)
+        subscription_set_active(
+            viewer=Viewer(user_id=user_id), subscription_id=pk, active=False, action="unsubscribe"
+        )
     except NotFound:
         return False
     return True
