@@ -121,7 +121,11 @@ def with_listings(viewer: Viewer, items: Any) -> list[ShownItem]:
 def shortlists_with_counts(viewer: Viewer) -> QuerySet[Shortlist]:
     """The viewer's shortlists with the number of items stored (hidden ones included: the
     count on a shortlist's own page is the visible one)."""
-    return visible_shortlists(viewer).annotate(item_count=Count("items"))
+    return (
+        visible_shortlists(viewer)
+        .annotate(item_count=Count("items"))
+        .order_by("-is_default", "name", "id")
+    )
 
 
 def saved_in(viewer: Viewer, kind: str, object_id: int) -> list[Shortlist]:
