@@ -58,7 +58,8 @@ def site_search(
     dropped = ""
     try:
         bases = {
-            k: matching.narrow_by_codes(_base(viewer, k), k, industry=industry, region=region) for k in SEARCH_KINDS
+            k: matching.narrow_by_codes(_base(viewer, k), k, industry=industry, region=region)
+            for k in SEARCH_KINDS
         }
     except ServiceError as exc:
         # A hand-edited URL with an unknown code: search without the facets, and say so.

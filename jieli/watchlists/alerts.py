@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -61,7 +61,6 @@ class AlertCounts:
     engine_queries: int = 0
     subscriber_searches: int = 0
     notifications: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -175,9 +174,10 @@ def _match_alerts(
             continue
         counts.engine_queries += 1
         text = text_for(source_kind, source)
-        if not matching.engine_candidates(target, text, source=(source_kind, source_id)) & new[
-            target
-        ]:
+        if (
+            not matching.engine_candidates(target, text, source=(source_kind, source_id))
+            & new[target]
+        ):
             continue
         for sub in members:
             viewer = viewers(sub.owner_id)

@@ -74,12 +74,6 @@ class ShortlistForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Note"), max_length=1000, required=False, widget=forms.Textarea
-    )
-
-
 class SaveForm(forms.Form):
     """The "Save" control of a listing's detail page."""
 

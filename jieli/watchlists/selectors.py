@@ -130,9 +130,7 @@ def shortlists_with_counts(viewer: Viewer) -> QuerySet[Shortlist]:
 
 def saved_in(viewer: Viewer, kind: str, object_id: int) -> list[Shortlist]:
     """The viewer's shortlists that hold this listing (the detail page's Save control)."""
-    return list(
-        visible_shortlists(viewer).filter(items__kind=kind, items__object_id=object_id)
-    )
+    return list(visible_shortlists(viewer).filter(items__kind=kind, items__object_id=object_id))
 
 
 def subscribed_to(viewer: Viewer, kind: str, object_id: int) -> Subscription | None:

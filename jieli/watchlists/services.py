@@ -40,9 +40,7 @@ def _clean_name(name: Any) -> str:
     if not name:
         raise InvalidInput(fields={"name": [_("This field is required.")]})
     if len(name) > MAX_NAME:
-        raise InvalidInput(
-            fields={"name": [_("At most {n} characters.").format(n=MAX_NAME)]}
-        )
+        raise InvalidInput(fields={"name": [_("At most {n} characters.").format(n=MAX_NAME)]})
     return name
 
 
@@ -65,9 +63,7 @@ def shortlist_create(*, viewer: Viewer, name: Any, is_default: bool = False) -> 
     name = _clean_name(name)
     if selectors.visible_shortlists(viewer).count() >= settings.JIELI_SHORTLISTS_PER_USER:
         raise InvalidInput(
-            _("You may keep at most {n} shortlists.").format(
-                n=settings.JIELI_SHORTLISTS_PER_USER
-            )
+            _("You may keep at most {n} shortlists.").format(n=settings.JIELI_SHORTLISTS_PER_USER)
         )
     try:
         with transaction.atomic():
@@ -98,9 +94,12 @@ def shortlist_rename(*, viewer: Viewer, shortlist_id: int, name: Any) -> Shortli
     name = _clean_name(name)
     try:
         with transaction.atomic():
-            shortlist = selectors.visible_shortlists(viewer).select_for_update().filter(
-                pk=shortlist_id
-            ).first()
+            shortlist = (
+                selectors.visible_shortlists(viewer)
+                .select_for_update()
+                .filter(pk=shortlist_id)
+                .first()
+            )
             if shortlist is None:
                 raise NotFound()
             before = snapshot(shortlist, ["name"])
@@ -190,9 +189,7 @@ def shortlist_item_note(*, viewer: Viewer, item_id: int, note: Any) -> Shortlist
             changes = {"note": [item.note, note]}
             item.note = note
             item.save(update_fields=["note", "updated_at"])
-            change_record(
-                target=item.shortlist, actor_id=user_id, action="update", changes=changes
-            )
+            change_record(target=item.shortlist, actor_id=user_id, action="update", changes=changes)
     return item
 
 
@@ -285,9 +282,12 @@ def subscription_set_active(
 ) -> Subscription:
     user_id = _user(viewer)
     with transaction.atomic():
-        sub = selectors.visible_subscriptions(viewer).select_for_update().filter(
-            pk=subscription_id
-        ).first()
+        sub = (
+            selectors.visible_subscriptions(viewer)
+            .select_for_update()
+            .filter(pk=subscription_id)
+            .first()
+        )
         if sub is None:
             raise NotFound()
         if sub.is_active != active:

@@ -23,7 +23,7 @@ from jieli.core.security import page_rate_limit
 from jieli.imports.converters import neutralise
 from jieli.imports.exports import EXPORT_FORMATS, csv_chunks, write_xlsx
 from jieli.watchlists import selectors, services
-from jieli.watchlists.forms import NoteForm, SaveForm, SearchForm, ShortlistForm
+from jieli.watchlists.forms import SaveForm, SearchForm, ShortlistForm
 
 PAGE = 20
 
@@ -76,7 +76,9 @@ def shortlist(request: JieliRequest, pk: int) -> HttpResponse:
 @require_POST
 def shortlist_rename(request: JieliRequest, pk: int) -> HttpResponse:
     try:
-        services.shortlist_rename(viewer=request.viewer, shortlist_id=pk, name=request.POST.get("name"))
+        services.shortlist_rename(
+            viewer=request.viewer, shortlist_id=pk, name=request.POST.get("name")
+        )
     except ServiceError as exc:
         message_service_error(request, exc)
     else:
@@ -142,7 +144,9 @@ def shortlist_export(request: JieliRequest, pk: int) -> HttpResponseBase:
             filename=name,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response = StreamingHttpResponse(csv_chunks(headers, rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_chunks(headers, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -206,7 +210,7 @@ def subscriptions(request: JieliRequest) -> HttpResponse:
 @login_required
 @require_POST
 def search_save(request: JieliRequest) -> HttpResponse:
-    """"Save this search" on the search page: the page's query and filters, checked by the
+    """ "Save this search" on the search page: the page's query and filters, checked by the
     search form; refused with the reasons when they are not valid (nothing saved)."""
     form = SearchForm(request.POST)
     try:

@@ -31,7 +31,9 @@ class Outbox:
         return 1
 
     def keys(self):
-        return [(a.subscription.owner_id, a.subscription.pk, a.kind, a.listing_id) for a in self.sent]
+        return [
+            (a.subscription.owner_id, a.subscription.pk, a.kind, a.listing_id) for a in self.sent
+        ]
 
 
 def _run(outbox, *, now=None):
@@ -41,8 +43,16 @@ def _run(outbox, *, now=None):
 @pytest.fixture
 def started(roles):
     """Some corpus, and the job's first run (it starts from now: no alerts for the past)."""
-    AchievementFactory(owner=roles.other_org, title="智能灌溉控制系统", summary="节水农业。", keywords=["灌溉"], industry_id="01")
-    AchievementFactory(owner=roles.other_org, title="锂电池回收工艺", summary="废旧锂电池回收。", keywords=["回收"])
+    AchievementFactory(
+        owner=roles.other_org,
+        title="智能灌溉控制系统",
+        summary="节水农业。",
+        keywords=["灌溉"],
+        industry_id="01",
+    )
+    AchievementFactory(
+        owner=roles.other_org, title="锂电池回收工艺", summary="废旧锂电池回收。", keywords=["回收"]
+    )
     first = Outbox()
     counts = _run(first, now=timezone.now())
     assert AlertCursor.objects.count() == 1 and first.sent == [] and counts.engine_queries == 0
@@ -111,7 +121,9 @@ def test_a_new_listing_outside_every_query_costs_one_engine_query_per_query(star
     for user in (roles.registered, roles.other_member, roles.owner_member):
         _save(user)  # three subscribers, one query
     outbox = Outbox()
-    AchievementFactory(owner=roles.other_org, title="玉米育种方法", summary="高产玉米。", keywords=["育种"])
+    AchievementFactory(
+        owner=roles.other_org, title="玉米育种方法", summary="高产玉米。", keywords=["育种"]
+    )
     counts = _run(outbox)
     assert (counts.engine_queries, counts.subscriber_searches, outbox.sent) == (1, 0, [])
 
@@ -128,7 +140,9 @@ def test_filters_of_the_saved_search_apply(started):
 def test_paused_and_demand_only_searches_are_not_told(started):
     roles = started
     paused = _save(roles.registered)
-    services.subscription_set_active(viewer=viewer_of(roles.registered), subscription_id=paused.pk, active=False)
+    services.subscription_set_active(
+        viewer=viewer_of(roles.registered), subscription_id=paused.pk, active=False
+    )
     _save(roles.other_member, kind="demand")
     outbox = Outbox()
     _battery(roles)
@@ -155,7 +169,9 @@ def test_followers_of_a_demand_hear_of_a_new_matching_achievement(started):
         problem="需要提高锂电池在低温下的容量保持率，寻找电解液添加剂方案。",
         keywords=["锂电池", "低温"],
     )
-    follow = services.match_subscription_create(viewer=viewer_of(roles.registered), kind="demand", object_id=demand.pk)
+    follow = services.match_subscription_create(
+        viewer=viewer_of(roles.registered), kind="demand", object_id=demand.pk
+    )
     outbox = Outbox()
     battery = _battery(roles)
     hidden = _battery(roles, visibility=Visibility.PRIVATE)
@@ -170,7 +186,9 @@ def test_followers_of_an_achievement_hear_of_a_new_matching_demand(started):
     roles = started
     battery = _battery(roles, published_at=timezone.now() - timedelta(days=1))
     AlertedListing.objects.create(kind="achievement", object_id=battery.pk)
-    follow = services.match_subscription_create(viewer=viewer_of(roles.owner_member), kind="achievement", object_id=battery.pk)
+    follow = services.match_subscription_create(
+        viewer=viewer_of(roles.owner_member), kind="achievement", object_id=battery.pk
+    )
     outbox = Outbox()
     demand = PublishedDemandFactory(
         owner=roles.other_org,

@@ -32,7 +32,13 @@ def _run():
 
 @pytest.fixture
 def world(roles):
-    AchievementFactory(owner=roles.other_org, title="智能灌溉控制系统", summary="节水农业。", keywords=["灌溉"], industry_id="01")
+    AchievementFactory(
+        owner=roles.other_org,
+        title="智能灌溉控制系统",
+        summary="节水农业。",
+        keywords=["灌溉"],
+        industry_id="01",
+    )
     alerts_run(now=timezone.now())  # the first run: the cursor starts now
     search = services.saved_search_create(
         viewer=viewer_of(roles.registered), data={"q": "锂电池 低温电解液", "name": "低温电池"}
@@ -94,7 +100,10 @@ def test_the_alert_names_the_match_and_its_reasons_in_the_readers_language(world
         zh = render(note)
     with translation.override("en"):
         en = render(note)
-    assert "一种锂离子电池低温电解液添加剂" in zh.title and "一种锂离子电池低温电解液添加剂" in en.title
+    assert (
+        "一种锂离子电池低温电解液添加剂" in zh.title
+        and "一种锂离子电池低温电解液添加剂" in en.title
+    )
     assert "技术关键词重合" in zh.body
     assert "Shared technical terms" in en.body
     assert "Same province" in en.body or "Same city" in en.body  # the structured fit's reasons
@@ -116,7 +125,10 @@ def test_a_listing_hidden_since_is_not_named(world):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("zh-hans", ["您保存的搜索“低温电池”有新结果", "一种锂离子电池低温电解液添加剂", "技术关键词重合"]),
+        (
+            "zh-hans",
+            ["您保存的搜索“低温电池”有新结果", "一种锂离子电池低温电解液添加剂", "技术关键词重合"],
+        ),
         ("en", ["New result for your saved search “低温电池”", "Shared technical terms"]),
     ],
 )

@@ -21,7 +21,9 @@ JSON = "application/json"
 def state():
     return (
         sorted(Shortlist.objects.values_list("pk", "owner_id", "name")),
-        sorted(ShortlistItem.objects.values_list("pk", "shortlist_id", "kind", "object_id", "note")),
+        sorted(
+            ShortlistItem.objects.values_list("pk", "shortlist_id", "kind", "object_id", "note")
+        ),
         sorted(Subscription.objects.values_list("pk", "owner_id", "type", "q", "is_active")),
     )
 
@@ -29,18 +31,33 @@ def state():
 @pytest.fixture
 def world(roles):
     public = AchievementFactory(owner=roles.other_org, title="公开成果 锂电池")
-    private = AchievementFactory(owner=roles.owner_org, title="私有成果", visibility=Visibility.PRIVATE)
+    private = AchievementFactory(
+        owner=roles.owner_org, title="私有成果", visibility=Visibility.PRIVATE
+    )
     viewer = viewer_of(roles.owner_member)
     item = services.shortlist_item_add(viewer=viewer, kind="achievement", object_id=public.pk)
     search = services.saved_search_create(viewer=viewer, data={"q": "锂电池"})
-    return {"public": public, "private": private, "item": item, "shortlist": item.shortlist, "search": search}
+    return {
+        "public": public,
+        "private": private,
+        "item": item,
+        "shortlist": item.shortlist,
+        "search": search,
+    }
 
 
 def _check(roles, role, matrix, call):
     return check(roles, role, matrix, call, state=state)
 
 
-OWN_READ = reads(anonymous=401, registered=404, other_member=404, owner_member=200, owner_admin=404, secretariat=404)
+OWN_READ = reads(
+    anonymous=401,
+    registered=404,
+    other_member=404,
+    owner_member=200,
+    owner_admin=404,
+    secretariat=404,
+)
 OWN_WRITE = writes(
     anonymous=(401, False),
     registered=(404, False),
@@ -82,14 +99,29 @@ def test_shortlist_reads(roles, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_rename_page(roles, world, role):
     pk = world["shortlist"].pk
-    _check(roles, role, OWN_PAGE_WRITE, lambda c: c.post(reverse("watchlists:rename", args=[pk]), {"name": "改名"}))
+    _check(
+        roles,
+        role,
+        OWN_PAGE_WRITE,
+        lambda c: c.post(reverse("watchlists:rename", args=[pk]), {"name": "改名"}),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_rename_api(roles, world, role):
     pk = world["shortlist"].pk
-    matrix = writes(**{r: ((200, True) if cell.changes else (cell.status, False)) for r, cell in OWN_WRITE.items()})
-    _check(roles, role, matrix, lambda c: c.patch(f"/api/v1/watch/shortlists/{pk}", {"name": "改名"}, content_type=JSON))
+    matrix = writes(
+        **{
+            r: ((200, True) if cell.changes else (cell.status, False))
+            for r, cell in OWN_WRITE.items()
+        }
+    )
+    _check(
+        roles,
+        role,
+        matrix,
+        lambda c: c.patch(f"/api/v1/watch/shortlists/{pk}", {"name": "改名"}, content_type=JSON),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -107,13 +139,20 @@ def test_delete_shortlist_page(roles, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_remove_item(roles, world, role):
     pk = world["item"].pk
-    _check(roles, role, OWN_PAGE_WRITE, lambda c: c.post(reverse("watchlists:item_remove", args=[pk])))
+    _check(
+        roles, role, OWN_PAGE_WRITE, lambda c: c.post(reverse("watchlists:item_remove", args=[pk]))
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_note_item_api(roles, world, role):
     pk = world["item"].pk
-    _check(roles, role, OWN_WRITE, lambda c: c.patch(f"/api/v1/watch/items/{pk}", {"note": "新"}, content_type=JSON))
+    _check(
+        roles,
+        role,
+        OWN_WRITE,
+        lambda c: c.patch(f"/api/v1/watch/items/{pk}", {"note": "新"}, content_type=JSON),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -130,7 +169,12 @@ def test_save_a_private_listing(roles, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_add_to_someone_elses_shortlist(roles, world, role):
     pk = world["shortlist"].pk
-    matrix = writes(**{r: ((201, True) if cell.changes else (cell.status, False)) for r, cell in OWN_WRITE.items()})
+    matrix = writes(
+        **{
+            r: ((201, True) if cell.changes else (cell.status, False))
+            for r, cell in OWN_WRITE.items()
+        }
+    )
     _check(
         roles,
         role,
@@ -145,7 +189,12 @@ def test_add_to_someone_elses_shortlist(roles, world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_create_shortlist(roles, world, role):
-    _check(roles, role, ANYONE_CREATES, lambda c: c.post("/api/v1/watch/shortlists", {"name": "新收藏夹"}, content_type=JSON))
+    _check(
+        roles,
+        role,
+        ANYONE_CREATES,
+        lambda c: c.post("/api/v1/watch/shortlists", {"name": "新收藏夹"}, content_type=JSON),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -155,12 +204,19 @@ def test_follow_a_private_listing(roles, world, role):
         roles,
         role,
         SAVE_PRIVATE,
-        lambda c: c.post("/api/v1/watch/follows", {"kind": "achievement", "listing_id": pk}, content_type=JSON),
+        lambda c: c.post(
+            "/api/v1/watch/follows", {"kind": "achievement", "listing_id": pk}, content_type=JSON
+        ),
     )
 
 
 # The owner member has saved this very search already: refused (409), nothing written.
-SAVE_SEARCH = writes(**{**{r: (c.status, bool(c.changes)) for r, c in ANYONE_CREATES.items()}, "owner_member": (409, False)})
+SAVE_SEARCH = writes(
+    **{
+        **{r: (c.status, bool(c.changes)) for r, c in ANYONE_CREATES.items()},
+        "owner_member": (409, False),
+    }
+)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -176,7 +232,12 @@ def test_save_a_search(roles, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_pause_and_delete_a_saved_search(roles, world, role):
     pk = world["search"].pk
-    _check(roles, role, OWN_PAGE_WRITE, lambda c: c.post(reverse("watchlists:toggle", args=[pk]), {"active": "0"}))
+    _check(
+        roles,
+        role,
+        OWN_PAGE_WRITE,
+        lambda c: c.post(reverse("watchlists:toggle", args=[pk]), {"active": "0"}),
+    )
     _check(roles, role, OWN_WRITE, lambda c: c.delete(f"/api/v1/watch/subscriptions/{pk}"))
 
 

@@ -44,7 +44,13 @@ def test_a_valid_search_is_saved_with_its_filters_and_history(roles):
         viewer=viewer_of(roles.registered),
         data={"q": " 锂电池 隔膜 ", "kind": "demand", "industry": "38", "region": "37"},
     )
-    assert (sub.q, sub.kind, sub.industry, sub.region, sub.name) == ("锂电池 隔膜", "demand", "38", "37", "锂电池 隔膜")
+    assert (sub.q, sub.kind, sub.industry, sub.region, sub.name) == (
+        "锂电池 隔膜",
+        "demand",
+        "38",
+        "37",
+        "锂电池 隔膜",
+    )
     assert [h.action for h in history_for(sub)] == ["create"]
     with pytest.raises(Conflict):
         services.saved_search_create(
@@ -76,7 +82,9 @@ def test_the_api_refuses_outside_the_schema_400_and_by_rule_422(roles):
 
 def test_the_search_page_offers_to_save_the_search(roles):
     AchievementFactory(owner=roles.owner_org, title="锂电池隔膜", summary="锂电池。")
-    page = client_for(roles.registered).get(reverse("portal:search"), {"q": "锂电池"}).content.decode()
+    page = (
+        client_for(roles.registered).get(reverse("portal:search"), {"q": "锂电池"}).content.decode()
+    )
     assert reverse("watchlists:search_save") in page
     anonymous = client_for(None).get(reverse("portal:search"), {"q": "锂电池"}).content.decode()
     assert reverse("watchlists:search_save") not in anonymous
@@ -93,7 +101,9 @@ def test_following_matches_only_of_what_one_may_see(roles):
     with pytest.raises(InvalidInput):
         services.match_subscription_create(viewer=viewer, kind="expert", object_id=1)
     assert not Subscription.objects.exists()
-    sub = services.match_subscription_create(viewer=viewer_of(roles.owner_member), kind="achievement", object_id=private.pk)
+    sub = services.match_subscription_create(
+        viewer=viewer_of(roles.owner_member), kind="achievement", object_id=private.pk
+    )
     assert sub.name == private.title
     page = client_for(roles.owner_member).get(reverse("matching:achievement", args=[private.pk]))
     assert reverse("watchlists:follow", args=["achievement", private.pk]) in page.content.decode()
@@ -101,9 +111,11 @@ def test_following_matches_only_of_what_one_may_see(roles):
 
 def test_unsubscribe_scope_stops_only_the_users_own(roles):
     sub = services.saved_search_create(viewer=viewer_of(roles.registered), data={"q": "锂电池"})
-    assert services.subscription_unsubscribe(user_id=roles.other_member.pk, scope=str(sub.pk)) is False
+    assert (
+        services.subscription_unsubscribe(user_id=roles.other_member.pk, scope=str(sub.pk)) is False
+    )
     assert services.subscription_unsubscribe(user_id=roles.registered.pk, scope="nonsense") is False
     assert Subscription.objects.get().is_active
     assert services.subscription_unsubscribe(user_id=roles.registered.pk, scope=str(sub.pk)) is True
     assert not Subscription.objects.get().is_active
-    assert [h.action for h in history_for(sub)][0] == "unsubscribe"
+    assert next(h.action for h in history_for(sub)) == "unsubscribe"

@@ -37,12 +37,16 @@ def listings(roles):
 def test_save_to_the_default_shortlist_with_a_note(roles, listings):
     viewer = viewer_of(roles.registered)
     for kind in ("achievement", "demand", "expert"):
-        services.shortlist_item_add(viewer=viewer, kind=kind, object_id=listings[kind].pk, note=f"{kind} 备注")
+        services.shortlist_item_add(
+            viewer=viewer, kind=kind, object_id=listings[kind].pk, note=f"{kind} 备注"
+        )
     [default] = Shortlist.objects.filter(owner=roles.registered)
     assert default.is_default and default.name == "我的收藏"
     assert default.items.count() == 3
     # Saving again only updates the note.
-    item = services.shortlist_item_add(viewer=viewer, kind="demand", object_id=listings["demand"].pk, note="新备注")
+    item = services.shortlist_item_add(
+        viewer=viewer, kind="demand", object_id=listings["demand"].pk, note="新备注"
+    )
     assert default.items.count() == 3 and item.note == "新备注"
     assert [h.action for h in history_for(default)].count("item_add") == 3
 
@@ -52,10 +56,14 @@ def test_a_hidden_listing_cannot_be_saved_and_nothing_is_written(roles, listings
     with pytest.raises(NotFound):
         services.shortlist_item_add(viewer=viewer, kind="demand", object_id=listings["draft"].pk)
     with pytest.raises(NotFound):
-        services.shortlist_item_add(viewer=viewer, kind="organisation", object_id=roles.owner_org.pk)
+        services.shortlist_item_add(
+            viewer=viewer, kind="organisation", object_id=roles.owner_org.pk
+        )
     assert not Shortlist.objects.exists() and not ShortlistItem.objects.exists()
     # The owner side sees its draft and may keep it.
-    services.shortlist_item_add(viewer=viewer_of(roles.owner_member), kind="demand", object_id=listings["draft"].pk)
+    services.shortlist_item_add(
+        viewer=viewer_of(roles.owner_member), kind="demand", object_id=listings["draft"].pk
+    )
 
 
 def test_rename_delete_and_refusals(roles):
@@ -85,7 +93,9 @@ def test_items_hidden_since_drop_out_of_page_api_and_export(roles, listings):
     user = roles.registered
     viewer = viewer_of(user)
     for kind in ("achievement", "demand"):
-        services.shortlist_item_add(viewer=viewer, kind=kind, object_id=listings[kind].pk, note="看看")
+        services.shortlist_item_add(
+            viewer=viewer, kind=kind, object_id=listings[kind].pk, note="看看"
+        )
     shortlist = Shortlist.objects.get(owner=user)
     _hide(listings["achievement"])
     assert [i.kind for i in selectors.shortlist_items(viewer, shortlist)] == ["demand"]
@@ -106,12 +116,17 @@ def test_items_hidden_since_drop_out_of_page_api_and_export(roles, listings):
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert len(values) == 2 and values[1][2] == "隔膜耐热需求"
     # The owner side still sees its private achievement: for them it is in the list.
-    assert client.get(reverse("watchlists:export", args=[shortlist.pk]), {"format": "pdf"}).status_code == 400
+    assert (
+        client.get(reverse("watchlists:export", args=[shortlist.pk]), {"format": "pdf"}).status_code
+        == 400
+    )
 
 
 def test_export_cells_are_neutralised(roles, listings):
     viewer = viewer_of(roles.registered)
-    services.shortlist_item_add(viewer=viewer, kind="demand", object_id=listings["demand"].pk, note="=HYPERLINK(1)")
+    services.shortlist_item_add(
+        viewer=viewer, kind="demand", object_id=listings["demand"].pk, note="=HYPERLINK(1)"
+    )
     shortlist = Shortlist.objects.get(owner=roles.registered)
     response = client_for(roles.registered).get(reverse("watchlists:export", args=[shortlist.pk]))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -126,7 +141,9 @@ def test_the_shortlist_page_is_paginated(roles):
     shortlist = Shortlist.objects.get(owner=roles.registered)
     client = client_for(roles.registered)
     first = client.get(reverse("watchlists:shortlist", args=[shortlist.pk])).content.decode()
-    second = client.get(reverse("watchlists:shortlist", args=[shortlist.pk]), {"page": 2}).content.decode()
+    second = client.get(
+        reverse("watchlists:shortlist", args=[shortlist.pk]), {"page": 2}
+    ).content.decode()
     assert first.count('data-testid="shortlist-item"') == 20
     assert second.count('data-testid="shortlist-item"') == 3
 
