@@ -71,7 +71,7 @@ def search_form_errors(form: forms.Form) -> InvalidInput:
 
 
 class ShortlistForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    name = forms.CharField(label=gettext_lazy("Shortlist name"), max_length=100)
 
 
 class SaveForm(forms.Form):

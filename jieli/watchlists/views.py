@@ -154,11 +154,13 @@ def shortlist_export(request: JieliRequest, pk: int) -> HttpResponseBase:
 def _save_context(request: JieliRequest, kind: str, pk: int) -> dict[str, object]:
     viewer = request.viewer
     listing = selectors.listing_get(viewer, kind, pk)
+    shortlists = list(selectors.visible_shortlists(viewer))
     return {
         "kind": kind,
         "listing": listing,
         "saved_in": selectors.saved_in(viewer, kind, pk),
-        "shortlists": list(selectors.visible_shortlists(viewer)),
+        "shortlists": shortlists,
+        "has_default": any(s.is_default for s in shortlists),
         "following": selectors.subscribed_to(viewer, kind, pk),
         "may_follow": kind in ("achievement", "demand"),
     }
