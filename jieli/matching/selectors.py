@@ -63,18 +63,27 @@ def narrow_by_codes(qs: QuerySet[Any], kind: str, *, industry: str, region: str)
     return qs
 
 
-def engine_candidates(kind: str, query: str, *, source: tuple[str, int] | None = None) -> set[int]:
-    """The ids the engine considers for ``query`` before anything is filtered for a viewer.
+def engine_candidates(
+    kind: str, query: str, *, among: Iterable[int] = (), source: tuple[str, int] | None = None
+) -> set[int]:
+    """The ids of ``among`` that the engine considers for ``query`` before anything is
+    filtered for a viewer (every id it considers when ``among`` is empty).
 
     Never shown to anyone: a cheap test, the same for every viewer, of whether a listing can
     appear in any viewer's results at all (``search`` and the match lists only ever keep a
-    subset of these). The alert job uses it to skip, in one engine query, every saved search
-    that a newly published listing cannot enter.
+    subset of these). The alert job uses it to skip, at once, every saved search that a newly
+    published listing cannot enter; when the index ranks by words only, listings sharing no
+    word with the query are ruled out without running the search.
     """
     query = clean_query(query)
     if not meaningful_terms(query):
         return set()
-    return {int(r.doc_id) for r in index_for(kind).search(query, k=CANDIDATES, source=source)}
+    wanted = {int(pk) for pk in among}
+    index = index_for(kind)
+    if wanted and index.shares_terms(query, [str(pk) for pk in wanted]) is False:
+        return set()
+    found = {int(r.doc_id) for r in index.search(query, k=CANDIDATES, source=source)}
+    return found & wanted if wanted else found
 
 
 def listing_visible(viewer: Viewer, kind: str, pk: int) -> bool:

@@ -7,10 +7,12 @@ the run ends after those two queries.
 
 Cheap. Whether a listing can appear in a search's results at all does not depend on who
 searches: every search and match list keeps a subset of the engine's candidates for the query
-(``matching.selectors.engine_candidates``). So the job asks the engine once per distinct
-query (a saved search's words, a followed listing's text) and goes on only with the
-subscriptions whose candidates hold a new listing; thousands of saved searches that share
-queries, or that no new listing touches, cost one engine query each and no per-user work.
+(``matching.selectors.engine_candidates``). So the job checks once per distinct query (a saved
+search's words, a followed listing's text) whether a new listing can be a candidate, and goes
+on only with the subscriptions whose check says so. When the index ranks by words only, a new
+listing that shares no indexed word or character pair with the query is ruled out without
+running the search at all (microseconds); otherwise the check is one engine search. Thousands
+of saved searches that share queries, or that no new listing touches, cost no per-user work.
 
 As the subscriber. For the rest, the job runs the very search or match list the subscriber
 would see (their ``Viewer``, their filters, the first ``JIELI_ALERT_TOP_N``), so a listing the
@@ -58,7 +60,7 @@ MATCHED_KIND = {AlertKind.DEMAND: AlertKind.ACHIEVEMENT, AlertKind.ACHIEVEMENT: 
 class AlertCounts:
     new_listings: int = 0
     subscriptions: int = 0
-    engine_queries: int = 0
+    candidate_checks: int = 0
     subscriber_searches: int = 0
     notifications: int = 0
 
@@ -66,7 +68,7 @@ class AlertCounts:
         return {
             "new_listings": self.new_listings,
             "subscriptions": self.subscriptions,
-            "engine_queries": self.engine_queries,
+            "candidate_checks": self.candidate_checks,
             "subscriber_searches": self.subscriber_searches,
             "notifications": self.notifications,
         }
@@ -132,8 +134,8 @@ def _search_alerts(
             if kind in new:
                 groups[(kind, sub.q)].append(sub)
     for (kind, q), members in groups.items():
-        counts.engine_queries += 1
-        if not matching.engine_candidates(kind, q) & new[kind]:
+        counts.candidate_checks += 1
+        if not matching.engine_candidates(kind, q, among=new[kind]):
             continue
         for sub in members:
             viewer = viewers(sub.owner_id)
@@ -172,11 +174,10 @@ def _match_alerts(
         source = _published(source_kind).filter(pk=source_id).first()
         if source is None:  # no longer published: nothing to match for anyone
             continue
-        counts.engine_queries += 1
+        counts.candidate_checks += 1
         text = text_for(source_kind, source)
-        if (
-            not matching.engine_candidates(target, text, source=(source_kind, source_id))
-            & new[target]
+        if not matching.engine_candidates(
+            target, text, among=new[target], source=(source_kind, source_id)
         ):
             continue
         for sub in members:

@@ -55,7 +55,7 @@ def started(roles):
     )
     first = Outbox()
     counts = _run(first, now=timezone.now())
-    assert AlertCursor.objects.count() == 1 and first.sent == [] and counts.engine_queries == 0
+    assert AlertCursor.objects.count() == 1 and first.sent == [] and counts.candidate_checks == 0
     assert AlertedListing.objects.count() == 2
     return roles
 
@@ -100,7 +100,7 @@ def test_nothing_new_means_no_search_at_all(started):
     _save(started.registered)
     outbox = Outbox()
     counts = _run(outbox)
-    assert (counts.new_listings, counts.engine_queries, counts.subscriber_searches) == (0, 0, 0)
+    assert (counts.new_listings, counts.candidate_checks, counts.subscriber_searches) == (0, 0, 0)
     assert outbox.sent == []
 
 
@@ -125,7 +125,7 @@ def test_a_new_listing_outside_every_query_costs_one_engine_query_per_query(star
         owner=roles.other_org, title="玉米育种方法", summary="高产玉米。", keywords=["育种"]
     )
     counts = _run(outbox)
-    assert (counts.engine_queries, counts.subscriber_searches, outbox.sent) == (1, 0, [])
+    assert (counts.candidate_checks, counts.subscriber_searches, outbox.sent) == (1, 0, [])
 
 
 def test_filters_of_the_saved_search_apply(started):
