@@ -191,12 +191,14 @@ class KindIndex:
                 return []
             return self.engine.search(query, k=k, config=self._ready_config(), given_vectors=given)
 
-    def shares_terms(self, query: str, doc_ids: Sequence[str]) -> bool | None:
+    def shares_terms(self, query: str, doc_ids: Sequence[str], *, sync: bool = True) -> bool | None:
         """Whether any of ``doc_ids`` shares an indexed word or character pair with ``query``;
         None while a sentence-vector component ranks too (then any document may be a
         candidate). False means none of them can be among ``search(query)``'s results: a
-        document scoring 0 in every word component is never a word candidate."""
-        self.sync()
+        document scoring 0 in every word component is never a word candidate. ``sync=False``
+        for a batch of checks after one ``sync()``."""
+        if sync:
+            self.sync()
         with self.lock:
             config = self._ready_config()
             if any(config.weights.get(c) for c in self.engine.vectors):

@@ -64,7 +64,12 @@ def narrow_by_codes(qs: QuerySet[Any], kind: str, *, industry: str, region: str)
 
 
 def engine_candidates(
-    kind: str, query: str, *, among: Iterable[int] = (), source: tuple[str, int] | None = None
+    kind: str,
+    query: str,
+    *,
+    among: Iterable[int] = (),
+    source: tuple[str, int] | None = None,
+    synced: bool = False,
 ) -> set[int]:
     """The ids of ``among`` that the engine considers for ``query`` before anything is
     filtered for a viewer (every id it considers when ``among`` is empty).
@@ -73,17 +78,23 @@ def engine_candidates(
     appear in any viewer's results at all (``search`` and the match lists only ever keep a
     subset of these). The alert job uses it to skip, at once, every saved search that a newly
     published listing cannot enter; when the index ranks by words only, listings sharing no
-    word with the query are ruled out without running the search.
+    word with the query are ruled out without running the search. ``synced``: the caller
+    has just brought the index up to date (``index_sync``), for a batch of checks.
     """
     query = clean_query(query)
     if not meaningful_terms(query):
         return set()
     wanted = {int(pk) for pk in among}
     index = index_for(kind)
-    if wanted and index.shares_terms(query, [str(pk) for pk in wanted]) is False:
+    if wanted and index.shares_terms(query, [str(pk) for pk in wanted], sync=not synced) is False:
         return set()
     found = {int(r.doc_id) for r in index.search(query, k=CANDIDATES, source=source)}
     return found & wanted if wanted else found
+
+
+def index_sync(kind: str) -> None:
+    """Bring this process's index of ``kind`` up to date with the database now."""
+    index_for(kind).sync()
 
 
 def listing_visible(viewer: Viewer, kind: str, pk: int) -> bool:

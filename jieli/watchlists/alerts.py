@@ -133,9 +133,11 @@ def _search_alerts(
         for kind in [sub.kind] if sub.kind else list(AlertKind.values):
             if kind in new:
                 groups[(kind, sub.q)].append(sub)
+    for kind in {kind for kind, _q in groups}:
+        matching.index_sync(kind)  # once: the checks below read the index as it is now
     for (kind, q), members in groups.items():
         counts.candidate_checks += 1
-        if not matching.engine_candidates(kind, q, among=new[kind]):
+        if not matching.engine_candidates(kind, q, among=new[kind], synced=True):
             continue
         for sub in members:
             viewer = viewers(sub.owner_id)
@@ -169,6 +171,8 @@ def _match_alerts(
     for sub in subs:
         if MATCHED_KIND[AlertKind(sub.source_kind)] in new and sub.source_id is not None:
             by_source[(sub.source_kind, sub.source_id)].append(sub)
+    for kind in {MATCHED_KIND[AlertKind(k)] for k, _id in by_source}:
+        matching.index_sync(kind)
     for (source_kind, source_id), members in by_source.items():
         target = MATCHED_KIND[AlertKind(source_kind)]
         source = _published(source_kind).filter(pk=source_id).first()
@@ -177,7 +181,7 @@ def _match_alerts(
         counts.candidate_checks += 1
         text = text_for(source_kind, source)
         if not matching.engine_candidates(
-            target, text, among=new[target], source=(source_kind, source_id)
+            target, text, among=new[target], source=(source_kind, source_id), synced=True
         ):
             continue
         for sub in members:
