@@ -92,10 +92,6 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
 
 class NotificationPreference(BaseModel):
     """How one user wants one kind e-mailed (no row: the kind's default)."""

@@ -242,14 +242,14 @@ def notification_unsubscribe(*, token: str) -> list[str]:
                 _off(item.user_id, spec.key)
                 stopped.append(str(spec.label))
         return stopped
-    spec = find_kind(item.kind)
-    if spec is None:
+    kind = find_kind(item.kind)
+    if kind is None:
         raise InvalidInput(_("This unsubscribe link is not valid or has expired."))
-    if item.scope and spec.on_unsubscribe is not None:
-        spec.on_unsubscribe(item.user_id, item.scope)
+    if item.scope and kind.on_unsubscribe is not None:
+        kind.on_unsubscribe(item.user_id, item.scope)
     else:
-        _off(item.user_id, spec.key)
-    return [str(spec.label)]
+        _off(item.user_id, kind.key)
+    return [str(kind.label)]
 
 
 def _off(user_id: int, kind: str) -> None:
