@@ -63,33 +63,21 @@ def narrow_by_codes(qs: QuerySet[Any], kind: str, *, industry: str, region: str)
     return qs
 
 
-def engine_candidates(
-    kind: str,
-    query: str,
-    *,
-    among: Iterable[int] = (),
-    source: tuple[str, int] | None = None,
-    synced: bool = False,
-) -> set[int]:
-    """The ids of ``among`` that the engine considers for ``query`` before anything is
-    filtered for a viewer (every id it considers when ``among`` is empty).
+def may_enter_results(kind: str, query: str, ids: Iterable[int], *, synced: bool = False) -> bool:
+    """False when none of ``ids`` can be among the results of ``query`` for any viewer.
 
-    Never shown to anyone: a cheap test, the same for every viewer, of whether a listing can
-    appear in any viewer's results at all (``search`` and the match lists only ever keep a
-    subset of these). The alert job uses it to skip, at once, every saved search that a newly
-    published listing cannot enter; when the index ranks by words only, listings sharing no
-    word with the query are ruled out without running the search. ``synced``: the caller
-    has just brought the index up to date (``index_sync``), for a batch of checks.
+    Never shown to anyone: a cheap test for the alert job, before it runs a saved search as
+    each of its subscribers. Exact in one direction only: while the index ranks by words alone,
+    a listing sharing no indexed word or character pair with the query scores 0 in every
+    component and is never a candidate, whoever searches; with sentence vectors any listing
+    may be one, so the answer is True. ``synced``: the caller has just brought the index up to
+    date (``index_sync``), for a batch of checks.
     """
     query = clean_query(query)
-    if not meaningful_terms(query):
-        return set()
-    wanted = {int(pk) for pk in among}
-    index = index_for(kind)
-    if wanted and index.shares_terms(query, [str(pk) for pk in wanted], sync=not synced) is False:
-        return set()
-    found = {int(r.doc_id) for r in index.search(query, k=CANDIDATES, source=source)}
-    return found & wanted if wanted else found
+    wanted = [str(pk) for pk in ids]
+    if not wanted or not meaningful_terms(query):
+        return False
+    return index_for(kind).shares_terms(query, wanted, sync=not synced) is not False
 
 
 def index_sync(kind: str) -> None:
@@ -224,17 +212,21 @@ def _hits(
     base: QuerySet[Any],
     exclude: Iterable[int] = (),
     source: tuple[str, int] | None = None,
+    anonymous: bool = False,
 ) -> list[_Hit]:
     """Visible results at or above the relevance floor, in engine order.
 
     This is the one ranking behind every search: lists' ``q``, the search page, the API and
-    matches. ``base`` is already narrowed to what the viewer may see.
+    matches. ``base`` is already narrowed to what the viewer may see; ``anonymous`` says the
+    viewer is an anonymous visitor (who sees no restricted listing: no query needed).
     """
     index = index_for(kind)
-    results = index.search(query, k=CANDIDATES, source=source)
+    excluded = {str(pk) for pk in exclude}
+    results = index.search(
+        query, k=CANDIDATES, source=source, visible=base, anonymous=anonymous, also=excluded
+    )
     if not results:
         return []
-    excluded = {str(pk) for pk in exclude}
     visible = {
         str(pk)
         for pk in base.filter(pk__in=[int(r.doc_id) for r in results]).values_list("pk", flat=True)
@@ -344,7 +336,8 @@ def _matches(
 ) -> list[Match]:
     """``source`` (kind, id): the query is that listing's text (see ``KindIndex.search``)."""
     qs = base if base is not None else visible_queryset(viewer, kind)
-    hits = _hits(kind, query, base=qs, exclude=exclude, source=source)
+    anonymous = not viewer.is_authenticated
+    hits = _hits(kind, query, base=qs, exclude=exclude, source=source, anonymous=anonymous)
     matches = [_build_match(kind, hit, need, offer_side=offer_side) for hit in hits]
     if need is not None:
         matches.sort(key=lambda m: (-m.order, m.pk))

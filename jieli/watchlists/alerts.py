@@ -5,14 +5,15 @@ looks at listings published since then (looking back ``JIELI_ALERT_OVERLAP_SECON
 publication whose transaction committed late, minus those in ``AlertedListing``). With none,
 the run ends after those two queries.
 
-Cheap. Whether a listing can appear in a search's results at all does not depend on who
-searches: every search and match list keeps a subset of the engine's candidates for the query
-(``matching.selectors.engine_candidates``). So the job checks once per distinct query (a saved
-search's words, a followed listing's text) whether a new listing can be a candidate, and goes
-on only with the subscriptions whose check says so. When the index ranks by words only, a new
-listing that shares no indexed word or character pair with the query is ruled out without
-running the search at all (microseconds); otherwise the check is one engine search. Thousands
-of saved searches that share queries, or that no new listing touches, cost no per-user work.
+Cheap. The job checks once per distinct query (a saved search's words, a followed listing's
+text), for every subscriber at once, whether a new listing can enter its results at all
+(``matching.selectors.may_enter_results``): while the index ranks by words alone, a listing
+sharing no indexed word or character pair with the query never can, whoever searches
+(microseconds, no search run). Only the subscriptions that pass are searched, each as its
+subscriber. (A viewer-independent engine search is no test: hidden listings are left out of
+each viewer's ranking before the cut, so a viewer's results may reach deeper than anyone
+else's.) With sentence vectors every listing may be a candidate and every subscription with
+new listings of its kind is searched: the cost then grows with the number of subscriptions.
 
 As the subscriber. For the rest, the job runs the very search or match list the subscriber
 would see (their ``Viewer``, their filters, the first ``JIELI_ALERT_TOP_N``), so a listing the
@@ -137,7 +138,7 @@ def _search_alerts(
         matching.index_sync(kind)  # once: the checks below read the index as it is now
     for (kind, q), members in groups.items():
         counts.candidate_checks += 1
-        if not matching.engine_candidates(kind, q, among=new[kind], synced=True):
+        if not matching.may_enter_results(kind, q, new[kind], synced=True):
             continue
         for sub in members:
             viewer = viewers(sub.owner_id)
@@ -180,9 +181,7 @@ def _match_alerts(
             continue
         counts.candidate_checks += 1
         text = text_for(source_kind, source)
-        if not matching.engine_candidates(
-            target, text, among=new[target], source=(source_kind, source_id), synced=True
-        ):
+        if not matching.may_enter_results(target, text, new[target], synced=True):
             continue
         for sub in members:
             viewer = viewers(sub.owner_id)
