@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import ARTIFACTS
-from e2e.helpers import DETAIL, record_path, unique
+from e2e.helpers import register_and_apply, unique
 from e2e.i18n import LANGS, exactly, tr
 
 NAMES = {
@@ -23,24 +23,14 @@ NAMES = {
 def test_admin_is_notified_of_the_decision_and_chooses_a_digest(open_as, lang):
     username, org_name = (unique(n) for n in NAMES[lang])
     applicant = open_as(None, lang)
-    applicant.get_by_role("link", name=exactly(lang, "Register")).click()
-    form = applicant.get_by_role("main")
-    form.locator("[name=username]").fill(username)
-    form.locator("[name=email]").fill(f"{username}@example.com")
-    form.locator("[name=display_name]").fill("通知用户" if lang == "zh-hans" else "Notice User")
-    form.locator("[name=password]").fill("Kq7!relay-baton-2026")
-    form.get_by_role("button", name=exactly(lang, "Create account")).click()
-    expect(applicant).to_have_url(re.compile(r"/workspace/$"))
-    applicant.get_by_role("main").get_by_role(
-        "link", name=exactly(lang, "Apply for membership")
-    ).click()
-    form = applicant.get_by_role("main")
-    form.locator("[name=name]").fill(org_name)
-    form.locator("[name=org_type]").select_option("enterprise")
-    form.locator("[name=description]").fill("通知。" if lang == "zh-hans" else "Notices.")
-    form.get_by_role("button", name=exactly(lang, "Save")).click()
-    expect(applicant).to_have_url(DETAIL["organisations"])
-    org_path = record_path(applicant, "organisations")
+    org_path = register_and_apply(
+        applicant,
+        lang,
+        username,
+        "通知用户" if lang == "zh-hans" else "Notice User",
+        org_name,
+        "通知。" if lang == "zh-hans" else "Notices.",
+    )
     bell = applicant.get_by_test_id("notification-bell")
     expect(bell).to_have_accessible_name(exactly(lang, "Notifications"))
 
