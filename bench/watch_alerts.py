@@ -112,33 +112,29 @@ def main() -> int:
     Achievement.objects.filter(status="published")[:1].count()
     run("nothing new")
     owner = Organisation.objects.order_by("pk").first()
-    now = timezone.now()
-    for i in range(args.new):
-        Achievement.objects.create(
-            owner=owner,
-            title=f"锂离子电池低温电解液添加剂 {i}",
-            summary="提高锂电池低温容量保持率的电解液添加剂。",
-            keywords=["锂电池", "电解液"],
-            status="published",
-            visibility="public",
-            price_negotiable=True,
-            published_at=now,
-            confirmed_at=now,
-        )
+
+    def publish(title: str, summary: str, keywords: list[str]) -> None:
+        now = timezone.now()
+        for i in range(args.new):
+            Achievement.objects.create(
+                owner=owner,
+                title=f"{title} {i}",
+                summary=summary,
+                keywords=keywords,
+                status="published",
+                visibility="public",
+                price_negotiable=True,
+                published_at=now,
+                confirmed_at=now,
+            )
+
+    publish(
+        "锂离子电池低温电解液添加剂",
+        "提高锂电池低温容量保持率的电解液添加剂。",
+        ["锂电池", "电解液"],
+    )
     run(f"{args.new} new battery achievements")
-    now = timezone.now()
-    for i in range(args.new):
-        Achievement.objects.create(
-            owner=owner,
-            title=f"奶牛乳房炎快速检测试纸 {i}",
-            summary="牧场现场检测奶牛乳房炎。",
-            keywords=["奶牛", "乳房炎"],
-            status="published",
-            visibility="public",
-            price_negotiable=True,
-            published_at=now,
-            confirmed_at=now,
-        )
+    publish("奶牛乳房炎快速检测试纸", "牧场现场检测奶牛乳房炎。", ["奶牛", "乳房炎"])
     run(f"{args.new} new unrelated achievements")
     run("nothing new again")
     print(f"load average: {os.getloadavg()}")

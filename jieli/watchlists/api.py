@@ -67,6 +67,19 @@ class ItemOut(Schema):
     note: str
     created_at: datetime
 
+    @staticmethod
+    def of(shown: selectors.ShownItem) -> ItemOut:
+        item = shown.item
+        return ItemOut(
+            id=item.pk,
+            kind=item.kind,
+            listing_id=item.object_id,
+            title=shown.title,
+            url=shown.url,
+            note=item.note,
+            created_at=item.created_at,
+        )
+
 
 class ItemPage(Page):
     results: list[ItemOut]
@@ -174,19 +187,7 @@ def list_items(request: HttpRequest, shortlist_id: Id, params: Query[PageQuery])
         selectors.shortlist_items(viewer, shortlist), page=params.page, page_size=params.page_size
     )
     return ItemPage(
-        **page.dict(),
-        results=[
-            ItemOut(
-                id=s.item.pk,
-                kind=s.item.kind,
-                listing_id=s.item.object_id,
-                title=s.title,
-                url=s.url,
-                note=s.item.note,
-                created_at=s.item.created_at,
-            )
-            for s in selectors.with_listings(viewer, items)
-        ],
+        **page.dict(), results=[ItemOut.of(s) for s in selectors.with_listings(viewer, items)]
     )
 
 
@@ -200,16 +201,7 @@ def add_item(request: HttpRequest, shortlist_id: Id, payload: ItemIn):
         shortlist_id=shortlist_id,
         note=payload.note,
     )
-    shown = selectors.with_listings(viewer, [item])[0]
-    return 201, ItemOut(
-        id=item.pk,
-        kind=item.kind,
-        listing_id=item.object_id,
-        title=shown.title,
-        url=shown.url,
-        note=item.note,
-        created_at=item.created_at,
-    )
+    return 201, ItemOut.of(selectors.with_listings(viewer, [item])[0])
 
 
 @router.patch("/items/{item_id}", response={204: None, **ERRORS})
