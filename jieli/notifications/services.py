@@ -98,20 +98,30 @@ def notification_send(
             )
             for uid in users
         ]
-        if dedupe_key is None:
-            created = insert_many(Notification, rows)
-        else:
-            created = []
-            for row in rows:
-                try:
-                    with transaction.atomic():  # a savepoint: a lost race skips this row only
-                        row.save(force_insert=True)
-                except IntegrityError:
-                    continue
-                created.append(row)
+        created = _insert(rows) if dedupe_key is not None else insert_many(Notification, rows)
         if any(row.email == EmailChoice.IMMEDIATE for row in created):
             transaction.on_commit(queue_immediate_emails)
     return len(created)
+
+
+def _insert(rows: list[Notification]) -> list[Notification]:
+    """Insert rows that may meet the unique constraint: all at once, or, when another
+    transaction wrote one of them meanwhile (a lost race), one by one, skipping those."""
+    try:
+        with transaction.atomic():  # a savepoint: only this attempt is undone
+            return insert_many(Notification, rows)
+    except IntegrityError:
+        pass
+    created = []
+    for row in rows:
+        row.pk = None
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            continue
+        created.append(row)
+    return created
 
 
 def _own(viewer: Viewer) -> int:

@@ -93,3 +93,21 @@ def test_preferences_page_refuses_a_bad_choice(signed_in, users):
     assert response.status_code == 400
     assert not NotificationPreference.objects.exists()
     assert user_language(users[0].pk) == "zh-hans"
+
+
+def test_list_and_badge_cost_does_not_grow_with_the_notifications(signed_in, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert signed_in.get(reverse("notifications:list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.notification_send(kind="tests.ping", recipient_ids=[users[0].pk], target=users[1])
+    few = queries()
+    for i in range(19):
+        services.notification_send(
+            kind="tests.ping", recipient_ids=[users[0].pk], target=users[i % 3], params={"i": i}
+        )
+    assert queries() == few
