@@ -81,6 +81,8 @@ class KindIndex:
     # left out of the lexical statistics and, for each query, out of the candidates of every
     # viewer who may not see them (``excluded_for``).
     restricted: set[str] = field(default_factory=set)
+    # (id, updated_at) of the rows already applied at ``rows_seen_at``.
+    _boundary: set[tuple[int, datetime]] = field(default_factory=set)
     _need_vectors: set[str] = field(default_factory=set)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -117,33 +119,52 @@ class KindIndex:
     def sync(self, *, vectors: bool = True) -> int:
         """Apply the rows (and vectors) changed since the last sync; return rows applied."""
         with self.lock:
-            model = indexable(self.kind).model
-            changed = model._default_manager.all()
-            if self.rows_seen_at is not None:
-                changed = changed.filter(updated_at__gte=self.rows_seen_at)
-            wanted = set(
-                indexable(self.kind)
-                .filter(pk__in=changed.values("pk"))
-                .values_list("pk", flat=True)
-            )
-            public = set(
-                registry.visible(ANONYMOUS, self.kind)
-                .filter(pk__in=changed.values("pk"))
-                .values_list("pk", flat=True)
-            )
-            applied = 0
-            latest = self.rows_seen_at
-            for row in changed.order_by("updated_at").iterator(chunk_size=2000):
-                doc_id = str(row.pk)
-                if row.pk in wanted:
-                    text = text_for(self.kind, row)
-                    applied += self._add_text(doc_id, text, public=row.pk in public)
-                else:
-                    applied += self._remove(doc_id)
-                latest = row.updated_at if latest is None else max(latest, row.updated_at)
-            self.rows_seen_at = latest
+            applied = self._sync_rows()
         if vectors:
             self.sync_vectors()
+        return applied
+
+    # Changed rows named by id in the follow-up queries up to this many (one indexed lookup
+    # each); beyond, by a subquery.
+    SYNC_BY_ID = 500
+
+    def _sync_rows(self) -> int:
+        model = indexable(self.kind).model
+        changed = model._default_manager.all()
+        scope: Any = changed.values("pk")
+        if self.rows_seen_at is not None:
+            changed = changed.filter(updated_at__gte=self.rows_seen_at)
+            # Before every query: usually nothing but the rows at the time boundary, read
+            # again (the boundary is inclusive so a row written in the same instant is not
+            # missed). One indexed query then says there is nothing to do.
+            stamps = set(changed.order_by().values_list("pk", "updated_at"))
+            if stamps <= self._boundary:
+                return 0
+            if len(stamps) <= self.SYNC_BY_ID:
+                scope = [pk for pk, _ in stamps]
+            else:
+                scope = changed.values("pk")
+        wanted = set(indexable(self.kind).filter(pk__in=scope).values_list("pk", flat=True))
+        public = set(
+            registry.visible(ANONYMOUS, self.kind).filter(pk__in=scope).values_list("pk", flat=True)
+        )
+        applied = 0
+        latest = self.rows_seen_at
+        boundary: set[tuple[int, datetime]] = set()
+        for row in changed.order_by("updated_at").iterator(chunk_size=2000):
+            doc_id = str(row.pk)
+            if row.pk in wanted:
+                text = text_for(self.kind, row)
+                applied += self._add_text(doc_id, text, public=row.pk in public)
+            else:
+                applied += self._remove(doc_id)
+            if latest is None or row.updated_at > latest:
+                latest = row.updated_at
+                boundary = set()
+            if row.updated_at == latest:
+                boundary.add((row.pk, row.updated_at))
+        self.rows_seen_at = latest
+        self._boundary = boundary | {b for b in self._boundary if b[1] == latest}
         return applied
 
     def sync_vectors(self, chunk: int = 2000) -> int:
