@@ -94,10 +94,14 @@ _.value_from_datadict
 _.value_omitted_from_data
 _.files  # in the widget methods' signatures
 _.clean_mapping  # Form.clean_<field>
+_.clean_q  # Form.clean_<field> (watchlists.forms.SearchForm)
+_.clean_industry
+_.clean_region
 _._messages  # a test request's message storage, read by django.contrib.messages
 
 # --- model fields written (or filtered by keyword) but not read as attributes: stored data ---
 _.archived_at
+_.processed_at  # watchlists.AlertedListing: filtered by keyword when old rows are dropped
 _.created_by
 _.decided_by_id
 _.key_hash

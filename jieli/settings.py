@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "jieli.matching",
     "jieli.imports",
     "jieli.duplicates",
+    "jieli.watchlists",
     "jieli.demo",
     "jieli.portal",
     "axes",  # login throttling (see "Security" below)
@@ -251,6 +252,15 @@ else:
 # one is trusted up to JIELI_JOB_HUNG_SECONDS.
 JIELI_JOB_STALE_SECONDS = int(os.environ.get("JIELI_JOB_STALE_SECONDS", "60"))
 JIELI_JOB_HUNG_SECONDS = int(os.environ.get("JIELI_JOB_HUNG_SECONDS", "3600"))
+# Match alerts (jieli/watchlists/alerts.py): how often the job runs, how many first results a
+# newly published listing must enter to be announced, how far each run looks back before its
+# cursor for publications committed late, and the size limits of shortlists and subscriptions.
+JIELI_ALERT_MINUTES = int(os.environ.get("JIELI_ALERT_MINUTES", "10"))
+JIELI_ALERT_TOP_N = int(os.environ.get("JIELI_ALERT_TOP_N", "10"))
+JIELI_ALERT_OVERLAP_SECONDS = int(os.environ.get("JIELI_ALERT_OVERLAP_SECONDS", "300"))
+JIELI_SHORTLISTS_PER_USER = 50
+JIELI_SHORTLIST_ITEMS = 500
+JIELI_SUBSCRIPTIONS_PER_USER = 50
 # The bulk worker's CPU priority (nice increment): web requests and user jobs come first.
 JIELI_BULK_NICE = int(os.environ.get("JIELI_BULK_NICE", "10"))
 # Production web server (gunicorn, see docs/deployment.md).

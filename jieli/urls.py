@@ -24,5 +24,6 @@ urlpatterns = [
     path("imports/", include("jieli.imports.urls")),
     path("duplicates/", include("jieli.duplicates.urls")),
     path("matching/", include("jieli.matching.urls")),
+    path("watch/", include("jieli.watchlists.urls")),
     path("", include("jieli.portal.urls")),
 ]

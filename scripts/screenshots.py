@@ -108,6 +108,12 @@ def _pages(base: str) -> list[tuple[str, str | None, str]]:
         ("workspace", "orgadmin", "/workspace/"),
         ("api-docs", None, "/api/docs"),
     ]
+    from jieli.watchlists.models import Shortlist
+
+    shortlist = Shortlist.objects.filter(owner__username="member").order_by("pk").first()
+    if shortlist:
+        pages.append(("shortlist", "member", f"/watch/shortlists/{shortlist.pk}/"))
+    pages.append(("saved-searches", "member", "/watch/searches/"))
     if achievement:
         pages.insert(2, ("achievement-detail", "member", f"/achievements/{achievement.pk}/"))
     if demand:

@@ -33,6 +33,9 @@ ACTION_LABELS: dict[str, Any] = {
     "merged": _("merged into another record"),
     "same_as_link": _("linked as the same as another record"),
     "duplicate_dismissed": _("marked as not a duplicate"),
+    "delete": _("deleted"),
+    "item_add": _("listing saved"),
+    "item_remove": _("listing removed"),
     "unsubscribe": _("unsubscribed by an e-mail link"),
 }
 

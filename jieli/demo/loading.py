@@ -125,6 +125,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
     experts = _create_experts(world["experts"], world["users"], users, orgs, staff, today)
     demands = _create_demands(world["demands"], users, orgs, staff, today)
     by_status = _import_achievements(world["organisations"], orgs, limit=limit)
+    _create_watchlists(users["member"])
     return DemoSummary(
         loaded=True,
         organisations=len(orgs),
@@ -135,6 +136,37 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
         achievements_by_status=by_status,
         sign_ins=sign_ins,
     )
+
+
+def _create_watchlists(user: Any) -> None:
+    """The member's shortlist (two demands, two achievements, with notes), a saved search and
+    a followed demand, so that "Saved" shows what it does."""
+    from jieli.achievements.models import Achievement
+    from jieli.demands.models import Demand
+    from jieli.organisations.selectors import viewer_for_user
+    from jieli.watchlists import services
+
+    viewer = viewer_for_user(user)
+    published = {"status": "published", "visibility": "public"}
+    demands = list(Demand.objects.filter(title__contains="电池", **published).order_by("pk")[:2])
+    achievements = list(
+        Achievement.objects.filter(title__contains="电池", **published).order_by("pk")[:2]
+    )
+    shortlist = services.shortlist_create(viewer=viewer, name="电池项目备选")
+    notes = ("（演示）下周约对方技术负责人电话", "（演示）价格需再议", "", "")
+    for (kind, listing), note in zip(
+        [("demand", d) for d in demands] + [("achievement", a) for a in achievements],
+        notes,
+        strict=False,
+    ):
+        services.shortlist_item_add(
+            viewer=viewer, kind=kind, object_id=listing.pk, shortlist_id=shortlist.pk, note=note
+        )
+    services.saved_search_create(
+        viewer=viewer, data={"q": "锂电池 低温", "name": "锂电池低温性能（演示）"}
+    )
+    if demands:
+        services.match_subscription_create(viewer=viewer, kind="demand", object_id=demands[0].pk)
 
 
 # --- people ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import os
 import pickle
 import threading
 import time
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -267,6 +268,24 @@ class KindIndex:
         else:
             seen = visible.exclude(pk__in=registry.visible(ANONYMOUS, self.kind).values("pk"))
         return restricted - {str(pk) for pk in seen.values_list("pk", flat=True)}
+
+    def shares_terms(self, query: str, doc_ids: Sequence[str], *, sync: bool = True) -> bool | None:
+        """Whether any of ``doc_ids`` shares an indexed word or character pair with ``query``;
+        None while a sentence-vector component ranks too (then any document may be a
+        candidate). False means none of them can be among ``search(query)``'s results: a
+        document scoring 0 in every word component is never a word candidate. ``sync=False``
+        for a batch of checks after one ``sync()``."""
+        if sync:
+            self.sync()
+        with self.lock:
+            config = self._ready_config()
+            if any(config.weights.get(c) for c in self.engine.vectors):
+                return None
+            for component, lexical in self.engine.lexical.items():
+                tokens = self.engine._tokens(component, query)
+                if any(lexical.matched_terms(tokens, d) for d in doc_ids):
+                    return True
+            return False
 
     def _stored_vectors(self, source: tuple[str, int], text: str) -> dict[str, np.ndarray]:
         components = {c.removeprefix("dense_"): c for c in self.engine.vectors}

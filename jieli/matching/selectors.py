@@ -46,6 +46,46 @@ def visible_queryset(viewer: Viewer, kind: str) -> QuerySet[Any]:
     return qs if kind == ListingKind.EXPERT else qs.filter(status="published")
 
 
+def narrow_by_codes(qs: QuerySet[Any], kind: str, *, industry: str, region: str) -> QuerySet[Any]:
+    """``qs`` narrowed to an industry and a region code (each with everything under it): the
+    search page's facets, and a saved search's filters. ServiceError for an unknown code."""
+    from jieli.regions.selectors import industry_descendant_q, region_descendant_q
+
+    if kind == ListingKind.EXPERT:
+        if industry:
+            qs = qs.filter(industry_descendant_q("industries", industry)).distinct()
+        if region:
+            qs = qs.filter(region_descendant_q("region_id", region))
+        return qs
+    if industry:
+        qs = qs.filter(industry_descendant_q("industry_id", industry))
+    if region:
+        qs = qs.filter(region_descendant_q("region_id", region))
+    return qs
+
+
+def may_enter_results(kind: str, query: str, ids: Iterable[int], *, synced: bool = False) -> bool:
+    """False when none of ``ids`` can be among the results of ``query`` for any viewer.
+
+    Never shown to anyone: a cheap test for the alert job, before it runs a saved search as
+    each of its subscribers. Exact in one direction only: while the index ranks by words alone,
+    a listing sharing no indexed word or character pair with the query scores 0 in every
+    component and is never a candidate, whoever searches; with sentence vectors any listing
+    may be one, so the answer is True. ``synced``: the caller has just brought the index up to
+    date (``index_sync``), for a batch of checks.
+    """
+    query = clean_query(query)
+    wanted = [str(pk) for pk in ids]
+    if not wanted or not meaningful_terms(query):
+        return False
+    return index_for(kind).shares_terms(query, wanted, sync=not synced) is not False
+
+
+def index_sync(kind: str) -> None:
+    """Bring this process's index of ``kind`` up to date with the database now."""
+    index_for(kind).sync()
+
+
 def listing_visible(viewer: Viewer, kind: str, pk: int) -> bool:
     return registry.visible(viewer, ListingKind(kind)).filter(pk=pk).exists()
 

@@ -18,12 +18,7 @@ from jieli.core.errors import ServiceError
 from jieli.core.security import cached_for_viewer
 from jieli.core.viewer import Viewer
 from jieli.matching import selectors as matching
-from jieli.regions.selectors import (
-    industry_descendant_q,
-    industry_label,
-    region_descendant_q,
-    region_label,
-)
+from jieli.regions.selectors import industry_label, region_label
 
 SEARCH_KINDS = ("achievement", "demand", "expert")
 # Results ranked per kind. The search page pages through them; a kind with this many shows
@@ -63,7 +58,8 @@ def site_search(
     dropped = ""
     try:
         bases = {
-            k: _narrow(_base(viewer, k), k, industry=industry, region=region) for k in SEARCH_KINDS
+            k: matching.narrow_by_codes(_base(viewer, k), k, industry=industry, region=region)
+            for k in SEARCH_KINDS
         }
     except ServiceError as exc:
         # A hand-edited URL with an unknown code: search without the facets, and say so.
@@ -99,20 +95,6 @@ def _ranked(
     # A cached ranking may be up to a minute old: keep only what is still visible.
     still = set(base.filter(pk__in=[m.pk for m in found]).values_list("pk", flat=True))
     return [m for m in found if m.pk in still]
-
-
-def _narrow(qs: QuerySet[Any], kind: str, *, industry: str, region: str) -> QuerySet[Any]:
-    if kind == "expert":
-        if industry:
-            qs = qs.filter(industry_descendant_q("industries", industry)).distinct()
-        if region:
-            qs = qs.filter(region_descendant_q("region_id", region))
-        return qs
-    if industry:
-        qs = qs.filter(industry_descendant_q("industry_id", industry))
-    if region:
-        qs = qs.filter(region_descendant_q("region_id", region))
-    return qs
 
 
 def _facets(matches: list[Any]) -> dict[str, list[tuple[str, str, int]]]:

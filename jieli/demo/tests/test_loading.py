@@ -193,3 +193,17 @@ def test_demo_organisations_and_experts_have_english_names(loaded):
         assert org.display_name == org.name_en
     with translation.override("zh-hans"):
         assert org.display_name == org.name
+
+
+def test_the_member_has_a_shortlist_a_saved_search_and_a_followed_demand(loaded):
+    from jieli.organisations.selectors import viewer_for_user
+    from jieli.watchlists import selectors as watch
+
+    member = get_user_model().objects.get(username="member")
+    viewer = viewer_for_user(member)
+    [shortlist] = watch.visible_shortlists(viewer)
+    assert watch.shortlist_items(viewer, shortlist).count() >= 2
+    assert sorted(watch.visible_subscriptions(viewer).values_list("type", flat=True)) == [
+        "matches",
+        "search",
+    ]

@@ -27,12 +27,14 @@ from jieli.imports.models import ImportJob
 from jieli.notifications.models import Notification
 from jieli.notifications.services import notification_send
 from jieli.organisations.models import MemberRole, MembershipStatus
+from jieli.organisations.selectors import viewer_for_user
 from jieli.organisations.tests.factories import (
     OrganisationFactory,
     UserFactory,
     member_of,
     secretariat_user,
 )
+from jieli.watchlists import services as watch
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "registered", "member", "org_admin", "expert", "secretariat"]
@@ -95,6 +97,12 @@ def _world() -> dict[str, Any]:
         params={"action": "suspend", "reason": "隐秘通知庚", "status": "applying"},
     )
     notification = Notification.objects.get(recipient=hidden_admin)
+    own = viewer_for_user(hidden_admin)
+    item = watch.shortlist_item_add(
+        viewer=own, kind="achievement", object_id=draft.pk, note="隐秘备注壬"
+    )
+    watch.shortlist_rename(viewer=own, shortlist_id=item.shortlist_id, name="隐秘收藏夹辛")
+    search = watch.saved_search_create(viewer=own, data={"q": "隐秘 钠离子", "name": "隐秘搜索癸"})
     users = {
         "anonymous": None,
         "registered": UserFactory(username="registered"),
@@ -114,6 +122,9 @@ def _world() -> dict[str, Any]:
         "case": case,
         "token": token,
         "notification": notification,
+        "shortlist": item.shortlist,
+        "item": item,
+        "search": search,
         "users": users,
     }
 
@@ -121,9 +132,11 @@ def _world() -> dict[str, Any]:
 def _hidden_from(role: str) -> set[str]:
     """Which of the world's records ``role`` may not see (written out, not computed by the
     selectors under test)."""
+    # A person's own things (tokens, notifications, shortlists, saved searches) are theirs alone.
+    own = {"token", "notification", "shortlist", "item", "search"}
     if role == "secretariat":
-        return {"token", "notification"}
-    hidden = {"org", "draft", "demand", "expert", "job", "case", "token", "notification"}
+        return own
+    hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
     return hidden
@@ -139,6 +152,9 @@ TARGETS = {
     "case_id": ["case"],
     "token_id": ["token"],
     "notification_id": ["notification"],
+    "shortlist_id": ["shortlist"],
+    "item_id": ["item"],
+    "subscription_id": ["search"],
 }
 TITLES = {
     "org": "隐秘申请机构",
@@ -149,6 +165,9 @@ TITLES = {
     "job": "隐秘文件戊",
     "token": "隐秘令牌己",
     "notification": "隐秘通知庚",
+    "shortlist": "隐秘收藏夹辛",
+    "item": "隐秘备注壬",
+    "search": "隐秘搜索癸",
 }
 
 
@@ -182,6 +201,20 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
             "useful": True,
         },
     }
+    watch = {
+        "/api/v1/watch/shortlists": {"name": "新收藏夹"},
+        "/api/v1/watch/searches": {"q": "钠离子 正极材料"},
+        "/api/v1/watch/follows": {"kind": "achievement", "listing_id": ref or world["draft"].pk},
+        "/api/v1/watch/shortlists/{shortlist_id}": {"name": "改"},
+        "/api/v1/watch/shortlists/{shortlist_id}/items": {
+            "kind": "achievement",
+            "listing_id": world["dual"].pk,
+        },
+        "/api/v1/watch/items/{item_id}": {"note": "改"},
+        "/api/v1/watch/subscriptions/{subscription_id}": {"is_active": False},
+    }
+    if path in watch:
+        return watch[path]
     if path in bodies:
         return bodies[path]
     if path.endswith("/decision") and "organisations" in path:
