@@ -22,6 +22,7 @@ urlpatterns = [
     path("regions/", include("jieli.regions.urls")),
     path("imports/", include("jieli.imports.urls")),
     path("duplicates/", include("jieli.duplicates.urls")),
+    path("enquiries/", include("jieli.enquiries.urls")),
     path("matching/", include("jieli.matching.urls")),
     path("", include("jieli.portal.urls")),
 ]

@@ -33,6 +33,21 @@ ACTION_LABELS: dict[str, Any] = {
     "merged": _("merged into another record"),
     "same_as_link": _("linked as the same as another record"),
     "duplicate_dismissed": _("marked as not a duplicate"),
+    "enquire": _("enquiry sent"),
+    "answer": _("answered"),
+    "discuss": _("discussion started"),
+    "sign_intention": _("intention signed"),
+    "sign_contract": _("contract signed"),
+    "decline": _("declined"),
+    "close": _("closed"),
+    "block_sender": _("sender blocked"),
+    "report": _("reported to the secretariat"),
+    "broker_assign": _("broker assigned"),
+    "broker_reactivate": _("broker reactivated"),
+    "remind_answer": _("owner reminded to answer"),
+    "dropped_baton": _("escalated as a dropped baton"),
+    "introduction_consent": _("consented to the introduction"),
+    "introduction_decline": _("declined the introduction"),
 }
 
 
