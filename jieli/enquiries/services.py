@@ -374,7 +374,8 @@ def enquiry_assign_broker(*, viewer: Viewer, pk: int, broker_id: int | None) -> 
 
 def enquiries_check_service_level(*, now: datetime | None = None) -> tuple[int, int]:
     """Remind the owner of each enquiry unanswered for ``JIELI_ENQUIRY_ANSWER_HOURS`` (once),
-    and escalate those unanswered for twice as long to the secretariat's dropped batons (once).
+    and escalate those still unanswered one more period after the reminder to the secretariat's
+    dropped batons (once).
     Each enquiry is marked in its own short transaction under a row lock, so runs that overlap
     or repeat never remind or escalate twice. Returns (reminded, escalated)."""
     now = now or timezone.now()
@@ -400,9 +401,8 @@ def enquiries_check_service_level(*, now: datetime | None = None) -> tuple[int, 
         reminded += 1
     due_escalate = Enquiry.objects.filter(
         stage=Stage.NEW,
-        reminded_at__isnull=False,
+        reminded_at__lte=now - period,
         escalated_at__isnull=True,
-        created_at__lt=now - 2 * period,
     )
     for pk in list(due_escalate.values_list("pk", flat=True)):
         with transaction.atomic():

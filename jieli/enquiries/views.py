@@ -88,10 +88,12 @@ def enquiry_list(request: JieliRequest) -> HttpResponse:
 def enquiry_new(request: JieliRequest, kind: str, pk: int) -> HttpResponse:
     viewer = request.viewer
     target, _org, _user = services.target_for(viewer, kind, pk)  # 404 when hidden
+    organisations = [(pk, name) for pk, name in owner_choices(viewer) if viewer.belongs_to(pk)]
     form = EnquiryForm(
         request.POST or None,
         links=selectors.own_link_choices(viewer),
-        organisations=owner_choices(viewer) if not viewer.is_staff_role else [],
+        organisations=organisations,
+        initial={"sender_organisation": organisations[0][0] if organisations else ""},
     )
     status = 200
     if request.method == "POST":
