@@ -72,6 +72,7 @@ ROUTERS = [
     ("/imports", "jieli.imports.api"),
     ("/duplicates", "jieli.duplicates.api"),
     ("/enquiries", "jieli.enquiries.api"),
+    ("/notifications", "jieli.notifications.api"),
     ("/me", "jieli.organisations.api_me"),
 ]
 for prefix, module_name in ROUTERS:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("demands/", include("jieli.demands.urls")),
     path("experts/", include("jieli.experts.urls")),
     path("regions/", include("jieli.regions.urls")),
+    path("notifications/", include("jieli.notifications.urls")),
     path("imports/", include("jieli.imports.urls")),
     path("duplicates/", include("jieli.duplicates.urls")),
     path("enquiries/", include("jieli.enquiries.urls")),

@@ -9,6 +9,7 @@ class AchievementsConfig(AppConfig):
 
     def ready(self) -> None:
         from jieli.achievements.exports import achievement_export_columns
+        from jieli.achievements.notices import register_notices
         from jieli.achievements.selectors import visible_achievements
         from jieli.core.registry import ListingKind, register_kind
 
@@ -25,3 +26,4 @@ class AchievementsConfig(AppConfig):
                 export=achievement_export_columns,
             )
         )
+        register_notices()

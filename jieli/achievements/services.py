@@ -18,6 +18,7 @@ from jieli.achievements.models import (
     IntellectualProperty,
     TransferMode,
 )
+from jieli.achievements.notices import RECONFIRM
 from jieli.core import registry
 from jieli.core.bulk import insert_many
 from jieli.core.errors import (
@@ -483,20 +484,5 @@ def achievement_transition(
 
 
 def achievements_remind_stale(*, now: datetime | None = None) -> int:
-    """E-mail the owner's administrators about listings due for re-confirmation (once each)."""
-    return listings_remind_stale(model=Achievement, text=_reminder_text, now=now)
-
-
-def _reminder_text(achievement: Achievement) -> tuple[str, str]:
-    subject = _("Jieli: please re-confirm “{title}”").format(title=achievement.title)
-    body = _(
-        "The achievement “{title}” was last confirmed on {date}. It is hidden from the "
-        "public until someone of your organisation re-confirms that it is still "
-        "available.\n\nPlease sign in to Jieli and re-confirm or archive it."
-    ).format(
-        title=achievement.title,
-        date=timezone.localtime(achievement.confirmed_at).date()
-        if achievement.confirmed_at
-        else "—",
-    )
-    return subject, body
+    """Notify the owner's administrators about listings due for re-confirmation (once each)."""
+    return listings_remind_stale(model=Achievement, kind=RECONFIRM, now=now)

@@ -48,6 +48,7 @@ ACTION_LABELS: dict[str, Any] = {
     "dropped_baton": _("escalated as a dropped baton"),
     "introduction_consent": _("consented to the introduction"),
     "introduction_decline": _("declined the introduction"),
+    "unsubscribe": _("unsubscribed by an e-mail link"),
 }
 
 

@@ -6,9 +6,10 @@ duplicates, imports) and the edges reach listings only through this registry, so
 re-implement a visibility rule, and ``core`` never imports an app above it.
 
 The registry also carries the few hooks that let a lower layer call into a higher one without
-importing it: the viewer factory (organisations), "a listing was created" listeners and the
-duplicate check of a create flow (duplicates), the jobs queued when the server starts
-(matching), and the actions offered on a record's detail page (enquiries).
+importing it: the viewer factory and an organisation's administrators (organisations), the
+notifier (notifications), "a listing was created" listeners and the duplicate check of a create
+flow (duplicates), the jobs queued when the server starts (matching), and the actions offered
+on a record's detail page (enquiries).
 """
 
 from __future__ import annotations
@@ -108,18 +109,46 @@ def viewer_factory() -> ViewerFactory:
     return _viewer_factory[0]
 
 
-_owner_admin_emails: list[Callable[[int], list[str]]] = []
+_owner_admin_ids: list[Callable[[int], list[int]]] = []
 
 
-def register_owner_admin_emails(lookup: Callable[[int], list[str]]) -> None:
-    _owner_admin_emails[:] = [lookup]
+def register_owner_admin_ids(lookup: Callable[[int], list[int]]) -> None:
+    _owner_admin_ids[:] = [lookup]
 
 
-def owner_admin_emails(organisation_id: int | None) -> list[str]:
-    """E-mail addresses of the active administrators of an organisation (for notifications)."""
-    if organisation_id is None or not _owner_admin_emails:
+def owner_admin_ids(organisation_id: int | None) -> list[int]:
+    """User ids of the active administrators of an organisation (whom its notices go to)."""
+    if organisation_id is None or not _owner_admin_ids:
         return []
-    return _owner_admin_emails[0](organisation_id)
+    return _owner_admin_ids[0](organisation_id)
+
+
+class Notifier(Protocol):
+    """``notifications.services.notification_send``, for the core's own notices (reminders)."""
+
+    def __call__(
+        self,
+        *,
+        kind: str,
+        recipient_ids: Any,
+        target: models.Model | None = None,
+        params: dict[str, Any] | None = None,
+        actor_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> int: ...
+
+
+_notifier: list[Notifier] = []
+
+
+def register_notifier(send: Notifier) -> None:
+    _notifier[:] = [send]
+
+
+def notifier() -> Notifier:
+    if not _notifier:
+        raise LookupError("No notifier registered (is jieli.notifications installed?)")
+    return _notifier[0]
 
 
 _created_listeners: list[Callable[[str, int], None]] = []

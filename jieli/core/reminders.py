@@ -1,52 +1,34 @@
-"""One reminder service for every listing kind: re-confirmation e-mails to the owners' admins.
+"""One reminder service for every listing kind: re-confirmation notices to the owners' admins.
 
 A listing past its re-confirmation date is hidden from the public until its owner re-confirms
 it (see ``core.listing``). Each such listing is reminded once: it is marked inside its own short
 transaction (row locked, so two runs never remind twice), a ``remind_reconfirm`` history entry
-is written, and the e-mail goes out after the commit in the site's default language (reminders
-are sent by a job, which has no request language). Only active users with an e-mail address
-receive it; a failing e-mail is logged and does not stop the others.
+is written, and its owner's active administrators are notified through the notifier the
+notifications app registers (``core.registry.notifier``): in-app, and by e-mail as each of them
+prefers, in their own language, sent by a job after the commit. The notice's kind (registered by
+the listing's app) renders its texts; a failing e-mail is logged and retried by the e-mail job,
+and does not stop the others.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from jieli.core import registry
 from jieli.core.history import change_record
 from jieli.core.listing import stale_listings
 
-logger = logging.getLogger(__name__)
-
 REMIND_ACTION = "remind_reconfirm"
 
-# (listing) -> (subject, body), called in the site's default language.
-ReminderText = Callable[[Any], tuple[str, str]]
 
-
-def _send(subject: str, body: str, emails: list[str], label: str) -> None:
-    try:
-        send_mail(subject, body, None, emails)
-    except Exception:  # one failing mail must not stop the others
-        logger.exception("re-confirmation reminder for %s failed", label)
-
-
-def listings_remind_stale(
-    *, model: type[Any], text: ReminderText, now: datetime | None = None
-) -> int:
-    """Remind the owners' administrators of each stale listing of ``model`` (once each).
-
-    Returns the number of listings reminded (with or without someone to e-mail).
-    """
+def listings_remind_stale(*, model: type[Any], kind: str, now: datetime | None = None) -> int:
+    """Notify the owners' administrators of each stale listing of ``model`` (once each), with
+    the notification kind ``kind``. Returns the number of listings reminded (with or without
+    someone to notify)."""
     now = now or timezone.now()
     reminded = 0
     for pk in list(stale_listings(model, now=now).values_list("pk", flat=True)):
@@ -62,11 +44,16 @@ def listings_remind_stale(
                 action=REMIND_ACTION,
                 changes={"reconfirm_reminded_at": [None, now.isoformat()]},
             )
-            emails = registry.owner_admin_emails(listing.owner_id)
-            if emails:
-                with translation.override(settings.LANGUAGE_CODE):
-                    subject, body = text(listing)
-                label = f"{model._meta.label} {pk}"
-                transaction.on_commit(partial(_send, subject, body, emails, label))
+            registry.notifier()(
+                kind=kind,
+                recipient_ids=registry.owner_admin_ids(listing.owner_id),
+                target=listing,
+                params={
+                    "confirmed_at": listing.confirmed_at.isoformat()
+                    if listing.confirmed_at
+                    else None
+                },
+                dedupe_key=f"reconfirm:{pk}:{now.isoformat()}",
+            )
         reminded += 1
     return reminded

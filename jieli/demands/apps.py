@@ -10,6 +10,7 @@ class DemandsConfig(AppConfig):
     def ready(self) -> None:
         from jieli.core.registry import ListingKind, register_kind
         from jieli.demands.exports import demand_export_columns
+        from jieli.demands.notices import register_notices
         from jieli.demands.selectors import visible_demands
 
         register_kind(
@@ -25,3 +26,4 @@ class DemandsConfig(AppConfig):
                 export=demand_export_columns,
             )
         )
+        register_notices()

@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +31,8 @@ from jieli.core.listing import (
 from jieli.core.reminders import listings_remind_stale
 from jieli.core.viewer import Viewer
 from jieli.demands.models import CooperationMode, Demand
+from jieli.demands.notices import RECONFIRM, REVIEWED
+from jieli.notifications.services import notification_send
 
 EDITABLE_FIELDS = (
     "title",
@@ -306,41 +307,23 @@ def demand_transition(*, viewer: Viewer, pk: int, action: str, reason: str = "")
                 fields={"deadline": [_("The deadline must not be in the past.")]},
             )
         if action in ("publish", "return"):
-            _notify_owner_admins(demand, action, reason)
+            _notify_owner_admins(demand, action, reason, viewer.user_id)
     return demand
 
 
-def _owner_admin_emails(demand: Demand) -> list[str]:
-    return registry.owner_admin_emails(demand.owner_id)  # type: ignore[attr-defined]
-
-
-def _notify_owner_admins(demand: Demand, action: str, reason: str) -> None:
-    emails = _owner_admin_emails(demand)
-    if not emails:
-        return
-    if action == "publish":
-        subject = _("Jieli: your demand “{title}” is published").format(title=demand.title)
-        body = _("The secretariat published your demand “{title}”.").format(title=demand.title)
-    else:
-        subject = _("Jieli: your demand “{title}” was returned").format(title=demand.title)
-        body = _(
-            "The secretariat returned your demand “{title}” for changes.\nReason: {reason}"
-        ).format(title=demand.title, reason=reason)
-    transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
+def _notify_owner_admins(demand: Demand, action: str, reason: str, actor_id: int | None) -> None:
+    notification_send(
+        kind=REVIEWED,
+        recipient_ids=registry.owner_admin_ids(demand.owner_id),  # type: ignore[attr-defined]
+        target=demand,
+        params={"action": action, "reason": reason, "title": demand.title},
+        actor_id=actor_id,
+    )
 
 
 def demands_remind_stale(*, now: datetime | None = None) -> int:
-    """E-mail the owner's administrators of each published demand due for re-confirmation.
+    """Notify the owner's administrators of each published demand due for re-confirmation.
 
     Each demand is reminded once until it is re-confirmed; returns how many were reminded.
     """
-    return listings_remind_stale(model=Demand, text=_reminder_text, now=now)
-
-
-def _reminder_text(demand: Demand) -> tuple[str, str]:
-    subject = _("Jieli: please re-confirm your demand “{title}”").format(title=demand.title)
-    body = _(
-        "Your demand “{title}” is hidden until you re-confirm that it is still "
-        "current. Open it on Jieli and choose “Re-confirm”."
-    ).format(title=demand.title)
-    return subject, body
+    return listings_remind_stale(model=Demand, kind=RECONFIRM, now=now)

@@ -11,12 +11,13 @@ class OrganisationsConfig(AppConfig):
         from jieli.core.registry import (
             ListingKind,
             register_kind,
-            register_owner_admin_emails,
+            register_owner_admin_ids,
             register_viewer_factory,
         )
         from jieli.organisations.exports import organisation_export_columns
+        from jieli.organisations.notices import register_notices
         from jieli.organisations.selectors import (
-            organisation_admin_emails,
+            organisation_admin_ids,
             viewer_for_user,
             visible_organisations,
         )
@@ -35,4 +36,5 @@ class OrganisationsConfig(AppConfig):
             )
         )
         register_viewer_factory(viewer_for_user)
-        register_owner_admin_emails(organisation_admin_emails)
+        register_owner_admin_ids(organisation_admin_ids)
+        register_notices()

@@ -114,15 +114,14 @@ def admission_queue(viewer: Viewer) -> QuerySet[Organisation]:
     )
 
 
-def organisation_admin_emails(organisation_id: int) -> list[str]:
-    """E-mail addresses of the organisation's active administrators (for notifications)."""
+def organisation_admin_ids(organisation_id: int) -> list[int]:
+    """User ids of the organisation's active administrators (whom its notices go to)."""
     return list(
         Membership.objects.filter(
             organisation_id=organisation_id, role=MemberRole.ADMIN, user__is_active=True
         )
-        .exclude(user__email="")
         .order_by("pk")
-        .values_list("user__email", flat=True)
+        .values_list("user_id", flat=True)
     )
 
 

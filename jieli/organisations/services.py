@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from jieli.core.errors import (
 from jieli.core.history import change_record, diff, snapshot
 from jieli.core.validators import normalise_credit_code
 from jieli.core.viewer import Viewer
+from jieli.notifications.services import notification_send
 from jieli.organisations.models import (
     SECRETARIAT_GROUP,
     MemberRole,
@@ -32,6 +32,7 @@ from jieli.organisations.models import (
     MembershipTier,
     Organisation,
 )
+from jieli.organisations.notices import MEMBERSHIP_DECIDED
 from jieli.organisations.selectors import may_manage_organisation
 
 EDITABLE_FIELDS = (
@@ -241,23 +242,27 @@ def organisation_decide(
         changes=diff(before, snapshot(organisation, STAFF_FIELDS)),
         reason=reason,
     )
-    _notify_admins(organisation, action, reason)
+    _notify_admins(organisation, action, reason, viewer.user_id)
     return organisation
 
 
-def _notify_admins(organisation: Organisation, action: str, reason: str) -> None:
-    emails = list(
-        organisation.memberships.filter(role=MemberRole.ADMIN)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
+def _notify_admins(
+    organisation: Organisation, action: str, reason: str, actor_id: int | None
+) -> None:
+    notification_send(
+        kind=MEMBERSHIP_DECIDED,
+        recipient_ids=organisation.memberships.filter(role=MemberRole.ADMIN).values_list(
+            "user_id", flat=True
+        ),
+        target=organisation,
+        params={
+            "action": action,
+            "reason": reason,
+            "status": organisation.membership_status,
+            "name": organisation.name,
+        },
+        actor_id=actor_id,
     )
-    if not emails:
-        return
-    subject = _("Jieli: membership of {name} is now “{status}”").format(
-        name=organisation.name, status=organisation.get_membership_status_display()
-    )
-    body = _("Decision: {action}\nReason: {reason}").format(action=action, reason=reason)
-    transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from django.utils import timezone, translation
 
 from jieli.achievements import services as achievement_services
 from jieli.achievements.tests.factories import AchievementFactory
-from jieli.core import reminders
 from jieli.core.history import history_for
 from jieli.demands import services as demand_services
 from jieli.demands.tests.factories import PublishedDemandFactory
@@ -70,28 +69,38 @@ def test_same_behaviour_for_every_kind(
 def test_a_failing_email_is_logged_and_does_not_stop_the_others(
     roles, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
+    from django.core.mail import EmailMessage
+
+    from jieli.notifications.models import Notification
+
     roles.owner_admin.email = "admin@owner.example"
     roles.owner_admin.save()
     first = _stale_achievement(roles.owner_org)
     second = _stale_achievement(roles.owner_org)
     sent: list[list[str]] = []
     calls = {"n": 0}
+    real_send = EmailMessage.send
 
-    def flaky_send_mail(subject, body, sender, to):
+    def flaky_send(message, fail_silently=False):
         calls["n"] += 1
         if calls["n"] == 1:
             raise OSError("SMTP down")
-        sent.append(list(to))
+        sent.append(list(message.to))
+        return real_send(message, fail_silently)
 
-    monkeypatch.setattr(reminders, "send_mail", flaky_send_mail)
+    monkeypatch.setattr(EmailMessage, "send", flaky_send)
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         assert achievement_services.achievements_remind_stale() == 2
-    assert calls["n"] == 2 and sent == [["admin@owner.example"]]
-    assert "re-confirmation reminder" in caplog.text
-    # Both stay marked: a failed e-mail is not retried by the next run (it is in the log).
+    # One job per committed reminder: the first job's first message failed and the second
+    # went out; the next job sent the failed one again.
+    assert calls["n"] == 3 and sent == [["admin@owner.example"]] * 2
+    assert "notification e-mail" in caplog.text
+    # Both stay marked (not reminded again); the failed e-mail was not lost.
     for listing in (first, second):
         listing.refresh_from_db()
         assert listing.reconfirm_reminded_at is not None
+    assert Notification.objects.filter(recipient=roles.owner_admin).count() == 2
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
 def test_listings_without_an_administrator_with_email_are_still_marked(roles):
