@@ -9,6 +9,8 @@ class EnquiriesConfig(AppConfig):
 
     def ready(self) -> None:
         from jieli.core.registry import register_listing_action
+        from jieli.enquiries.notify import register_notices
         from jieli.enquiries.views import enquire_action
 
         register_listing_action(enquire_action)
+        register_notices()

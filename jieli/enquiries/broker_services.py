@@ -15,6 +15,7 @@ from jieli.core import registry
 from jieli.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from jieli.core.history import change_record
 from jieli.core.viewer import Viewer
+from jieli.enquiries import notify
 from jieli.enquiries.models import Broker, Enquiry, Introduction, ListingBroker, Purpose
 from jieli.enquiries.selectors import broker_for, introduction_get
 from jieli.enquiries.services import LINK_KINDS, enquiry_create
@@ -218,6 +219,7 @@ def introduction_propose(
             action="create",
             changes={"status": [None, Introduction.Status.PROPOSED]},
         )
+        notify.introduction_proposed(intro)
     return intro
 
 

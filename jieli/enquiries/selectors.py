@@ -25,7 +25,7 @@ from jieli.enquiries.models import (
     Stage,
 )
 from jieli.enquiries.stages import ACCEPTED, allowed_moves
-from jieli.organisations.selectors import organisation_admin_emails
+from jieli.organisations.selectors import organisation_admin_ids
 
 
 def broker_for(viewer: Viewer) -> Broker | None:
@@ -106,7 +106,15 @@ def _owner_contact(enquiry: Enquiry) -> Contact:
     email = str(getattr(target, "contact_email", "") or getattr(target, "email", "") or "")
     emails = [email] if email else []
     if not emails and org is not None:
-        emails = organisation_admin_emails(org.pk)
+        from django.contrib.auth import get_user_model
+
+        emails = list(
+            get_user_model()
+            ._default_manager.filter(pk__in=organisation_admin_ids(org.pk))
+            .exclude(email="")
+            .order_by("pk")
+            .values_list("email", flat=True)
+        )
     if not emails and enquiry.owner_user is not None and enquiry.owner_user.email:
         emails = [enquiry.owner_user.email]
     return Contact(name, org.display_name if org else "", phone, emails)

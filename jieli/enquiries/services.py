@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -195,7 +194,7 @@ def enquiry_create(
             action="enquire",
             changes={"stage": [None, Stage.NEW], "purpose": [None, purpose]},
         )
-        transaction.on_commit(lambda: notify.enquiry_new(enquiry.pk))
+        notify.enquiry_new(enquiry)
     return enquiry
 
 
@@ -273,7 +272,7 @@ def enquiry_reply(
             _apply(enquiry, "answer", actor_id=uid)
         else:
             enquiry.save(update_fields=["updated_at"])
-        transaction.on_commit(lambda: notify.enquiry_message(message.pk))
+        notify.enquiry_message(message)
     return message
 
 
@@ -305,7 +304,7 @@ def enquiry_move(*, viewer: Viewer, pk: int, action: str, reason: str = "") -> E
         if move.needs_reason and not reason:
             raise InvalidInput(fields={"reason": [_("Please give a reason for declining.")]})
         _apply(enquiry, action, actor_id=viewer.user_id, reason=reason)
-        transaction.on_commit(lambda: notify.enquiry_moved(enquiry.pk, viewer.user_id))
+        notify.enquiry_moved(enquiry, viewer.user_id)
     return enquiry
 
 
@@ -341,7 +340,7 @@ def enquiry_report(*, viewer: Viewer, pk: int, reason: str) -> EnquiryReport:
         enquiry, _sides = _locked(viewer, pk)
         report = EnquiryReport.objects.create(enquiry=enquiry, reporter_id=uid, reason=text)
         change_record(target=enquiry, actor_id=uid, action="report", changes={}, reason=text)
-        transaction.on_commit(lambda: notify.enquiry_reported(report.pk))
+        notify.enquiry_reported(report)
     return report
 
 
@@ -397,7 +396,7 @@ def enquiries_check_service_level(*, now: datetime | None = None) -> tuple[int, 
                 action="remind_answer",
                 changes={"reminded_at": [None, now.isoformat()]},
             )
-            transaction.on_commit(partial(notify.enquiry_reminder, pk))
+            notify.enquiry_reminder(enquiry)
         reminded += 1
     due_escalate = Enquiry.objects.filter(
         stage=Stage.NEW,
@@ -417,6 +416,6 @@ def enquiries_check_service_level(*, now: datetime | None = None) -> tuple[int, 
                 action="dropped_baton",
                 changes={"escalated_at": [None, now.isoformat()]},
             )
-            transaction.on_commit(partial(notify.enquiry_dropped, pk))
+            notify.enquiry_dropped(enquiry)
         escalated += 1
     return reminded, escalated
