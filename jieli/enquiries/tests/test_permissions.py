@@ -162,7 +162,7 @@ def test_create_api(roles, demand, role):
         lambda c: c.post(URL, {**BODY, "target_id": demand.pk}, content_type=JSON),
     )
     if response.status_code == 422:
-        assert "own organisation" in response.json()["message"]
+        assert response.json()["message"] == "不能向本机构发送咨询。"
 
 
 CREATE_PAGE = writes(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jieli.achievements.tests.factories import AchievementFactory
 from jieli.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -35,6 +35,13 @@ from jieli.organisations.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages below are matched in English (the pages' default is Chinese).
+    with translation.override("en"):
+        yield
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
