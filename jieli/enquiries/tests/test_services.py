@@ -43,6 +43,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
 
