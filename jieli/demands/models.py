@@ -86,7 +86,19 @@ class Demand(ListingModel):
         verbose_name_plural = _("technology demands")
         # Imports look records up by (source, external ID); SQLite cannot use the partial
         # unique index for that.
-        indexes = [models.Index(fields=["source", "external_id"], name="demand_source_extid_idx")]
+        indexes = [
+            models.Index(fields=["source", "external_id"], name="demand_source_extid_idx"),
+            # The public list, walked in its order and counted from the index (see Achievement).
+            models.Index(
+                fields=["status", "visibility", "published_at", "created_at", "id", "confirmed_at"],
+                name="demand_list_idx",
+            ),
+            models.Index(
+                fields=["status", "published_at", "created_at", "id"], name="demand_recent_idx"
+            ),
+            # The search index's catch-up reads the rows changed since its last look.
+            models.Index(fields=["updated_at"], name="demand_updated_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],

@@ -78,7 +78,11 @@ class Expert(BaseModel):
         verbose_name_plural = _("experts")
         # Imports look records up by (source, external ID); SQLite cannot use the partial
         # unique index for that.
-        indexes = [models.Index(fields=["source", "external_id"], name="expert_source_extid_idx")]
+        indexes = [
+            models.Index(fields=["source", "external_id"], name="expert_source_extid_idx"),
+            # The search index's catch-up reads the rows changed since its last look.
+            models.Index(fields=["updated_at"], name="expert_updated_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],

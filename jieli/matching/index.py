@@ -21,14 +21,19 @@ import os
 import pickle
 import threading
 import time
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db.models import QuerySet
 
+from jieli.core import registry
+from jieli.core.viewer import ANONYMOUS
 from jieli.matching.documents import indexable, text_for, text_sha1
 from jieli.matching.engine.calibration import Calibrator
 from jieli.matching.engine.engine import EngineConfig, SearchEngine, SearchResult
@@ -40,7 +45,7 @@ LEXICAL_COMPONENTS = ("bm25_words", "bm25_bigrams", "phrase")
 # that, missing vectors (scored 0) would push new listings down.
 DENSE_COVERAGE = 0.95
 # Bump when tokenisation or the snapshot's layout changes: old snapshots are then ignored.
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 logger = logging.getLogger(__name__)
 
 
@@ -71,14 +76,28 @@ class KindIndex:
     # the rows at its time boundary and rows whose text did not change; neither is re-applied.
     doc_sha: dict[str, str] = field(default_factory=dict)
     vector_sha: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Indexed documents an anonymous visitor may not see (drafts, members-only, dual-use...):
+    # left out of the lexical statistics and, for each query, out of the candidates of every
+    # viewer who may not see them (``excluded_for``).
+    restricted: set[str] = field(default_factory=set)
+    # (id, updated_at) of the rows already applied at ``rows_seen_at``.
+    _boundary: set[tuple[int, datetime]] = field(default_factory=set)
     _need_vectors: set[str] = field(default_factory=set)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def _add_text(self, doc_id: str, text: str) -> bool:
+    def _add_text(self, doc_id: str, text: str, *, public: bool = True) -> bool:
         sha = text_sha1(text)
+        was_public = doc_id not in self.restricted
+        if public:
+            self.restricted.discard(doc_id)
+        else:
+            self.restricted.add(doc_id)
         if self.doc_sha.get(doc_id) == sha:
+            if was_public != public:  # published, unpublished, made members-only...
+                self.engine.set_counted(doc_id, public)
+                return True
             return False
-        self.engine.add_text(doc_id, text)
+        self.engine.add_text(doc_id, text, counted=public)
         if doc_id not in self.doc_ids and self.vectors_seen_at is not None:
             self._need_vectors.add(doc_id)
         self.doc_ids.add(doc_id)
@@ -91,6 +110,7 @@ class KindIndex:
         self.engine.remove(doc_id)
         self.doc_ids.discard(doc_id)
         self.doc_sha.pop(doc_id, None)
+        self.restricted.discard(doc_id)
         for component in self.engine.vectors:
             self.vector_sha.pop((component, doc_id), None)
         return True
@@ -98,27 +118,52 @@ class KindIndex:
     def sync(self, *, vectors: bool = True) -> int:
         """Apply the rows (and vectors) changed since the last sync; return rows applied."""
         with self.lock:
-            model = indexable(self.kind).model
-            changed = model._default_manager.all()
-            if self.rows_seen_at is not None:
-                changed = changed.filter(updated_at__gte=self.rows_seen_at)
-            wanted = set(
-                indexable(self.kind)
-                .filter(pk__in=changed.values("pk"))
-                .values_list("pk", flat=True)
-            )
-            applied = 0
-            latest = self.rows_seen_at
-            for row in changed.order_by("updated_at").iterator(chunk_size=2000):
-                doc_id = str(row.pk)
-                if row.pk in wanted:
-                    applied += self._add_text(doc_id, text_for(self.kind, row))
-                else:
-                    applied += self._remove(doc_id)
-                latest = row.updated_at if latest is None else max(latest, row.updated_at)
-            self.rows_seen_at = latest
+            applied = self._sync_rows()
         if vectors:
             self.sync_vectors()
+        return applied
+
+    # Changed rows named by id in the follow-up queries up to this many (one indexed lookup
+    # each); beyond, by a subquery.
+    SYNC_BY_ID = 500
+
+    def _sync_rows(self) -> int:
+        model = indexable(self.kind).model
+        changed = model._default_manager.all()
+        scope: Any = changed.values("pk")
+        if self.rows_seen_at is not None:
+            changed = changed.filter(updated_at__gte=self.rows_seen_at)
+            # Before every query: usually nothing but the rows at the time boundary, read
+            # again (the boundary is inclusive so a row written in the same instant is not
+            # missed). One indexed query then says there is nothing to do.
+            stamps = set(changed.order_by().values_list("pk", "updated_at"))
+            if stamps <= self._boundary:
+                return 0
+            if len(stamps) <= self.SYNC_BY_ID:
+                scope = [pk for pk, _ in stamps]
+            else:
+                scope = changed.values("pk")
+        wanted = set(indexable(self.kind).filter(pk__in=scope).values_list("pk", flat=True))
+        public = set(
+            registry.visible(ANONYMOUS, self.kind).filter(pk__in=scope).values_list("pk", flat=True)
+        )
+        applied = 0
+        latest = self.rows_seen_at
+        boundary: set[tuple[int, datetime]] = set()
+        for row in changed.order_by("updated_at").iterator(chunk_size=2000):
+            doc_id = str(row.pk)
+            if row.pk in wanted:
+                text = text_for(self.kind, row)
+                applied += self._add_text(doc_id, text, public=row.pk in public)
+            else:
+                applied += self._remove(doc_id)
+            if latest is None or row.updated_at > latest:
+                latest = row.updated_at
+                boundary = set()
+            if row.updated_at == latest:
+                boundary.add((row.pk, row.updated_at))
+        self.rows_seen_at = latest
+        self._boundary = boundary | {b for b in self._boundary if b[1] == latest}
         return applied
 
     def sync_vectors(self, chunk: int = 2000) -> int:
@@ -178,17 +223,50 @@ class KindIndex:
         return fresh
 
     def search(
-        self, query: str, k: int, *, source: tuple[str, int] | None = None
+        self,
+        query: str,
+        k: int,
+        *,
+        source: tuple[str, int] | None = None,
+        visible: QuerySet[Any] | None = None,
+        anonymous: bool = False,
+        also: AbstractSet[str] = frozenset(),
     ) -> list[SearchResult]:
         """``source`` (kind, id) says the query is that listing's own text (its matches,
         similar listings): its stored vectors are used when they are of this very text, so
-        the page does not pay for encoding a long text twice per encoder (0.5-1 s)."""
+        the page does not pay for encoding a long text twice per encoder (0.5-1 s).
+        ``visible`` (what the viewer may see) or ``anonymous`` leave the restricted documents
+        the viewer may not see out of the ranking itself, not only out of its results; so are
+        the documents in ``also`` (the source listing itself, conflicted experts)."""
         self.sync()
         given = self._stored_vectors(source, query) if source else {}
+        exclude = self.excluded_for(visible, anonymous=anonymous) | also
         with self.lock:
             if not self.doc_ids:
                 return []
-            return self.engine.search(query, k=k, config=self._ready_config(), given_vectors=given)
+            return self.engine.search(
+                query, k=k, config=self._ready_config(), given_vectors=given, exclude=exclude
+            )
+
+    # Up to this many restricted documents are checked against the viewer's queryset by id;
+    # beyond, by one query for the non-public documents the viewer may see.
+    EXCLUDE_BY_ID = 2000
+
+    def excluded_for(
+        self, visible: QuerySet[Any] | None, *, anonymous: bool = False
+    ) -> frozenset[str]:
+        """Restricted documents the viewer may not see (all of them for an anonymous one)."""
+        with self.lock:
+            restricted = frozenset(self.restricted)
+        if not restricted or (visible is None and not anonymous):
+            return frozenset()
+        if anonymous or visible is None:
+            return restricted
+        if len(restricted) <= self.EXCLUDE_BY_ID:
+            seen = visible.filter(pk__in=[int(d) for d in restricted])
+        else:
+            seen = visible.exclude(pk__in=registry.visible(ANONYMOUS, self.kind).values("pk"))
+        return restricted - {str(pk) for pk in seen.values_list("pk", flat=True)}
 
     def _stored_vectors(self, source: tuple[str, int], text: str) -> dict[str, np.ndarray]:
         components = {c.removeprefix("dense_"): c for c in self.engine.vectors}
@@ -326,6 +404,7 @@ def snapshot_save(kind: str, key: str | None = None) -> Path:
             "key": key or _snapshot_key(),
             "rows_seen_at": index.rows_seen_at,
             "doc_sha": dict(index.doc_sha),
+            "restricted": set(index.restricted),
             "lexical": index.engine.lexical,
             "compact": index.engine._compact,
         }
@@ -364,6 +443,7 @@ def snapshot_load(kind: str, key: str | None = None) -> bool:
         engine._compact = state["compact"]
         index.doc_sha = state["doc_sha"]
         index.doc_ids = set(index.doc_sha)
+        index.restricted = set(state["restricted"])
         index.rows_seen_at = state["rows_seen_at"]
     return True
 

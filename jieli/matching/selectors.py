@@ -172,17 +172,21 @@ def _hits(
     base: QuerySet[Any],
     exclude: Iterable[int] = (),
     source: tuple[str, int] | None = None,
+    anonymous: bool = False,
 ) -> list[_Hit]:
     """Visible results at or above the relevance floor, in engine order.
 
     This is the one ranking behind every search: lists' ``q``, the search page, the API and
-    matches. ``base`` is already narrowed to what the viewer may see.
+    matches. ``base`` is already narrowed to what the viewer may see; ``anonymous`` says the
+    viewer is an anonymous visitor (who sees no restricted listing: no query needed).
     """
     index = index_for(kind)
-    results = index.search(query, k=CANDIDATES, source=source)
+    excluded = {str(pk) for pk in exclude}
+    results = index.search(
+        query, k=CANDIDATES, source=source, visible=base, anonymous=anonymous, also=excluded
+    )
     if not results:
         return []
-    excluded = {str(pk) for pk in exclude}
     visible = {
         str(pk)
         for pk in base.filter(pk__in=[int(r.doc_id) for r in results]).values_list("pk", flat=True)
@@ -292,7 +296,8 @@ def _matches(
 ) -> list[Match]:
     """``source`` (kind, id): the query is that listing's text (see ``KindIndex.search``)."""
     qs = base if base is not None else visible_queryset(viewer, kind)
-    hits = _hits(kind, query, base=qs, exclude=exclude, source=source)
+    anonymous = not viewer.is_authenticated
+    hits = _hits(kind, query, base=qs, exclude=exclude, source=source, anonymous=anonymous)
     matches = [_build_match(kind, hit, need, offer_side=offer_side) for hit in hits]
     if need is not None:
         matches.sort(key=lambda m: (-m.order, m.pk))

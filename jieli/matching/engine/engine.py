@@ -18,6 +18,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -232,11 +233,13 @@ class SearchEngine:
         if batch:
             self._add_batch(batch)
 
-    def add_text(self, doc_id: str, text: str) -> None:
+    def add_text(self, doc_id: str, text: str, *, counted: bool = True) -> None:
         """Index one document's text for the lexical and phrase components only.
 
         The platform adds text at once and vectors later (``add_vectors``), when a
         background job has computed them; documents without a vector score 0 there.
+        ``counted=False``: searchable by those allowed, but not in the lexical statistics
+        (see ``lexical``).
         """
         self._compact.pop(doc_id, None)
         for idx in self.lexical.values():
@@ -244,7 +247,12 @@ class SearchEngine:
         if self._phrase:
             self._compact[doc_id] = compact(text)
         for comp, idx in self.lexical.items():
-            idx.add(doc_id, self._tokens(comp, text))
+            idx.add(doc_id, self._tokens(comp, text), counted=counted)
+
+    def set_counted(self, doc_id: str, counted: bool) -> None:
+        """Count an indexed document in the lexical statistics or not (text unchanged)."""
+        for idx in self.lexical.values():
+            idx.set_counted(doc_id, counted)
 
     def add_vectors(self, component: str, doc_ids: Sequence[str], vectors: np.ndarray) -> None:
         self.vectors[component].add(list(doc_ids), vectors)
@@ -273,7 +281,15 @@ class SearchEngine:
     def encode_queries(self, queries: Sequence[str]) -> dict[str, np.ndarray]:
         return {c: self.encoder(c).encode_queries(list(queries)) for c in self.vectors}
 
-    def candidates(self, query: str, qvecs: Mapping[str, np.ndarray] | None = None) -> Candidates:
+    def candidates(
+        self,
+        query: str,
+        qvecs: Mapping[str, np.ndarray] | None = None,
+        exclude: AbstractSet[str] = frozenset(),
+    ) -> Candidates:
+        """``exclude``: documents this query may not see. They are left out before each
+        component's cut, so they neither take a visible document's place among the
+        candidates nor shift the references that standardise its scores."""
         depth = self.config.depth
         if qvecs is None:
             qvecs = {c: v[0] for c, v in self.encode_queries([query]).items()}
@@ -283,6 +299,8 @@ class SearchEngine:
         tokens = {c: self._tokens(c, query) for c in self.lexical}
         for comp, idx in self.lexical.items():
             scores = idx.scores(tokens[comp])
+            if exclude:
+                idx.zero_ids(scores, exclude)
             best = top_k(scores, depth)
             best = best[scores[best] > 0]
             ids = idx.doc_ids
@@ -292,7 +310,7 @@ class SearchEngine:
         for comp, vidx in self.vectors.items():
             if comp not in qvecs:  # switched off for this query: not encoded, not scored
                 continue
-            hits = vidx.search(qvecs[comp], depth)
+            hits = vidx.search(qvecs[comp], depth, exclude)
             ranked[comp] = [d for d, _ in hits]
             references[comp] = np.array([s for _, s in hits], dtype=np.float32)
         seen: dict[str, None] = {}
@@ -397,12 +415,14 @@ class SearchEngine:
         config: EngineConfig | None = None,
         *,
         given_vectors: Mapping[str, np.ndarray] | None = None,
+        exclude: AbstractSet[str] = frozenset(),
     ) -> list[SearchResult]:
         """``config`` may switch components off for this query (weight 0), e.g. a dense
         component whose vectors are still being computed; such a component's query
         vector is not computed at all. ``given_vectors`` (component -> vector) are used
         instead of encoding the query, e.g. a stored listing's own vectors when that
-        listing is the query."""
+        listing is the query. ``exclude``: documents this query may not see (see
+        ``candidates``)."""
         cfg = config or self.config
         live = [
             c
@@ -411,7 +431,7 @@ class SearchEngine:
         ]
         given = given_vectors or {}
         qvecs = {c: given[c] if c in given else self.query_vector(c, query) for c in live}
-        cands = self.candidates(query, qvecs)
+        cands = self.candidates(query, qvecs, exclude)
         results = self._results(query, cands, self.fuse(cands, config), k)
         if self.calibrator is not None:
             words = len(set(self.tokeniser.words(query)))

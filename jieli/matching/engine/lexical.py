@@ -11,6 +11,12 @@ a build therefore go to a small overlay: replaced or removed documents are maske
 matrix and the overlay's documents are scored directly, with the build's idf and average
 length. The matrix is rebuilt once the overlay holds more than ``OVERLAY_SHARE`` of the
 collection (or ``OVERLAY_MIN`` documents).
+
+Collection statistics (idf, average length) come from the *counted* documents only. The
+platform indexes drafts, members-only and other restricted listings too (their viewers may
+search them), but counts only what everyone may see: otherwise a thousand hidden drafts on one
+theme would lower that theme's idf and shift the scores, and so the probabilities, that
+everyone else is shown — hidden means hidden in the numbers as well.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -78,6 +84,18 @@ class BM25Index(LexicalIndex):
         self._masked = np.zeros(0, dtype=bool)
         self._any_masked = False
         self._extra: dict[str, None] = {}
+        # Documents left out of the statistics, and changes of that since the build (the
+        # statistics follow at the next build, forced once the changes are many).
+        self._uncounted: set[str] = set()
+        self._count_changes = 0
+        self._n_counted = 0
+
+    def __setstate__(self, state: dict) -> None:
+        # Snapshots written before counted statistics existed count every document.
+        state.setdefault("_uncounted", set())
+        state.setdefault("_count_changes", 0)
+        state.setdefault("_n_counted", state.get("_built", 0))
+        self.__dict__.update(state)
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -105,7 +123,9 @@ class BM25Index(LexicalIndex):
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._docs
 
-    def add(self, doc_id: str, tokens: Sequence[str]) -> None:
+    def add(self, doc_id: str, tokens: Sequence[str], *, counted: bool = True) -> None:
+        """Index a document; ``counted=False`` keeps it out of the collection statistics."""
+        self.set_counted(doc_id, counted)
         counts = Counter(tokens)
         ids = np.empty(len(counts), dtype=np.int32)
         tfs = np.empty(len(counts), dtype=np.float32)
@@ -123,6 +143,24 @@ class BM25Index(LexicalIndex):
     def remove(self, doc_id: str) -> None:
         if self._docs.pop(doc_id, None) is not None:
             self._changed(doc_id, present=False)
+        self._uncounted.discard(doc_id)
+
+    def set_counted(self, doc_id: str, counted: bool) -> None:
+        """Count the document in the statistics or not (from the next build on)."""
+        if counted == (doc_id not in self._uncounted):
+            return
+        if counted:
+            self._uncounted.discard(doc_id)
+        else:
+            self._uncounted.add(doc_id)
+        if doc_id in self._docs and not self._dirty:
+            self._count_changes += 1
+            if self._count_changes > max(OVERLAY_MIN, OVERLAY_SHARE * self._built):
+                self._dirty = True
+
+    @property
+    def uncounted(self) -> int:
+        return len(self._uncounted)
 
     def _build(self) -> None:
         self._ids = list(self._docs)
@@ -133,6 +171,8 @@ class BM25Index(LexicalIndex):
         self._masked = np.zeros(n_docs, dtype=bool)
         self._any_masked = False
         self._extra = {}
+        self._count_changes = 0
+        self._n_counted = 0
         if n_docs == 0:
             self._indptr = np.zeros(n_terms + 1, dtype=np.int64)
             self._cols = np.empty(0, dtype=np.int32)
@@ -145,7 +185,13 @@ class BM25Index(LexicalIndex):
         tfs = np.concatenate([v[1] for v in self._docs.values()])
         doc_idx = np.repeat(np.arange(n_docs, dtype=np.int32), lens)
         dl = np.bincount(doc_idx, weights=tfs, minlength=n_docs).astype(np.float32)
-        avgdl = float(dl.mean()) or 1.0
+        counted = np.ones(n_docs, dtype=bool)
+        if self._uncounted:
+            counted[[self._pos[d] for d in self._uncounted if d in self._pos]] = False
+            if not counted.any():  # nothing public yet: every document's statistics
+                counted[:] = True
+        n_counted = int(counted.sum())
+        avgdl = float(dl[counted].mean()) or 1.0
         self._avgdl = avgdl
         # Precompute the document side of BM25 once per build; a query then only sums
         # idf-weighted posting values.
@@ -154,10 +200,15 @@ class BM25Index(LexicalIndex):
         order = np.argsort(term_ids, kind="stable")
         self._cols = doc_idx[order]
         self._weights = weights[order].astype(np.float32)
-        df = np.bincount(term_ids, minlength=n_terms)
+        postings = np.bincount(term_ids, minlength=n_terms)
         self._indptr = np.zeros(n_terms + 1, dtype=np.int64)
-        np.cumsum(df, out=self._indptr[1:])
-        self._idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        np.cumsum(postings, out=self._indptr[1:])
+        if n_counted == n_docs:
+            df = postings
+        else:
+            df = np.bincount(term_ids[counted[doc_idx]], minlength=n_terms)
+        self._n_counted = n_counted
+        self._idf = np.log1p((n_counted - df + 0.5) / (df + 0.5)).astype(np.float32)
         self._dirty = False
 
     def _ensure(self) -> None:
@@ -201,7 +252,7 @@ class BM25Index(LexicalIndex):
         if tid < len(self._idf):
             return float(self._idf[tid])
         # A term first seen after the build: as rare as can be.
-        return math.log1p((self._built + 0.5) / 1.5)
+        return math.log1p((self._n_counted + 0.5) / 1.5)
 
     def _overlay_scores(self, qtf: Counter[str]) -> np.ndarray:
         """Exact per-document BM25 for the overlay, with the build's statistics."""
@@ -232,6 +283,13 @@ class BM25Index(LexicalIndex):
             if p is not None:
                 out[i] = scores[p]
         return out
+
+    def zero_ids(self, scores: np.ndarray, doc_ids: Iterable[str]) -> None:
+        """Set the entries of a ``scores`` vector for the given ids to 0, in place."""
+        self._ensure()
+        pos = [p for d in doc_ids if (p := self._pos.get(d)) is not None]
+        if pos:
+            scores[np.asarray(pos, dtype=np.int64)] = 0.0
 
     def score_ids(self, tokens: Sequence[str], doc_ids: Sequence[str]) -> np.ndarray:
         """Scores for the given documents only (0 for unknown ids)."""

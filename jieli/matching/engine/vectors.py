@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
@@ -27,7 +28,10 @@ class VectorIndex(ABC):
     def remove(self, doc_id: str) -> None: ...
 
     @abstractmethod
-    def search(self, query: np.ndarray, k: int = 10) -> list[tuple[str, float]]: ...
+    def search(
+        self, query: np.ndarray, k: int = 10, exclude: AbstractSet[str] = frozenset()
+    ) -> list[tuple[str, float]]:
+        """The k nearest documents, leaving out those in ``exclude`` (before the cut)."""
 
     @abstractmethod
     def vectors_for(self, doc_ids: Sequence[str]) -> np.ndarray:
@@ -134,8 +138,14 @@ class BruteForceIndex(VectorIndex):
             self._extra_mat = np.vstack([self._rows[d] for d in self._extra])
         return np.concatenate([out, (self._extra_mat @ q).astype(np.float32)])
 
-    def search(self, query: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
+    def search(
+        self, query: np.ndarray, k: int = 10, exclude: AbstractSet[str] = frozenset()
+    ) -> list[tuple[str, float]]:
         scores = self.scores(query)
+        if exclude:
+            pos = [p for d in exclude if (p := self._pos.get(d)) is not None]
+            if pos:
+                scores[np.asarray(pos, dtype=np.int64)] = -np.inf
         return [
             (self._ids[i], float(scores[i])) for i in top_k(scores, k) if np.isfinite(scores[i])
         ]
@@ -192,18 +202,23 @@ class HnswIndex(VectorIndex):
             self._id.pop(lab, None)
             self._index.mark_deleted(lab)
 
-    def search(self, query: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
-        k = min(k, len(self._label))
+    def search(
+        self, query: np.ndarray, k: int = 10, exclude: AbstractSet[str] = frozenset()
+    ) -> list[tuple[str, float]]:
+        wanted = k
+        # Ask for enough neighbours that k remain once the excluded ones are left out.
+        k = min(k + len(exclude), len(self._label))
         if k <= 0:
             return []
         self._index.set_ef(max(self.ef_search, k))
         labels, dists = self._index.knn_query(np.asarray(query, dtype=np.float32), k=k)
         # hnswlib's "ip" distance is 1 - dot product.
-        return [
+        found = [
             (self._id[int(lab)], float(1.0 - dist))
             for lab, dist in zip(labels[0], dists[0], strict=True)
             if int(lab) in self._id
         ]
+        return [(d, s) for d, s in found if d not in exclude][:wanted]
 
     def vectors_for(self, doc_ids: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(doc_ids), self.dim), dtype=np.float32)

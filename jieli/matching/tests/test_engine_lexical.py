@@ -194,3 +194,78 @@ def test_brute_force_overlay_is_exact():
     hits = dict(idx.search(vecs[2], k=300))
     assert hits["v1"] == pytest.approx(1.0, abs=1e-5) and hits["v2"] == pytest.approx(1.0, abs=1e-5)
     assert "v3" not in hits and hits["new"] == pytest.approx(float(vecs[4] @ vecs[2]), abs=1e-5)
+
+
+def test_bm25_statistics_leave_out_uncounted_documents() -> None:
+    """Uncounted documents are searchable, but a visible document scores as if they did not
+    exist (idf and average length from the counted ones only)."""
+    alone = BM25Index()
+    alone.add("a", ["graphene", "battery", "anode"])
+    alone.add("b", ["solar", "panel"])
+    crowded = BM25Index()
+    crowded.add("a", ["graphene", "battery", "anode"])
+    crowded.add("b", ["solar", "panel"])
+    for i in range(50):
+        crowded.add(f"h{i}", ["graphene"] * 9 + ["coating"], counted=False)
+    expected = dict(alone.search(["graphene", "anode"], k=5))
+    found = dict(crowded.search(["graphene", "anode"], k=60))
+    assert found["a"] == pytest.approx(expected["a"])
+    assert "h0" in found  # still searchable
+    # Counting them changes the statistics from the next build on: graphene is common then.
+    for i in range(50):
+        crowded.set_counted(f"h{i}", True)
+    crowded._dirty = True
+    assert dict(crowded.search(["graphene", "anode"], k=60))["a"] != pytest.approx(expected["a"])
+    assert crowded.uncounted == 0
+
+
+def test_bm25_counted_changes_force_a_build_once_many() -> None:
+    idx = BM25Index()
+    for i in range(300):
+        idx.add(f"d{i}", ["x", f"t{i}"])
+    idx.doc_ids  # noqa: B018 - build
+    idx.set_counted("d0", False)
+    assert not idx._dirty  # one change waits for the next build
+    for i in range(1, 300):
+        idx.set_counted(f"d{i}", False)
+    assert idx._dirty
+    # A snapshot written before counted statistics existed loads counting everything.
+    state = dict(idx.__dict__)
+    for name in ("_uncounted", "_count_changes", "_n_counted"):
+        state.pop(name)
+    old = BM25Index.__new__(BM25Index)
+    old.__setstate__(state)
+    assert old.uncounted == 0
+
+
+@pytest.mark.parametrize("kind", ["brute", "hnsw"])
+def test_vector_search_leaves_excluded_documents_out_before_the_cut(kind) -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(20, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    idx = HnswIndex(8, capacity=32) if kind == "hnsw" else BruteForceIndex(8)
+    ids = [f"d{i}" for i in range(20)]
+    idx.add(ids, vectors)
+    query = vectors[0]
+    top = [d for d, _ in idx.search(query, k=5)]
+    assert top[0] == "d0"
+    hidden = frozenset(top[:3])
+    rest = [d for d, _ in idx.search(query, k=5, exclude=hidden)]
+    assert len(rest) == 5 and not hidden & set(rest)
+    assert rest[:2] == top[3:5]
+
+
+def test_engine_exclusion_keeps_the_visible_scores_as_if_alone() -> None:
+    visible = {"v1": "锂电池低温电解液添加剂 提高低温容量", "v2": "智能灌溉控制系统 节水农业"}
+    hidden = {f"h{i}": f"锂电池低温性能提升方案{i} 锂电池 低温 电解液" for i in range(30)}
+    config = EngineConfig(components=("bm25_words", "bm25_bigrams", "phrase"))
+    alone = SearchEngine(config)
+    alone.add_many(visible.items())
+    crowded = SearchEngine(config)
+    crowded.add_many(visible.items())
+    for doc_id, text in hidden.items():
+        crowded.add_text(doc_id, text, counted=False)
+    expected = {r.doc_id: r.score for r in alone.search("锂电池 低温", k=10)}
+    found = {r.doc_id: r.score for r in crowded.search("锂电池 低温", k=10, exclude=set(hidden))}
+    assert found == pytest.approx(expected)
+    assert not set(found) & set(hidden)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from django.utils import timezone
 
 from jieli.achievements.tests.factories import AchievementFactory
 from jieli.matching import index as live
@@ -62,6 +63,27 @@ def test_vectors_stored_before_a_listing_joins_the_index_are_picked_up(settings)
         )  # fmt: skip
     idx.sync()
     assert idx.vector_count() == {"dense_use": 1}
-    type(archived).objects.filter(pk=archived.pk).update(status="published")
+    # Services stamp updated_at on every write; the index reads what changed by that stamp.
+    type(archived).objects.filter(pk=archived.pk).update(
+        status="published", updated_at=timezone.now()
+    )
     idx.sync()
     assert idx.vector_count() == {"dense_use": 2}
+
+
+def test_a_sync_with_nothing_new_costs_one_query(django_assert_num_queries):
+    """Every search syncs first; with nothing changed since, that is one indexed query (the
+    rows at the time boundary are not read and applied again)."""
+    live.reset_indexes()
+    first = AchievementFactory(title="锂电池低温电解液")
+    idx = live.index_for("achievement")
+    idx.sync(vectors=False)
+    with django_assert_num_queries(1):
+        assert idx.sync(vectors=False) == 0
+    first.title = "锂电池高温电解液"
+    first.save()
+    second = AchievementFactory(title="智能灌溉控制系统")
+    assert idx.sync(vectors=False) == 2
+    assert {r.doc_id for r in idx.engine.search("灌溉", k=5)} == {str(second.pk)}
+    with django_assert_num_queries(1):
+        assert idx.sync(vectors=False) == 0
