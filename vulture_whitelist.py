@@ -82,6 +82,7 @@ _.list_select_related
 _.search_fields
 _.date_hierarchy
 _.readonly_fields
+_.raw_id_fields
 _.show_full_result_count
 _.can_delete
 _.has_change_permission
@@ -100,6 +101,9 @@ _.archived_at
 _.created_by
 _.decided_by_id
 _.key_hash
+_.recipient  # notifications: filtered as recipient_id, claims by keyword
+_.email_claimed_at
+_.email_run_id
 
 # --- choice members: the values stored in the database and offered in forms -----------------
 _.RESEARCH  # achievements: maturity
@@ -144,6 +148,7 @@ _.ACHIEVEMENTS
 _.DEMANDS
 _.EXPERTS
 _.VALID_ROWS
+_.DAILY  # notifications: e-mail choices
 
 # --- django-ninja: response schema fields (serialised by name) and framework hooks ------------
 _.id
@@ -161,6 +166,7 @@ _.param_name
 _.allow_request  # throttle
 _.render_page  # the offline Swagger page
 _.json_dumps_params  # the JSON renderer
+_.unread  # notifications: unread count
 
 # --- read by templates ------------------------------------------------------------------------
 _.transfer_mode_labels
@@ -172,6 +178,7 @@ _.component_rows
 _.url_name
 _.title_segments
 _.text_segments
+_.kind_fields  # notifications/preferences.html
 
 # --- called by name from elsewhere ------------------------------------------------------------
 _._achievements  # imports/converters.py: getattr(self, f"_{kind}")

@@ -6,7 +6,9 @@ import os
 import re
 import time
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
+
+from e2e.i18n import exactly
 
 DETAIL = {
     kind: re.compile(rf"/{kind}/(\d+)/$")
@@ -40,3 +42,28 @@ def record_path(page: Page, kind: str) -> str:
     match = DETAIL[kind].search(page.url)
     assert match, f"{page.url} is not a {kind} page"
     return f"/{kind}/{match.group(1)}/"
+
+
+def register_and_apply(
+    page: Page, lang: str, username: str, display_name: str, org_name: str, description: str
+) -> str:
+    """Register ``username`` through the page, apply for ``org_name``'s membership (the
+    applicant becomes its administrator) and return the organisation's path."""
+    page.get_by_role("link", name=exactly(lang, "Register")).click()
+    expect(page).to_have_url(re.compile(r"/register/$"))
+    form = page.get_by_role("main")
+    form.locator("[name=username]").fill(username)
+    form.locator("[name=email]").fill(f"{username}@example.com")
+    form.locator("[name=display_name]").fill(display_name)
+    form.locator("[name=password]").fill("Kq7!relay-baton-2026")
+    form.get_by_role("button", name=exactly(lang, "Create account")).click()
+    expect(page).to_have_url(re.compile(r"/workspace/$"))
+    page.get_by_role("main").get_by_role("link", name=exactly(lang, "Apply for membership")).click()
+    expect(page).to_have_url(re.compile(r"/organisations/apply/$"))
+    form = page.get_by_role("main")
+    form.locator("[name=name]").fill(org_name)
+    form.locator("[name=org_type]").select_option("enterprise")
+    form.locator("[name=description]").fill(description)
+    form.get_by_role("button", name=exactly(lang, "Save")).click()
+    expect(page).to_have_url(DETAIL["organisations"])
+    return record_path(page, "organisations")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import signed_in_marker
-from e2e.helpers import DETAIL, record_path, unique
+from e2e.helpers import register_and_apply, unique
 from e2e.i18n import LANGS, exactly, tr
 
 NAMES = {
@@ -22,32 +22,19 @@ NAMES = {
 def test_visitor_registers_applies_and_the_secretariat_admits(open_as, lang):
     username, org_name = (unique(n) for n in NAMES[lang])
     applicant = open_as(None, lang)
-    applicant.get_by_role("link", name=exactly(lang, "Register")).click()
-    expect(applicant).to_have_url(re.compile(r"/register/$"))
-    form = applicant.get_by_role("main")
-    form.locator("[name=username]").fill(username)
-    form.locator("[name=email]").fill(f"{username}@example.com")
-    form.locator("[name=display_name]").fill("测试用户" if lang == "zh-hans" else "Test User")
-    form.locator("[name=password]").fill("Kq7!relay-baton-2026")
-    form.get_by_role("button", name=exactly(lang, "Create account")).click()
-    expect(applicant).to_have_url(re.compile(r"/workspace/$"))
+    org_path = register_and_apply(
+        applicant,
+        lang,
+        username,
+        "测试用户" if lang == "zh-hans" else "Test User",
+        org_name,
+        "传感器与机器人。" if lang == "zh-hans" else "Sensors.",
+    )
     expect(signed_in_marker(applicant, lang)).to_be_attached()
-
-    applicant.get_by_role("main").get_by_role(
-        "link", name=exactly(lang, "Apply for membership")
-    ).click()
-    expect(applicant).to_have_url(re.compile(r"/organisations/apply/$"))
-    form = applicant.get_by_role("main")
-    form.locator("[name=name]").fill(org_name)
-    form.locator("[name=org_type]").select_option("enterprise")
-    form.locator("[name=description]").fill("传感器与机器人。" if lang == "zh-hans" else "Sensors.")
-    form.get_by_role("button", name=exactly(lang, "Save")).click()
-    expect(applicant).to_have_url(DETAIL["organisations"])
     expect(applicant.get_by_role("heading", level=1)).to_have_text(org_name)
     expect(
         applicant.get_by_role("main").get_by_text(exactly(lang, "Applying")).first
     ).to_be_visible()
-    org_path = record_path(applicant, "organisations")
 
     # The queue's membership applications (a tab of their own once the queue is split by kind).
     secretariat = open_as("secretariat", lang, path="/review/?kind=organisations")

@@ -210,8 +210,12 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("JIELI_FROM_EMAIL", "noreply@jieli.invalid")
-# The site's address as e-mails link to it (notifications, unsubscribe links).
-JIELI_SITE_URL = os.environ.get("JIELI_SITE_URL", "http://127.0.0.1:8000")
+# The site's address as e-mails link to it (notifications, unsubscribe links); in production
+# the first allowed host over HTTPS unless set.
+JIELI_SITE_URL = os.environ.get(
+    "JIELI_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000",
+)
 # How long an e-mail's one-click unsubscribe link works.
 JIELI_UNSUBSCRIBE_MAX_AGE_DAYS = int(os.environ.get("JIELI_UNSUBSCRIBE_MAX_AGE_DAYS", "60"))
 # How long a notification e-mail job may hold what it is sending before another run may.

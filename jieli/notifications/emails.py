@@ -27,7 +27,8 @@ from jieli.notifications.tokens import Unsubscribe, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
-# Notifications per digest (the rest wait for the next one); recipients per claim.
+# Notifications per person and run (a digest's items; the rest wait for the next run, which
+# for immediate ones is the sweep five minutes later).
 DIGEST_MAX_ITEMS = 50
 
 
@@ -126,8 +127,10 @@ def emails_send_due(*, mode: str, run_id: int, now: datetime | None = None) -> i
     now = now or timezone.now()
     users = get_user_model().objects
     sent = 0
-    recipients = list(_due(mode, now).values_list("recipient_id", flat=True).distinct())
-    for recipient_id in sorted(set(recipients)):
+    recipients = list(
+        _due(mode, now).order_by("recipient_id").values_list("recipient_id", flat=True).distinct()
+    )
+    for recipient_id in recipients:
         ids = list(
             _due(mode, now)
             .filter(recipient_id=recipient_id)

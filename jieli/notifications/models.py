@@ -60,8 +60,12 @@ class Notification(models.Model):
     email = models.CharField(
         _("e-mail"), max_length=10, choices=EmailChoice.choices, default=EmailChoice.OFF
     )
-    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    email_run_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    email_claimed_at = models.DateTimeField(
+        _("e-mail claimed at"), null=True, blank=True, editable=False
+    )
+    email_run_id = models.PositiveBigIntegerField(
+        _("e-mail job run"), null=True, blank=True, editable=False
+    )
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
@@ -91,10 +95,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
 
 
 class NotificationPreference(BaseModel):

@@ -98,20 +98,30 @@ def notification_send(
             )
             for uid in users
         ]
-        if dedupe_key is None:
-            created = insert_many(Notification, rows)
-        else:
-            created = []
-            for row in rows:
-                try:
-                    with transaction.atomic():  # a savepoint: a lost race skips this row only
-                        row.save(force_insert=True)
-                except IntegrityError:
-                    continue
-                created.append(row)
+        created = _insert(rows) if dedupe_key is not None else insert_many(Notification, rows)
         if any(row.email == EmailChoice.IMMEDIATE for row in created):
             transaction.on_commit(queue_immediate_emails)
     return len(created)
+
+
+def _insert(rows: list[Notification]) -> list[Notification]:
+    """Insert rows that may meet the unique constraint: all at once, or, when another
+    transaction wrote one of them meanwhile (a lost race), one by one, skipping those."""
+    try:
+        with transaction.atomic():  # a savepoint: only this attempt is undone
+            return insert_many(Notification, rows)
+    except IntegrityError:
+        pass
+    created = []
+    for row in rows:
+        row.pk = None
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            continue
+        created.append(row)
+    return created
 
 
 def _own(viewer: Viewer) -> int:
@@ -242,14 +252,14 @@ def notification_unsubscribe(*, token: str) -> list[str]:
                 _off(item.user_id, spec.key)
                 stopped.append(str(spec.label))
         return stopped
-    spec = find_kind(item.kind)
-    if spec is None:
+    kind = find_kind(item.kind)
+    if kind is None:
         raise InvalidInput(_("This unsubscribe link is not valid or has expired."))
-    if item.scope and spec.on_unsubscribe is not None:
-        spec.on_unsubscribe(item.user_id, item.scope)
+    if item.scope and kind.on_unsubscribe is not None:
+        kind.on_unsubscribe(item.user_id, item.scope)
     else:
-        _off(item.user_id, spec.key)
-    return [str(spec.label)]
+        _off(item.user_id, kind.key)
+    return [str(kind.label)]
 
 
 def _off(user_id: int, kind: str) -> None:

@@ -67,7 +67,10 @@ def notification_preferences(request: JieliRequest) -> HttpResponse:
                     services.notification_language_set(
                         viewer=viewer, language=form.cleaned_data["language"]
                     )
+                    shown = {row.key: row.email for row in rows}
                     for kind, email in form.chosen().items():
+                        if email == shown.get(kind):
+                            continue
                         services.notification_preference_set(viewer=viewer, kind=kind, email=email)
             except ServiceError as exc:
                 apply_service_error(form, exc)

@@ -229,7 +229,7 @@ def test_life_cycle_with_history_staleness_and_one_reminder(
     assert services.achievements_remind_stale() == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["admin@owner.example"]
-    # Written in the site's language (Chinese) whatever the UI language of the caller.
+    # Written in the recipient's language (Chinese by default) whatever the caller's language.
     with translation.override("zh-hans"):
         expected = translation.gettext("Jieli: please re-confirm “{title}”").format(title=a.title)
     assert mail.outbox[0].subject == expected

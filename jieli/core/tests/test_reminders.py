@@ -62,7 +62,7 @@ def test_same_behaviour_for_every_kind(
     assert entry.actor_id is None
     assert "reconfirm_reminded_at" in entry.changes
     assert [m.to for m in mail.outbox] == [["admin@owner.example"]]
-    # A job has no request language: the site's default language (Chinese) is used.
+    # Written in the recipient's language (Chinese unless they chose English), not the job's.
     assert "接力" in mail.outbox[0].subject
 
 
@@ -109,3 +109,23 @@ def test_listings_without_an_administrator_with_email_are_still_marked(roles):
     listing.refresh_from_db()
     assert listing.reconfirm_reminded_at is not None
     assert mail.outbox == []
+
+
+def test_an_administrator_who_chose_english_is_reminded_in_english(
+    roles, django_capture_on_commit_callbacks
+):
+    from jieli.notifications.models import Notification
+    from jieli.notifications.services import notification_language_set
+    from jieli.organisations.tests.factories import viewer_of
+
+    roles.owner_admin.email = "admin@owner.example"
+    roles.owner_admin.save()
+    notification_language_set(viewer=viewer_of(roles.owner_admin), language="en")
+    listing = _stale_demand(roles.owner_org)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demand_services.demands_remind_stale() == 1
+    (message,) = mail.outbox
+    assert message.subject == f"Jieli: please re-confirm your demand “{listing.title}”"
+    notice = Notification.objects.get(recipient=roles.owner_admin)
+    assert (notice.kind, notice.target) == ("demands.reconfirm", listing)

@@ -43,3 +43,10 @@ def test_kinds():
 def users(db):
     model = get_user_model()
     return [model.objects.create_user(f"user{i}", f"user{i}@example.org", "pw") for i in range(3)]
+
+
+@pytest.fixture
+def roles(db):
+    from jieli.organisations.tests.factories import role_users
+
+    return role_users()

@@ -24,6 +24,8 @@ from jieli.demands.tests.factories import DemandFactory
 from jieli.duplicates.models import DuplicateCase
 from jieli.experts.tests.factories import ExpertFactory, expert_user
 from jieli.imports.models import ImportJob
+from jieli.notifications.models import Notification
+from jieli.notifications.services import notification_send
 from jieli.organisations.models import MemberRole, MembershipStatus
 from jieli.organisations.tests.factories import (
     OrganisationFactory,
@@ -47,8 +49,9 @@ def _no_rate_limits(settings):
 
 def _world() -> dict[str, Any]:
     """An applicant organisation (not public) holding a draft achievement, a draft demand, a
-    published dual-use achievement, a private expert, an import job, a duplicate case and a
-    token; plus one user per role, none of them in that organisation."""
+    published dual-use achievement, a private expert, an import job, a duplicate case, a
+    token and its administrator's notification; plus one user per role, none of them in that
+    organisation."""
     hidden_org = OrganisationFactory(
         name="隐秘申请机构", membership_status=MembershipStatus.APPLYING, region_id="3701"
     )
@@ -85,6 +88,13 @@ def _world() -> dict[str, Any]:
     token = ApiToken.objects.create(
         user=hidden_admin, name="隐秘令牌己", prefix="jl_hidden", key_hash="0" * 64
     )
+    notification_send(
+        kind="organisations.membership_decided",
+        recipient_ids=[hidden_admin.pk],
+        target=hidden_org,
+        params={"action": "suspend", "reason": "隐秘通知庚", "status": "applying"},
+    )
+    notification = Notification.objects.get(recipient=hidden_admin)
     users = {
         "anonymous": None,
         "registered": UserFactory(username="registered"),
@@ -103,6 +113,7 @@ def _world() -> dict[str, Any]:
         "job": job,
         "case": case,
         "token": token,
+        "notification": notification,
         "users": users,
     }
 
@@ -111,8 +122,8 @@ def _hidden_from(role: str) -> set[str]:
     """Which of the world's records ``role`` may not see (written out, not computed by the
     selectors under test)."""
     if role == "secretariat":
-        return {"token"}
-    hidden = {"org", "draft", "demand", "expert", "job", "case", "token"}
+        return {"token", "notification"}
+    hidden = {"org", "draft", "demand", "expert", "job", "case", "token", "notification"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
     return hidden
@@ -127,6 +138,7 @@ TARGETS = {
     "job_id": ["job"],
     "case_id": ["case"],
     "token_id": ["token"],
+    "notification_id": ["notification"],
 }
 TITLES = {
     "org": "隐秘申请机构",
@@ -136,6 +148,7 @@ TITLES = {
     "expert": "隐秘专家丁",
     "job": "隐秘文件戊",
     "token": "隐秘令牌己",
+    "notification": "隐秘通知庚",
 }
 
 
