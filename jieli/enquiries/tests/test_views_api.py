@@ -271,3 +271,24 @@ def test_thread_page_in_both_languages(roles, demand, language):
     words = ["新咨询", "回复", "谢绝"] if language == "zh-hans" else ["New", "Reply", "Decline"]
     assert all(w in page for w in words)
     assert "<script>" not in page and " style=" not in page
+
+
+def test_thread_page_queries_do_not_grow_with_messages(roles, demand):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enquiry = send(roles.other_member, "demand", demand.pk)
+    client = client_for(roles.owner_member)
+    url = reverse("enquiries:detail", args=[enquiry.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    services.enquiry_reply(viewer=viewer_of(roles.owner_member), pk=enquiry.pk, body="一")
+    few = count()
+    for n in range(20):
+        services.enquiry_reply(viewer=viewer_of(roles.other_member), pk=enquiry.pk, body=f"{n}")
+    assert count() == few, few
+    print(f"thread page: {few} queries with 1 or 21 messages")
