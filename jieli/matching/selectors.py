@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from jieli.core import registry
 from jieli.core.errors import InvalidInput, NotFound
 from jieli.core.search import NoMeaningfulTerms
+from jieli.core.security import cached_for_viewer
 from jieli.core.viewer import Viewer
 from jieli.matching.documents import facts_for, text_for
 from jieli.matching.engine.calibration import active_components
@@ -430,6 +431,15 @@ class DemandMatchPage:
     organisations: list[OrganisationMatch]
 
 
+def _still_visible(viewer: Viewer, kind: str, found: list[Match]) -> list[Match]:
+    """A cached ranking may be up to a minute old: keep only what is still visible."""
+    if not found:
+        return found
+    pks = [m.pk for m in found]
+    still = set(visible_queryset(viewer, kind).filter(pk__in=pks).values_list("pk", flat=True))
+    return [m for m in found if m.pk in still]
+
+
 def demand_match_page(
     viewer: Viewer,
     *,
@@ -439,13 +449,24 @@ def demand_match_page(
     organisations: int = 6,
 ) -> DemandMatchPage:
     """Everything a demand's matches page shows. The achievement search runs once: the
-    organisations are grouped from its top 50, as ``organisations_for_demand`` does."""
+    organisations are grouped from its top 50, as ``organisations_for_demand`` does.
+
+    The same page for every anonymous visitor is computed once a minute (the demand itself is
+    checked each time; an edit of it is a new key; what has been hidden since is dropped)."""
     demand = _source(viewer, ListingKind.DEMAND, demand_id)
-    found = matches_for_demand(viewer, demand_id=demand_id, k=50)
+
+    def run() -> tuple[list[Match], list[Match]]:
+        found = matches_for_demand(viewer, demand_id=demand_id, k=50)
+        kind = ListingKind.EXPERT
+        return found, matches_for_demand(viewer, demand_id=demand_id, kind=kind, k=experts)
+
+    key = ("page.demand_matches", demand_id, getattr(demand, "updated_at", None), experts)
+    found, expert_matches = cached_for_viewer(viewer, key, run)
+    found = _still_visible(viewer, ListingKind.ACHIEVEMENT, found)
     return DemandMatchPage(
         demand=demand,
         achievements=found[:achievements],
-        experts=matches_for_demand(viewer, demand_id=demand_id, kind=ListingKind.EXPERT, k=experts),
+        experts=_still_visible(viewer, ListingKind.EXPERT, expert_matches),
         organisations=_organisations_from(viewer, found, organisations),
     )
 
@@ -460,11 +481,22 @@ class AchievementMatchPage:
 def achievement_match_page(
     viewer: Viewer, *, achievement_id: int, demands: int = 10, similar: int = 6
 ) -> AchievementMatchPage:
-    """Everything an achievement's matches page shows."""
+    """Everything an achievement's matches page shows (cached as ``demand_match_page``)."""
+    achievement = _source(viewer, ListingKind.ACHIEVEMENT, achievement_id)
+
+    def run() -> tuple[list[Match], list[Match]]:
+        return (
+            demands_for_achievement(viewer, achievement_id=achievement_id, k=demands),
+            similar_achievements(viewer, achievement_id=achievement_id, k=similar),
+        )
+
+    stamp = getattr(achievement, "updated_at", None)
+    key = ("page.achievement_matches", achievement_id, stamp, demands, similar)
+    found, alike = cached_for_viewer(viewer, key, run)
     return AchievementMatchPage(
-        achievement=_source(viewer, ListingKind.ACHIEVEMENT, achievement_id),
-        demands=demands_for_achievement(viewer, achievement_id=achievement_id, k=demands),
-        similar=similar_achievements(viewer, achievement_id=achievement_id, k=similar),
+        achievement=achievement,
+        demands=_still_visible(viewer, ListingKind.DEMAND, found),
+        similar=_still_visible(viewer, ListingKind.ACHIEVEMENT, alike),
     )
 
 

@@ -11,10 +11,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from jieli.core.errors import InvalidInput
-from jieli.regions import selectors
+from jieli.regions import cache, selectors
 from jieli.regions.names_en import NSFC_DEPARTMENTS
 from jieli.regions.selectors import Kind
 
@@ -172,6 +173,27 @@ class CodeSelect(forms.Select):
         # app.js makes the long grouped list searchable (Tom Select); a plain select without JS.
         context["widget"]["attrs"]["data-searchable"] = "1"
         return context
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> Any:
+        """The same select (same list, language, name, choice and attributes) is rendered once
+        per process: its hundreds of options, one template each, were most of a list page's
+        CPU (an achievement list page's two code selects: ~60 % of its rendering). Dropped with
+        the code-list tables when the lists are reloaded (``regions.cache``)."""
+        key = (
+            self.kind,
+            self.max_level,
+            translation.get_language(),
+            name,
+            tuple(self.format_value(value)),
+            repr(sorted({**self.attrs, **(attrs or {})}.items())),
+        )
+        rendered = cache.memo("regions.code_select", 256)
+        html = rendered.get(key)
+        if html is None:
+            html = rendered[key] = super().render(name, value, attrs, renderer)
+        return html
 
 
 class CodeDatalistInput(forms.TextInput):

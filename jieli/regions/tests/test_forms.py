@@ -76,3 +76,25 @@ def test_picker_refuses_a_city_outside_the_chosen_province():
     assert not F(data={"region_1": "11", "region_2": "3501"}).is_valid()
     ok = F(data={"region_1": "35", "region_2": "3501"})
     assert ok.is_valid() and ok.cleaned_data["region"] == "3501"
+
+
+def test_a_code_select_is_rendered_once_and_follows_choice_language_and_reload():
+    from django.utils import translation
+
+    from jieli.regions import cache
+    from jieli.regions.forms import IndustryChoiceField
+
+    class Filter(forms.Form):
+        industry = IndustryChoiceField(required=False, max_level=2)
+
+    with translation.override("zh-hans"):
+        plain = str(Filter()["industry"])
+        assert str(Filter()["industry"]) == plain
+        chosen = str(Filter({"industry": "C"})["industry"])
+        assert chosen != plain and 'value="C" selected' in chosen
+    with translation.override("en"):
+        assert str(Filter()["industry"]) != plain
+    memo = cache.memo("regions.code_select", 256)
+    assert len(memo) >= 3
+    cache.invalidate()
+    assert cache.memo("regions.code_select", 256) == {}
