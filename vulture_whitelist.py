@@ -218,3 +218,21 @@ _.dropped_filter
 # validator that overrides ninja Schema's own of the same name ---------------------------------
 _.model_config
 _._run_root_validator
+
+# --- enquiries: model fields the services set and the admin/templates read; detail fields read
+# only by templates (enquiries/detail.html) ----------------------------------------------------
+_.stage_changed_at
+_.reminded_at
+_.escalated_at
+_.reporter
+_.may_post
+_.link_url
+_.may_block
+_.a_consented  # API output fields (enquiries/api.py IntroductionOut)
+_.b_consented
+_.b_consent_by
+_.allow_multiple_selected  # Django's file input option (enquiries/forms.py)
+_.widget
+_.PURCHASE  # choices read as values by the forms, API enums and templates
+_.CONSULTATION
+_.VISIT

@@ -71,6 +71,7 @@ ROUTERS = [
     ("/matching", "jieli.matching.api"),
     ("/imports", "jieli.imports.api"),
     ("/duplicates", "jieli.duplicates.api"),
+    ("/enquiries", "jieli.enquiries.api"),
     ("/watch", "jieli.watchlists.api"),
     ("/notifications", "jieli.notifications.api"),
     ("/me", "jieli.organisations.api_me"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("jieli.notifications.urls")),
     path("imports/", include("jieli.imports.urls")),
     path("duplicates/", include("jieli.duplicates.urls")),
+    path("enquiries/", include("jieli.enquiries.urls")),
     path("matching/", include("jieli.matching.urls")),
     path("watch/", include("jieli.watchlists.urls")),
     path("", include("jieli.portal.urls")),

@@ -99,6 +99,9 @@ def _pages(base: str) -> list[tuple[str, str | None, str]]:
         .first()
     )
     demand = Demand.objects.filter(status="published").order_by("-published_at", "id").first()
+    from jieli.enquiries.models import Enquiry
+
+    thread = Enquiry.objects.filter(stage="intention").order_by("id").first()
     pages = [
         ("home", None, "/"),
         ("achievements", None, "/achievements/"),
@@ -118,6 +121,8 @@ def _pages(base: str) -> list[tuple[str, str | None, str]]:
         pages.insert(2, ("achievement-detail", "member", f"/achievements/{achievement.pk}/"))
     if demand:
         pages.insert(4, ("demand-matches", "member", f"/matching/demands/{demand.pk}/"))
+    if thread:
+        pages.append(("enquiry-thread", "member", f"/enquiries/{thread.pk}/"))
     return pages
 
 

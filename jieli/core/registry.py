@@ -8,7 +8,8 @@ re-implement a visibility rule, and ``core`` never imports an app above it.
 The registry also carries the few hooks that let a lower layer call into a higher one without
 importing it: the viewer factory and an organisation's administrators (organisations), the
 notifier (notifications), "a listing was created" listeners and the duplicate check of a create
-flow (duplicates), and the jobs queued when the server starts (matching).
+flow (duplicates), the jobs queued when the server starts (matching), and the actions offered
+on a record's detail page (enquiries).
 """
 
 from __future__ import annotations
@@ -195,6 +196,22 @@ def register_duplicate_check(check: DuplicateCheck) -> None:
 def duplicate_check() -> DuplicateCheck:
     """The registered duplicate check, or one that finds nothing (duplicates not installed)."""
     return _duplicate_check[0] if _duplicate_check else _NoDuplicateCheck()
+
+
+# (viewer, kind, record) -> [(label, url)]: actions a higher app offers on a record's detail page
+# (the enquiries app's "Enquire" button), shown by the ``listing_actions`` template tag.
+ListingAction = Callable[["Viewer", str, Any], list[tuple[str, str]]]
+_listing_actions: list[ListingAction] = []
+
+
+def register_listing_action(action: ListingAction) -> None:
+    if action not in _listing_actions:
+        _listing_actions.append(action)
+
+
+def listing_actions(viewer: Viewer, kind: str, record: Any) -> list[tuple[str, str]]:
+    """The (label, url) of every action registered for ``record`` of ``kind`` and ``viewer``."""
+    return [item for action in _listing_actions for item in action(viewer, kind, record)]
 
 
 _startup_jobs: list[Callable[[], Any]] = []

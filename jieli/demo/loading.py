@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from jieli.core.validators import credit_code_check_char
 from jieli.core.viewer import Viewer
+from jieli.demo.enquiries import demo_enquiries
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORLD_FILE = DATA_DIR / "demo_world.json"
@@ -49,6 +50,7 @@ class DemoSummary:
     demands: int = 0
     achievements: int = 0
     achievements_by_status: dict[str, int] = field(default_factory=dict)
+    enquiries: int = 0
     seconds: float = 0.0
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)
     message: str = ""
@@ -103,7 +105,7 @@ def demo_load(*, stdout: TextIO | Any | None = None, limit: int | None = None) -
         f"{summary.users} users, {summary.experts} experts, {summary.demands} demands, "
         f"{summary.achievements} achievements ("
         + ", ".join(f"{k} {v}" for k, v in sorted(summary.achievements_by_status.items()))
-        + ")."
+        + f"), {summary.enquiries} enquiries."
     )
     out("")
     out("Demo sign-ins (demo data only, never use in production):")
@@ -126,6 +128,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
     demands = _create_demands(world["demands"], users, orgs, staff, today)
     by_status = _import_achievements(world["organisations"], orgs, limit=limit)
     _create_watchlists(users["member"])
+    enquiries = demo_enquiries(users, orgs, staff)
     return DemoSummary(
         loaded=True,
         organisations=len(orgs),
@@ -134,6 +137,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
         demands=demands,
         achievements=sum(by_status.values()),
         achievements_by_status=by_status,
+        enquiries=enquiries,
         sign_ins=sign_ins,
     )
 

@@ -61,3 +61,13 @@ def results_swap(results_id: str, *, scroll: bool = False) -> str:
         results_id,
         " show:top" if scroll else "",
     )
+
+
+@register.simple_tag(takes_context=True)
+def listing_actions(context, kind: str, record) -> list:
+    """The actions other apps offer on this record for the current viewer, as (label, url)
+    pairs (``core.registry.listing_actions``), e.g. "Enquire"."""
+    from jieli.core.registry import listing_actions as actions
+    from jieli.core.viewer import request_viewer
+
+    return actions(request_viewer(context.get("request")), kind, record)

@@ -50,7 +50,7 @@ def test_load_creates_every_organisation_type_all_flagged_demo(loaded):
 
 def test_load_creates_one_user_per_role_with_the_right_viewer(loaded):
     users = {u.username: u for u in get_user_model().objects.all()}
-    assert set(users) == {"admin", "secretariat", "orgadmin", "member", "expert", "user"}
+    assert set(users) == {"admin", "secretariat", "orgadmin", "member", "expert", "user", "broker"}
     assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
     admin = viewer_for_user(users["admin"])
     assert admin.is_platform_admin and users["admin"].is_staff
@@ -67,7 +67,7 @@ def test_load_creates_one_user_per_role_with_the_right_viewer(loaded):
     assert viewer_for_user(users["user"]).role_names == ["registered"]
     assert loaded.sign_ins == [
         (r, r, DEMO_PASSWORD)
-        for r in ("admin", "secretariat", "orgadmin", "member", "expert", "user")
+        for r in ("admin", "secretariat", "orgadmin", "member", "expert", "user", "broker")
     ]
 
 
@@ -207,3 +207,21 @@ def test_the_member_has_a_shortlist_a_saved_search_and_a_followed_demand(loaded)
         "matches",
         "search",
     ]
+
+
+def test_demo_enquiries_show_every_part(loaded):
+    from jieli.enquiries.models import Broker, Enquiry, Introduction
+    from jieli.enquiries.selectors import broker_leads, dropped_batons
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert loaded.enquiries == Enquiry.objects.count() == 3
+    assert Broker.objects.get().user == users["broker"]
+    stages = sorted(Enquiry.objects.values_list("stage", flat=True))
+    assert stages == ["discussion", "intention", "new"]
+    assert sorted(Introduction.objects.values_list("status", flat=True)) == [
+        "connected",
+        "proposed",
+    ]
+    leads, introductions = broker_leads(viewer_for_user(users["broker"]))
+    assert leads.count() == 2 and introductions.count() == 2
+    assert dropped_batons(viewer_for_user(users["secretariat"])).count() == 1

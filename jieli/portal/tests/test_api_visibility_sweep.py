@@ -22,6 +22,7 @@ from jieli.core.listing import ListingStatus
 from jieli.core.models import ApiToken
 from jieli.demands.tests.factories import DemandFactory
 from jieli.duplicates.models import DuplicateCase
+from jieli.enquiries.models import Broker, Enquiry, Introduction
 from jieli.experts.tests.factories import ExpertFactory, expert_user
 from jieli.imports.models import ImportJob
 from jieli.notifications.models import Notification
@@ -41,6 +42,7 @@ ROLES = ["anonymous", "registered", "member", "org_admin", "expert", "secretaria
 MISSING = 987654321
 JSON = "application/json"
 ACTIONS = ["submit", "publish", "return", "reconfirm", "archive"]
+ENQUIRY_ACTIONS = ["discuss", "sign_intention", "sign_contract", "decline", "close"]
 
 
 @pytest.fixture(autouse=True)
@@ -103,6 +105,26 @@ def _world() -> dict[str, Any]:
     )
     watch.shortlist_rename(viewer=own, shortlist_id=item.shortlist_id, name="隐秘收藏夹辛")
     search = watch.saved_search_create(viewer=own, data={"q": "隐秘 钠离子", "name": "隐秘搜索癸"})
+    # An enquiry between two outsiders about the dual-use listing, and a broker's introduction:
+    # only their parties (none of the roles below) and the secretariat see them.
+    enquiry = Enquiry.objects.create(
+        target_kind="achievement",
+        target_id=dual.pk,
+        target_title=dual.title,
+        owner_organisation=hidden_org,
+        sender=UserFactory(username="hidden_sender"),
+        purpose="licence",
+        message="隐秘咨询辛",
+    )
+    introduction = Introduction.objects.create(
+        broker=Broker.objects.create(user=UserFactory(username="hidden_broker")),
+        party_a=hidden_org,
+        party_b=hidden_org,
+        target_kind="achievement",
+        target_id=draft.pk,
+        purpose="licence",
+        note="隐秘引荐壬",
+    )
     users = {
         "anonymous": None,
         "registered": UserFactory(username="registered"),
@@ -125,6 +147,8 @@ def _world() -> dict[str, Any]:
         "shortlist": item.shortlist,
         "item": item,
         "search": search,
+        "enquiry": enquiry,
+        "introduction": introduction,
         "users": users,
     }
 
@@ -137,6 +161,7 @@ def _hidden_from(role: str) -> set[str]:
     if role == "secretariat":
         return own
     hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
+    hidden |= {"enquiry", "introduction"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
     return hidden
@@ -155,6 +180,8 @@ TARGETS = {
     "shortlist_id": ["shortlist"],
     "item_id": ["item"],
     "subscription_id": ["search"],
+    "enquiry_id": ["enquiry"],
+    "introduction_id": ["introduction"],
 }
 TITLES = {
     "org": "隐秘申请机构",
@@ -168,6 +195,8 @@ TITLES = {
     "shortlist": "隐秘收藏夹辛",
     "item": "隐秘备注壬",
     "search": "隐秘搜索癸",
+    "enquiry": "隐秘咨询辛",
+    "introduction": "隐秘引荐壬",
 }
 
 
@@ -193,6 +222,20 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
         "/api/v1/organisations": {"name": "新机构", "org_type": "enterprise"},
         "/api/v1/matching/classify": {"text": "钠离子电池"},
         "/api/v1/me/tokens": {"name": "脚本"},
+        "/api/v1/enquiries": {
+            "target_kind": "achievement",
+            "target_id": ref or world["draft"].pk,
+            "purpose": "licence",
+            "message": "问",
+        },
+        "/api/v1/enquiries/introductions": {
+            "party_a": org,
+            "target_kind": "achievement",
+            "target_id": ref or world["draft"].pk,
+            "purpose": "licence",
+            "note": "引荐",
+        },
+        "/api/v1/enquiries/brokers": {"user": ref or world["users"]["registered"].pk},
         "/api/v1/matching/feedback": {
             "source_kind": "achievement",
             "source_id": ref or world["draft"].pk,
@@ -223,6 +266,15 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
         return {"decision": "keep", "note": "理由"}
     if "/actions/" in path:
         return {"reason": "理由"}
+    if path.startswith("/api/v1/enquiries/"):
+        for end, body in (
+            ("/messages", {"body": "问"}),
+            ("/report", {"reason": "理由"}),
+            ("/broker", {"broker": None}),
+            ("/consent", {"consent": True}),
+        ):
+            if path.endswith(end):
+                return body
     if method == "PATCH":
         return {"title": "改", "name": "改", "address": "改"}
     return {}
@@ -269,7 +321,9 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
         names = re.findall(r"{(\w+)}", path)
         id_params = [n for n in names if n in TARGETS]
         assert set(names) <= set(TARGETS) | {"action"}, f"new path parameter in {path}"
-        actions = ACTIONS if "action" in names else [None]
+        actions = (
+            (ENQUIRY_ACTIONS if "enquiries" in path else ACTIONS) if "action" in names else [None]
+        )
         if not id_params:
             url = path + (_query(path) if method == "GET" else "")
             r = _call(client, method, url, _body(method, path, world, None))
@@ -323,8 +377,13 @@ def test_body_ids_and_duplicate_check_hide_what_the_role_may_not_see(role):
     hidden = _hidden_from(role)
     problems: list[str] = []
     # Operations naming a record in their body: a hidden one answers like a missing one.
-    for path in ("/api/v1/achievements", "/api/v1/demands", "/api/v1/matching/feedback"):
-        ref_target = "org" if "feedback" not in path else "draft"
+    for path in (
+        "/api/v1/achievements",
+        "/api/v1/demands",
+        "/api/v1/matching/feedback",
+        "/api/v1/enquiries",
+    ):
+        ref_target = "org" if path.endswith(("achievements", "demands")) else "draft"
         if ref_target not in hidden:
             continue
         got = _call(client, "POST", path, _body("POST", path, world, world[ref_target].pk))
