@@ -3,7 +3,12 @@
 Rows are recombined from real titles and abstracts (the CSL corpus under ../shared). Each size
 is imported into a new database (SQLite in a temporary JIELI_VAR_DIR, or a PostgreSQL database
 given by ``--database-url``, dropped and created afresh), in a child process, measuring rows/s
-and peak RSS (and RSS at each 10 % of the file, to show whether memory stays flat).
+and peak RSS (and RSS at each 10 % of the file, to show whether memory stays flat). The CSL
+file holds 2,000 title/abstract pairs: a 100,000-row file uses each abstract ~50 times under
+random titles (a worst case for the duplicate check: true near-duplicates grow with the table).
+``BENCH_VERBOSE=1`` prints rows, seconds, RSS and CPU seconds every 10 %; ``BENCH_PROFILE=path``
+writes a cProfile of the import itself (wall-clock timer: cProfile's CPU timer costs more than
+the code it measures).
 
     .venv/bin/python bench/import_speed.py --sizes 100000 --runs 1 --duplicate-check
     .venv/bin/python bench/import_speed.py --sizes 100000 --runs 1 --duplicate-check \
@@ -117,10 +122,18 @@ def progress(done, total):
               file=sys.stderr, flush=True)
 start = time.perf_counter()
 cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+profile_out = os.environ.get("BENCH_PROFILE")
+if profile_out:
+    import cProfile
+    profiler = cProfile.Profile()
+    profiler.enable()
 result = run_import(viewer=viewer_for_user(user), path=path, options=Options(
     kind="achievements", mode=sys.argv[3], owner_id=org.pk, source="bench",
     rejected_out=path + ".rejected.csv", check_duplicates=sys.argv[2] == "1"),
     progress=progress)
+if profile_out:
+    profiler.disable()
+    profiler.dump_stats(profile_out)
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu = usage.ru_utime + usage.ru_stime - cpu0
