@@ -322,13 +322,23 @@ class KindIndex:
         pending = [
             comp
             for comp, vectors in self.engine.vectors.items()
-            if len(vectors) < DENSE_COVERAGE * len(self.doc_ids) or comp in _encoders_loading
+            if not self._covered(vectors) or comp in _encoders_loading
         ]
         if not pending:
             return config
         weights = {c: (0.0 if c in pending else w) for c, w in config.weights.items()}
         prf = 0.0 if config.prf_component in pending else config.prf_weight
         return replace(config, weights=weights, prf_weight=prf)
+
+    def _covered(self, vectors: Any) -> bool:
+        """Whether enough of the public listings have their vector. Public ones only: drafts
+        are encoded once submitted (``vectors_pending``), and a thousand drafts must not switch
+        a component off for everyone."""
+        public = len(self.doc_ids) - len(self.restricted)
+        if public <= 0:
+            return len(vectors) >= DENSE_COVERAGE * len(self.doc_ids)
+        have = len(vectors) - sum(1 for d in self.restricted if d in vectors)
+        return have >= DENSE_COVERAGE * public
 
     def vector_count(self) -> dict[str, int]:
         return {c: len(v) for c, v in self.engine.vectors.items()}

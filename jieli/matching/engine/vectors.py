@@ -40,6 +40,9 @@ class VectorIndex(ABC):
     @abstractmethod
     def __len__(self) -> int: ...
 
+    @abstractmethod
+    def __contains__(self, doc_id: object) -> bool: ...
+
     def score_ids(self, query: np.ndarray, doc_ids: Sequence[str]) -> np.ndarray:
         """Exact cosine between the query and the given documents (0 if unknown)."""
         if not doc_ids:
@@ -71,6 +74,9 @@ class BruteForceIndex(VectorIndex):
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._rows
 
     def add(self, doc_ids: Sequence[str], vectors: np.ndarray) -> None:
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(doc_ids), self.dim)
@@ -179,6 +185,9 @@ class HnswIndex(VectorIndex):
 
     def __len__(self) -> int:
         return len(self._label)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._label
 
     def add(self, doc_ids: Sequence[str], vectors: np.ndarray) -> None:
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(doc_ids), self.dim)

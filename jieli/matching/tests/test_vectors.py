@@ -60,6 +60,23 @@ def test_dense_component_waits_for_coverage(listings):
     assert index._ready_config().weights["dense_use"] > 0
 
 
+def test_drafts_are_encoded_once_submitted_and_do_not_hold_the_component_off(listings):
+    owner = listings[0].owner
+    drafts = [
+        AchievementFactory(owner=owner, title=f"草稿成果{i}", summary="草稿。", draft=True)
+        for i in range(20)
+    ]
+    assert services.vectors_compute(kind="achievement", encoder="use") == 3  # no draft
+    index = index_for("achievement")
+    index.sync()
+    # 3 of 23 indexed listings have a vector, but all 3 public ones do: the component is on.
+    assert index._ready_config().weights["dense_use"] > 0
+    drafts[0].status = "submitted"
+    drafts[0].save()
+    assert services.vectors_compute(kind="achievement", encoder="use") == 1
+    assert ListingVector.objects.filter(object_id=drafts[0].pk).exists()
+
+
 def test_english_query_finds_chinese_listing_through_meaning(listings):
     services.vectors_compute(kind="achievement", encoder="use")
     found = selectors.search(viewer_of(None), kind="achievement", q="rice farming yield")
