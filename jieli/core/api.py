@@ -390,6 +390,13 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 TopK = Annotated[int, Field(ge=1, le=100)]
 
 
+class PageQuery(Schema):
+    """``?page=&page_size=`` of a list with no other filters (one schema, one OpenAPI name)."""
+
+    page: PageNo = 1
+    page_size: PageSize = 20
+
+
 def paginate(queryset: Any, *, page: int, page_size: int) -> tuple[Page, list[Any]]:
     if not 1 <= page <= MAX_PAGE:
         raise InvalidInput(

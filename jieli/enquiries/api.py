@@ -19,6 +19,7 @@ from jieli.core.api import (
     InputSchema,
     Page,
     PageNo,
+    PageQuery,
     PageSize,
     paginate,
     viewer_of,
@@ -168,11 +169,6 @@ class EnquiryQuery(Schema):
     stage: Literal[
         "", "new", "answered", "discussion", "intention", "contract", "declined", "closed"
     ] = ""
-    page: PageNo = 1
-    page_size: PageSize = 20
-
-
-class PageQuery(Schema):
     page: PageNo = 1
     page_size: PageSize = 20
 

@@ -16,8 +16,7 @@ from jieli.core.api import (
     Id,
     InputSchema,
     Page,
-    PageNo,
-    PageSize,
+    PageQuery,
     paginate,
     viewer_of,
 )
@@ -59,11 +58,6 @@ class NotificationPage(Page):
     results: list[NotificationOut]
 
 
-class NotificationQuery(Schema):
-    page: PageNo = 1
-    page_size: PageSize = 20
-
-
 class UnreadOut(Schema):
     unread: int
 
@@ -90,7 +84,7 @@ class PreferencesIn(InputSchema):
 
 
 @router.get("", response={200: NotificationPage, **ERRORS}, auth=REQUIRED_AUTH)
-def list_notifications(request: HttpRequest, params: Query[NotificationQuery]):
+def list_notifications(request: HttpRequest, params: Query[PageQuery]):
     """Your notifications, unread first, newest first, in the request's language."""
     viewer = viewer_of(request)
     page, items = paginate(

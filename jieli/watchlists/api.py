@@ -20,8 +20,7 @@ from jieli.core.api import (
     Id,
     InputSchema,
     Page,
-    PageNo,
-    PageSize,
+    PageQuery,
     paginate,
     viewer_of,
 )
@@ -32,11 +31,6 @@ router = Router(tags=["watch"], auth=REQUIRED_AUTH)
 
 ListingKindName = Literal["achievement", "demand", "expert"]
 AlertKindName = Literal["achievement", "demand"]
-
-
-class PageQuery(Schema):
-    page: PageNo = 1
-    page_size: PageSize = 20
 
 
 class ShortlistOut(Schema):
