@@ -220,8 +220,9 @@ def sign_in(page: Page, username: str, lang: str, password: str = DEMO_PASSWORD)
 
 
 def signed_in_marker(page: Page, lang: str) -> Locator:
-    """The sign-out button (attached, even if a restyled header folds it into a menu)."""
-    return page.get_by_role("button", name=tr(lang, "Sign out"), include_hidden=True)
+    """The sign-out button (attached, even if a restyled header folds it into a menu). The
+    page carries two: the header's, and the menu's copy shown on phones instead."""
+    return page.get_by_role("button", name=tr(lang, "Sign out"), include_hidden=True).first
 
 
 @pytest.fixture(scope="session")

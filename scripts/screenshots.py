@@ -117,10 +117,14 @@ def _pages(base: str) -> list[tuple[str, str | None, str]]:
     if shortlist:
         pages.append(("shortlist", "member", f"/watch/shortlists/{shortlist.pk}/"))
     pages.append(("saved-searches", "member", "/watch/searches/"))
+    pages.append(("home-member", "member", "/"))
+    pages.append(("notifications", "member", "/notifications/"))
+    pages.append(("broker-workspace", "broker", "/enquiries/workspace/"))
     if achievement:
         pages.insert(2, ("achievement-detail", "member", f"/achievements/{achievement.pk}/"))
     if demand:
         pages.insert(4, ("demand-matches", "member", f"/matching/demands/{demand.pk}/"))
+        pages.append(("demand-detail", "member", f"/demands/{demand.pk}/"))
     if thread:
         pages.append(("enquiry-thread", "member", f"/enquiries/{thread.pk}/"))
     return pages
