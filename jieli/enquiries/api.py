@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -299,85 +301,7 @@ def broker_workspace(request: HttpRequest, params: Query[PageQuery]):
     )
 
 
-@router.get("/{enquiry_id}", response={200: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH)
-def get_enquiry(request: HttpRequest, enquiry_id: Id):
-    return _out(request, enquiry_id)
-
-
-@router.get("/{enquiry_id}/messages", response={200: MessagePage, **ERRORS}, auth=REQUIRED_AUTH)
-def list_messages(request: HttpRequest, enquiry_id: Id, params: Query[PageQuery]):
-    viewer = viewer_of(request)
-    enquiry = selectors.enquiry_get(viewer, enquiry_id)
-    page, items = paginate(
-        selectors.enquiry_messages(viewer, enquiry), page=params.page, page_size=params.page_size
-    )
-    return MessagePage(**page.dict(), results=[MessageOut.build(m) for m in items])
-
-
-@router.post("/{enquiry_id}/messages", response={201: MessageOut, **ERRORS}, auth=REQUIRED_AUTH)
-def post_message(request: HttpRequest, enquiry_id: Id, payload: MessageIn):
-    """Reply in the thread; the owner side's first reply moves a new enquiry to answered."""
-    message = services.enquiry_reply(viewer=viewer_of(request), pk=enquiry_id, body=payload.body)
-    return 201, MessageOut.build(message)
-
-
-@router.post(
-    "/{enquiry_id}/messages/upload", response={201: MessageOut, **ERRORS}, auth=REQUIRED_AUTH
-)
-def post_message_with_files(
-    request: HttpRequest,
-    enquiry_id: Id,
-    body: str = Form(..., min_length=1, max_length=MAX_MESSAGE),
-    files: list[UploadedFile] = File(...),  # noqa: B008
-):
-    """Reply with attachments (multipart): at most 5 files of the accepted types and size."""
-    message = services.enquiry_reply(
-        viewer=viewer_of(request), pk=enquiry_id, body=body, files=files
-    )
-    return 201, MessageOut.build(message)
-
-
-@router.post(
-    "/{enquiry_id}/actions/{action}", response={200: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH
-)
-def move_enquiry(
-    request: HttpRequest,
-    enquiry_id: Id,
-    action: Literal["discuss", "sign_intention", "sign_contract", "decline", "close"],
-    payload: ReasonIn | None = None,
-):
-    """Move the stage: discuss, sign_intention, sign_contract (either side), decline with a
-    reason (owner side), close (either side, the broker or the secretariat)."""
-    services.enquiry_move(
-        viewer=viewer_of(request),
-        pk=enquiry_id,
-        action=action,
-        reason=payload.reason if payload else "",
-    )
-    return _out(request, enquiry_id)
-
-
-@router.post("/{enquiry_id}/block", response={200: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH)
-def block_sender(request: HttpRequest, enquiry_id: Id):
-    """The owner side refuses further enquiries from this sender."""
-    services.enquiry_block_sender(viewer=viewer_of(request), pk=enquiry_id)
-    return _out(request, enquiry_id)
-
-
-@router.post("/{enquiry_id}/report", response={201: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH)
-def report_enquiry(request: HttpRequest, enquiry_id: Id, payload: ReportIn):
-    services.enquiry_report(viewer=viewer_of(request), pk=enquiry_id, reason=payload.reason)
-    return 201, _out(request, enquiry_id)
-
-
-@router.post("/{enquiry_id}/broker", response={200: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH)
-def assign_broker(request: HttpRequest, enquiry_id: Id, payload: BrokerIn):
-    services.enquiry_assign_broker(
-        viewer=viewer_of(request), pk=enquiry_id, broker_id=payload.broker
-    )
-    return _out(request, enquiry_id)
-
-
+# Fixed paths before /{enquiry_id}, which would otherwise take them as an id.
 @router.post("/brokers", response={201: BrokerOut, **ERRORS}, auth=REQUIRED_AUTH)
 def register_broker(request: HttpRequest, payload: BrokerRegisterIn):
     """The secretariat registers a person of an admitted service agency or of the secretariat."""
@@ -435,3 +359,87 @@ def answer_introduction(request: HttpRequest, introduction_id: Id, payload: Cons
         viewer=viewer_of(request), pk=introduction_id, consent=payload.consent
     )
     return IntroductionOut.build(intro)
+
+
+@router.get("/{enquiry_id}", response={200: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH)
+def get_enquiry(request: HttpRequest, enquiry_id: Id):
+    return _out(request, enquiry_id)
+
+
+@router.get("/{enquiry_id}/messages", response={200: MessagePage, **ERRORS}, auth=REQUIRED_AUTH)
+def list_messages(request: HttpRequest, enquiry_id: Id, params: Query[PageQuery]):
+    viewer = viewer_of(request)
+    enquiry = selectors.enquiry_get(viewer, enquiry_id)
+    page, items = paginate(
+        selectors.enquiry_messages(viewer, enquiry), page=params.page, page_size=params.page_size
+    )
+    return MessagePage(**page.dict(), results=[MessageOut.build(m) for m in items])
+
+
+@router.post("/{enquiry_id}/messages", response={201: MessageOut, **ERRORS}, auth=REQUIRED_AUTH)
+def post_message(request: HttpRequest, enquiry_id: Id, payload: MessageIn):
+    """Reply in the thread; the owner side's first reply moves a new enquiry to answered."""
+    message = services.enquiry_reply(viewer=viewer_of(request), pk=enquiry_id, body=payload.body)
+    return 201, MessageOut.build(message)
+
+
+@router.post(
+    "/{enquiry_id}/messages/upload", response={201: MessageOut, **ERRORS}, auth=REQUIRED_AUTH
+)
+def post_message_with_files(
+    request: HttpRequest,
+    enquiry_id: Id,
+    body: str = Form(..., min_length=1, max_length=MAX_MESSAGE),
+    files: list[UploadedFile] | None = File(None),  # noqa: B008
+):
+    """Reply with attachments (multipart): at most 5 files of the accepted types and size
+    (none is a plain reply)."""
+    # Text where files belong is outside the schema (files are optional: null is no files).
+    if [v for v in request.POST.getlist("files") if v != "null"]:
+        error = {"loc": ("body", "files"), "msg": _("Attach files, not text."), "type": "files"}
+        raise NinjaValidationError([error])
+    message = services.enquiry_reply(
+        viewer=viewer_of(request), pk=enquiry_id, body=body, files=files or []
+    )
+    return 201, MessageOut.build(message)
+
+
+@router.post(
+    "/{enquiry_id}/actions/{action}", response={200: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH
+)
+def move_enquiry(
+    request: HttpRequest,
+    enquiry_id: Id,
+    action: Literal["discuss", "sign_intention", "sign_contract", "decline", "close"],
+    payload: ReasonIn | None = None,
+):
+    """Move the stage: discuss, sign_intention, sign_contract (either side), decline with a
+    reason (owner side), close (either side, the broker or the secretariat)."""
+    services.enquiry_move(
+        viewer=viewer_of(request),
+        pk=enquiry_id,
+        action=action,
+        reason=payload.reason if payload else "",
+    )
+    return _out(request, enquiry_id)
+
+
+@router.post("/{enquiry_id}/block", response={200: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH)
+def block_sender(request: HttpRequest, enquiry_id: Id):
+    """The owner side refuses further enquiries from this sender."""
+    services.enquiry_block_sender(viewer=viewer_of(request), pk=enquiry_id)
+    return _out(request, enquiry_id)
+
+
+@router.post("/{enquiry_id}/report", response={201: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH)
+def report_enquiry(request: HttpRequest, enquiry_id: Id, payload: ReportIn):
+    services.enquiry_report(viewer=viewer_of(request), pk=enquiry_id, reason=payload.reason)
+    return 201, _out(request, enquiry_id)
+
+
+@router.post("/{enquiry_id}/broker", response={200: EnquiryOut, **ERRORS}, auth=REQUIRED_AUTH)
+def assign_broker(request: HttpRequest, enquiry_id: Id, payload: BrokerIn):
+    services.enquiry_assign_broker(
+        viewer=viewer_of(request), pk=enquiry_id, broker_id=payload.broker
+    )
+    return _out(request, enquiry_id)

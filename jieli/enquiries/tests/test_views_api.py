@@ -292,3 +292,32 @@ def test_thread_page_queries_do_not_grow_with_messages(roles, demand):
         services.enquiry_reply(viewer=viewer_of(roles.other_member), pk=enquiry.pk, body=f"{n}")
     assert count() == few, few
     print(f"thread page: {few} queries with 1 or 21 messages")
+
+
+def test_fixed_paths_are_not_taken_for_an_enquiry_id(db):
+    """/introductions, /brokers, /dropped and /workspace sit beside /{enquiry_id}: the id route
+    only takes digits (fuzzing found GET /introductions answered 400 and POST /brokers 405)."""
+    from django.test import Client
+
+    from jieli.organisations.tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(username="fuzz_paths"))
+    assert client.get("/api/v1/enquiries/introductions").status_code == 200
+    assert client.post(
+        "/api/v1/enquiries/brokers", {"user": 1}, content_type="application/json"
+    ).status_code not in (400, 405)
+    assert client.get("/api/v1/enquiries/workspace").status_code in (200, 404)
+    assert client.get("/api/v1/enquiries/123456789").status_code == 404
+
+
+def test_a_text_field_where_files_belong_is_a_400_not_a_plain_reply(db):
+    from django.test import Client
+
+    from jieli.organisations.tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(username="fuzz_files"))
+    answer = client.post("/api/v1/enquiries/1/messages/upload", {"body": "你好", "files": "{}"})
+    assert answer.status_code == 400
+    assert "files" in answer.json()["fields"]
