@@ -471,13 +471,16 @@ class DemandMatchPage:
     organisations: list[OrganisationMatch]
 
 
-def _still_visible(viewer: Viewer, kind: str, found: list[Match]) -> list[Match]:
-    """A cached ranking may be up to a minute old: keep only what is still visible."""
+def still_visible(found: list[Match], visible: QuerySet[Any]) -> list[Match]:
+    """A cached ranking may be up to a minute old: keep only what ``visible`` still holds."""
     if not found:
         return found
-    pks = [m.pk for m in found]
-    still = set(visible_queryset(viewer, kind).filter(pk__in=pks).values_list("pk", flat=True))
+    still = set(visible.filter(pk__in=[m.pk for m in found]).values_list("pk", flat=True))
     return [m for m in found if m.pk in still]
+
+
+def _still_visible(viewer: Viewer, kind: str, found: list[Match]) -> list[Match]:
+    return still_visible(found, visible_queryset(viewer, kind))
 
 
 def demand_match_page(

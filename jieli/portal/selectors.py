@@ -92,9 +92,7 @@ def _ranked(
         return matching.search(viewer, kind=kind, q=q, k=SEARCH_DEPTH, base=base)
 
     found = cached_for_viewer(viewer, ("page.search", kind, q, industry, region), run)
-    # A cached ranking may be up to a minute old: keep only what is still visible.
-    still = set(base.filter(pk__in=[m.pk for m in found]).values_list("pk", flat=True))
-    return [m for m in found if m.pk in still]
+    return matching.still_visible(found, base)
 
 
 def _facets(matches: list[Any]) -> dict[str, list[tuple[str, str, int]]]:
