@@ -8,8 +8,9 @@ re-implement a visibility rule, and ``core`` never imports an app above it.
 The registry also carries the few hooks that let a lower layer call into a higher one without
 importing it: the viewer factory and an organisation's administrators (organisations), the
 notifier (notifications), "a listing was created" listeners and the duplicate check of a create
-flow (duplicates), the jobs queued when the server starts (matching), and the actions offered
-on a record's detail page (enquiries).
+flow (duplicates), the jobs queued when the server starts (matching), the actions offered
+on a record's detail page (enquiries), and the opening of a turnkey project from an outcome
+recorded elsewhere (pipeline).
 """
 
 from __future__ import annotations
@@ -225,3 +226,37 @@ def register_startup_job(job: Callable[[], Any]) -> None:
 
 def startup_jobs() -> list[Callable[[], Any]]:
     return list(_startup_jobs)
+
+
+class ProjectOpener(Protocol):
+    """``pipeline.services.project_open_from``: open a turnkey project from an outcome elsewhere.
+
+    Called by apps that sit beside or above the pipeline without importing it (a fair's meeting
+    whose outcome is "intention signed" or "contract"). ``origin`` names the source ("meeting"),
+    ``origin_id`` its id; the opener checks that ``viewer`` may open it and returns the project
+    (which has ``get_absolute_url``); it raises a ``ServiceError`` when it refuses.
+    """
+
+    def __call__(
+        self,
+        *,
+        viewer: Viewer,
+        origin: str,
+        origin_id: int,
+        title: str,
+        achievement_ids: list[int],
+        demand_id: int | None,
+        enterprise_id: int | None,
+    ) -> Any: ...
+
+
+_project_opener: list[ProjectOpener] = []
+
+
+def register_project_opener(opener: ProjectOpener) -> None:
+    _project_opener[:] = [opener]
+
+
+def project_opener() -> ProjectOpener | None:
+    """The registered opener, or None (the pipeline is not installed: offer no such action)."""
+    return _project_opener[0] if _project_opener else None
