@@ -77,6 +77,7 @@ def evaluation_summary(viewer: Viewer, kind: str, record: Any) -> list[dict[str,
             "rows": rows,
             "url": latest.get_absolute_url(),
             "data": {
+                "kind": "evaluation",
                 "report_id": latest.pk,
                 "version": latest.version,
                 "issued_on": snap["issued_on"],
