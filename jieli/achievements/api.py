@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Body, Query, Router, Schema
 from pydantic import Field, StringConstraints
 
-from jieli.core import registry
 from jieli.achievements import selectors, services
 from jieli.achievements.models import (
     MAX_IP_RECORDS,
@@ -18,6 +17,7 @@ from jieli.achievements.models import (
     MAX_KEYWORDS,
     Achievement,
 )
+from jieli.core import registry
 from jieli.core.api import (
     ERRORS,
     OPTIONAL_AUTH,
