@@ -19,6 +19,7 @@ commands:
   bench retrieve|classify ...
   bench pages [--listings N] [--requests R]   server-side page latency (bench/pages.py)
   demo load
+  report evaluation (--demo | --report ID) --output FILE.pdf [--lang zh-hans|en]
   manage ARGS...          any Django management command
 """
 
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": ["jieli_export"],
         "index": ["jieli_index"],
         "demo": ["jieli_demo"],
+        "report": ["jieli_report"],
         "manage": [],
     }
     if command not in mapping:

@@ -151,7 +151,7 @@ def evaluation_detail(request: JieliRequest, pk: int) -> HttpResponse:
         and evaluation.stage == Stage.SCORING
         and (seat.submitted_at is None or seat.asked_to_reconsider)
     ):
-        initial = {}
+        initial: dict[str, Any] = {}
         for s in seat.scores.all():
             initial[f"score_{s.indicator}"] = s.value
             initial[f"justification_{s.indicator}"] = s.justification
@@ -192,6 +192,16 @@ def evaluation_detail(request: JieliRequest, pk: int) -> HttpResponse:
         ctx["survey_form"] = forms.SurveyForm(initial=initial)
     ctx["survey"] = getattr(evaluation, "survey", None)
     return render(request, "evaluations/detail.html", ctx)
+
+
+def _form_errors(request: JieliRequest, form: Any) -> None:
+    """A posted form that did not validate: its errors in the flash messages."""
+    details = [
+        f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
+    messages.error(request, " ".join([str(_("Some fields are not valid.")), *details]))
 
 
 def _back(evaluation_id: int) -> HttpResponse:
@@ -270,17 +280,7 @@ def scores_submit(request: JieliRequest, pk: int) -> HttpResponse:
     evaluation = selectors.evaluation_get(request.viewer, pk)
     form = forms.ScoreForm(evaluation.index_system.tree, request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            " ".join(
-                [str(_("Some fields are not valid."))]
-                + [
-                    f"{form.fields[name].label}: {' '.join(errs)}"
-                    for name, errs in form.errors.items()
-                    if name in form.fields
-                ]
-            ),
-        )
+        _form_errors(request, form)
         return _back(pk)
     _done(
         request,
@@ -318,17 +318,7 @@ def valuation_save(request: JieliRequest, pk: int, method: str) -> HttpResponse:
         raise NotFound()
     form = form_class(request.POST, prefix=method)
     if not form.is_valid():
-        messages.error(
-            request,
-            " ".join(
-                [str(_("Some fields are not valid."))]
-                + [
-                    f"{form.fields[n].label}: {' '.join(e)}"
-                    for n, e in form.errors.items()
-                    if n in form.fields
-                ]
-            ),
-        )
+        _form_errors(request, form)
         return _back(pk)
     _done(
         request,
@@ -345,17 +335,7 @@ def valuation_save(request: JieliRequest, pk: int, method: str) -> HttpResponse:
 def survey_save(request: JieliRequest, pk: int) -> HttpResponse:
     form = forms.SurveyForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            " ".join(
-                [str(_("Some fields are not valid."))]
-                + [
-                    f"{form.fields[n].label}: {' '.join(e)}"
-                    for n, e in form.errors.items()
-                    if n in form.fields
-                ]
-            ),
-        )
+        _form_errors(request, form)
         return _back(pk)
     _done(
         request,

@@ -225,3 +225,16 @@ def test_demo_enquiries_show_every_part(loaded):
     leads, introductions = broker_leads(viewer_for_user(users["broker"]))
     assert leads.count() == 2 and introductions.count() == 2
     assert dropped_batons(viewer_for_user(users["secretariat"])).count() == 1
+
+
+def test_demo_evaluations_issue_reports_on_real_demo_achievements(loaded):
+    from jieli.evaluations.models import Evaluation, EvaluationReport, Stage
+
+    assert loaded.evaluations >= 2
+    reports = list(EvaluationReport.objects.order_by("pk"))
+    assert len(reports) >= 2
+    first = reports[0].snapshot
+    assert first["agreement"]["raters"] == 3
+    assert set(first["valuations"]) == {"income", "cost", "market"}
+    assert first["valuations"]["income"]["result"]["monte_carlo"]["draws"] == 100_000
+    assert Evaluation.objects.filter(stage=Stage.SCORING).exists()

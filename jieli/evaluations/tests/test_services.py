@@ -91,7 +91,7 @@ def test_conflicted_expert_needs_a_written_override_that_is_kept(roles, achievem
     sec = viewer_of(roles.secretariat)
     with pytest.raises(InvalidInput) as caught:
         panel_services.seat_invite(viewer=sec, evaluation_id=evaluation.pk, expert_id=insider.pk)
-    assert "owner organisation" in caught.value.fields["override_reason"][0]
+    assert "所有者机构" in caught.value.fields["override_reason"][0]
     assert not PanelSeat.objects.exists()
     seat = panel_services.seat_invite(
         viewer=sec,
