@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
 
 from jieli.core import pdf
 from jieli.core.money import format_wan
@@ -315,7 +317,7 @@ def render_pdf(snapshot: dict[str, Any]) -> bytes:
             ]
             + [
                 [
-                    "　" * n["depth"] + n["name"],
+                    "\u00a0" * 4 * n["depth"] + n["name"],
                     _fmt(n["weight"], 2),
                     _fmt(n["mean"]),
                     _fmt(n["median"]),
@@ -326,6 +328,7 @@ def render_pdf(snapshot: dict[str, Any]) -> bytes:
             ],
             col_widths=[width * 0.4] + [width * 0.12] * 5,
         ),
+        Spacer(1, 3 * mm),
         pdf.para(" · ".join(f"{k}: {v}" for k, v in rows["agreement"]), st["body"]),
         pdf.para(_("Valuation"), st["h1"]),
     ]
