@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jieli.achievements.models import TRL_LEVELS
 from jieli.evaluations import indexes
 from jieli.evaluations.models import Confidentiality, Purpose
 
@@ -57,8 +59,26 @@ class ScoreForm(forms.Form):
     def __init__(self, tree: dict[str, Any], *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.leaves = indexes.leaves(tree)
+        zh = (get_language() or "zh-hans").startswith("zh")
         for leaf in self.leaves:
             low, high = leaf["scale"]
+            if leaf["key"] == "trl" and [low, high] == [1, 9]:
+                # the platform's own TRL wording (achievements.models.TRL_LEVELS)
+                self.fields["score_trl"] = forms.TypedChoiceField(
+                    label=indexes.name(leaf),
+                    coerce=int,
+                    choices=[("", "—")]
+                    + [
+                        (t.level, f"TRL {t.level} · {t.name_zh if zh else t.name_en}")
+                        for t in TRL_LEVELS
+                    ],
+                )
+                self.fields["justification_trl"] = forms.CharField(
+                    label=_("justification"),
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                continue
             self.fields[f"score_{leaf['key']}"] = forms.DecimalField(
                 label=f"{indexes.name(leaf)} ({low}–{high})",
                 min_value=low,

@@ -51,7 +51,10 @@ def scores_for(evaluation: Evaluation, base: float, spread: float = 0.0) -> dict
     for number, leaf in enumerate(indexes.leaves(evaluation.index_system.tree)):
         low, high = leaf["scale"]
         value = min(high, max(low, low + (high - low) * (base + spread * number) / 100))
-        out[leaf["key"]] = {"value": round(value, 1), "justification": "依据测试数据"}
+        out[leaf["key"]] = {
+            "value": round(value) if high <= 9 else round(value, 1),
+            "justification": "依据测试数据",
+        }
     return out
 
 
