@@ -48,8 +48,15 @@ def test_request_staff_score_value_issue(open_as, lang):
     # The owner requests an evaluation from one of its published achievements.
     owner = open_as("orgadmin", lang)
     owner.goto("/workspace/")
-    link = owner.get_by_role("main").locator("a[href^='/achievements/']").first
-    link.click()
+    published = (
+        owner.get_by_role("main")
+        .locator("tr")
+        .filter(
+            has=owner.locator(".tag", has_text=re.compile(f"^{re.escape(tr(lang, 'Published'))}$"))
+        )
+        .filter(has_not_text=tr(lang, "needs re-confirmation"))
+    )
+    published.last.locator("a[href^='/achievements/']").first.click()
     owner.get_by_role("link", name=exactly(lang, "Request an evaluation")).click()
     form = owner.get_by_test_id("request-form")
     form.locator("[name=purpose]").select_option("licensing")

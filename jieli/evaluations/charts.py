@@ -63,7 +63,7 @@ def tornado_svg(
     rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str], base: float, label: str
 ) -> SafeString:
     """One bar per input from its value at P10 to its value at P90, widest first."""
-    width, row_h, left, pad = 600, 28, 150, 20
+    width, row_h, left, pad = 640, 28, 230, 20
     height = pad * 2 + row_h * len(rows)
     values = [v for r in rows for v in (r["low"], r["high"])] + [base]
     lo, hi = min(values), max(values)
@@ -148,7 +148,7 @@ def tornado_drawing(
     font: str,
     width: float = 480,
 ) -> Drawing:
-    row_h, left, pad = 18, 120, 10
+    row_h, left, pad = 18, 150, 10
     height = pad * 2 + row_h * len(rows)
     values = [v for r in rows for v in (r["low"], r["high"])] + [base]
     lo, hi = min(values), max(values)

@@ -18,7 +18,7 @@ from jieli.evaluations import valuation
 from jieli.evaluations.models import MarketSurvey, Method, Stage, Valuation
 from jieli.evaluations.services import locked, require_side, require_user, text
 
-VALUING = (Stage.SCORING, Stage.VALUING)
+VALUING = (Stage.VALUING,)
 DEFAULT_DRAWS = 100_000
 INCOME_FIELDS = (
     "basis",
@@ -200,7 +200,7 @@ def survey_save(*, viewer: Viewer, evaluation_id: int, data: Mapping[str, Any]) 
     user_id = require_user(viewer)
     evaluation = locked(viewer, evaluation_id)
     require_side(viewer, evaluation, "manager", "panel")
-    if evaluation.stage not in (Stage.STAFFING, *VALUING):
+    if evaluation.stage not in (Stage.STAFFING, Stage.SCORING, Stage.VALUING):
         raise InvalidInput(_("This cannot be done at the evaluation's current stage."))
     unknown = set(data) - set(SURVEY_FIELDS)
     if unknown:

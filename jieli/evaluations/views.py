@@ -33,6 +33,7 @@ from jieli.evaluations import (
 from jieli.evaluations.models import Method, SeatStatus, Stage
 from jieli.evaluations.stages import MOVES, allowed_moves
 
+SURVEY_STAGES = (Stage.STAFFING, Stage.SCORING, Stage.VALUING)
 TRACK = (Stage.AWAITING_CONSENT, Stage.STAFFING, Stage.SCORING, Stage.VALUING, Stage.ISSUED)
 
 
@@ -179,10 +180,7 @@ def evaluation_detail(request: JieliRequest, pk: int) -> HttpResponse:
             }
         }
         ctx["valuation_rows"] = report.view_rows_valuations(preview)
-    if sides & {"manager", "panel"} and evaluation.stage in (
-        Stage.STAFFING,
-        *valuation_services.VALUING,
-    ):
+    if sides & {"manager", "panel"} and evaluation.stage in SURVEY_STAGES:
         survey = getattr(evaluation, "survey", None)
         initial = (
             {}
