@@ -106,7 +106,8 @@ def _scores(evaluation: Any, base: float, number: int) -> dict[str, Any]:
     out = {}
     for i, leaf in enumerate(indexes.leaves(evaluation.index_system.tree)):
         low, high = leaf["scale"]
-        value = PROFILE[i % len(PROFILE)] + (base - 70) / 2 + 2 * number + (i * 5 + number * 3) % 7 - 3
+        noise = (i * 5 + number * 3) % 7 - 3
+        value = PROFILE[i % len(PROFILE)] + (base - 70) / 2 + 2 * number + noise
         share = min(1.0, max(0.0, value / 100))
         out[leaf["key"]] = {
             "value": round(low + (high - low) * share, 0 if high <= 9 else 1),
