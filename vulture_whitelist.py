@@ -255,3 +255,11 @@ _.requested_by
 _.requester_organisation
 _.replaces
 _.issued_by
+
+# --- core.registry's project-opener hook (main): registered by pipeline, called by events, both
+# on their own branches; its Protocol's parameters are read by the implementations ------------
+_.register_project_opener
+_.project_opener
+_.origin_id
+_.achievement_ids
+_.enterprise_id
