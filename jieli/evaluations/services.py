@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jieli.achievements.models import Achievement
 from jieli.core import registry
 from jieli.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from jieli.core.history import change_record
@@ -55,8 +56,11 @@ def require_user(viewer: Viewer) -> int:
 def locked(viewer: Viewer, evaluation_id: int) -> Evaluation:
     """The evaluation under a row lock, after the visibility rule (404 when hidden)."""
     evaluation_get(viewer, evaluation_id)
+    # of=self: lock the evaluation only, not the index system every evaluation shares.
     return (
-        Evaluation.objects.select_for_update().select_related("index_system").get(pk=evaluation_id)
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("index_system")
+        .get(pk=evaluation_id)
     )
 
 
@@ -325,6 +329,9 @@ def evaluation_issue(*, viewer: Viewer, evaluation_id: int) -> EvaluationReport:
         raise InvalidInput(_("Record at least one valuation before issuing the report."))
     if not hasattr(evaluation, "survey"):
         raise InvalidInput(_("Record the market survey before issuing the report."))
+    # Versions are numbered per achievement: two issues at once on the same achievement wait
+    # for each other on its row instead of both taking the same number.
+    Achievement.objects.select_for_update().filter(pk=evaluation.achievement_id).first()  # type: ignore[attr-defined]
     latest = EvaluationReport.objects.filter(achievement_id=evaluation.achievement_id)  # type: ignore[attr-defined]
     version = (latest.aggregate(v=Max("version"))["v"] or 0) + 1
     report = EvaluationReport.objects.create(

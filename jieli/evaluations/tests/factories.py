@@ -58,7 +58,9 @@ def scores_for(evaluation: Evaluation, base: float, spread: float = 0.0) -> dict
     return out
 
 
-def build(roles: RoleUsers, achievement, *, upto: str = "issued", panel: int = 3) -> Built:
+def build(
+    roles: RoleUsers, achievement, *, upto: str = "issued", panel: int = 3, prefix: str = "ev"
+) -> Built:
     """Owner request → panel of ``panel`` → scores → valuation and survey → issued."""
     owner = viewer_of(roles.owner_admin)
     sec = viewer_of(roles.secretariat)
@@ -72,7 +74,7 @@ def build(roles: RoleUsers, achievement, *, upto: str = "issued", panel: int = 3
     built = Built(evaluation=evaluation)
     if upto == "staffing":
         return built
-    built.experts = experts(panel)
+    built.experts = experts(panel, prefix)
     for number, user in enumerate(built.experts):
         panel_services.seat_invite(
             viewer=sec,
