@@ -50,7 +50,18 @@ def test_load_creates_every_organisation_type_all_flagged_demo(loaded):
 
 def test_load_creates_one_user_per_role_with_the_right_viewer(loaded):
     users = {u.username: u for u in get_user_model().objects.all()}
-    assert set(users) == {"admin", "secretariat", "orgadmin", "member", "expert", "user", "broker"}
+    assert set(users) == {
+        "admin",
+        "secretariat",
+        "orgadmin",
+        "member",
+        "expert",
+        "user",
+        "broker",
+        "panel1",
+        "panel2",
+        "panel3",  # the demo evaluation panel (demo/evaluations.py)
+    }
     assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
     admin = viewer_for_user(users["admin"])
     assert admin.is_platform_admin and users["admin"].is_staff
@@ -68,7 +79,7 @@ def test_load_creates_one_user_per_role_with_the_right_viewer(loaded):
     assert loaded.sign_ins == [
         (r, r, DEMO_PASSWORD)
         for r in ("admin", "secretariat", "orgadmin", "member", "expert", "user", "broker")
-    ]
+    ] + [("panel", f"panel{n}", DEMO_PASSWORD) for n in (1, 2, 3)]
 
 
 def test_published_achievements_are_visible_to_anonymous_and_the_rest_are_not(loaded):
