@@ -25,7 +25,7 @@ from jieli.core.api import (
     viewer_of,
 )
 from jieli.evaluations import panel_services, selectors, services, valuation_services
-from jieli.evaluations.models import Evaluation, EvaluationReport
+from jieli.evaluations.models import Evaluation, EvaluationReport, IndexSystem
 
 router = Router(tags=["evaluations"])
 
@@ -246,6 +246,59 @@ def accredit(request: HttpRequest, payload: AccreditationIn):
     )
 
 
+class IndexSystemIn(InputSchema):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,39}$")]
+    name_zh: Annotated[str, Field(max_length=100)]
+    name_en: Annotated[str, Field(max_length=100)] = ""
+    tree: dict[str, Any]
+    weight_sets: dict[str, dict[str, Number]] = {}
+
+
+class IndexSystemOut(Schema):
+    key: str
+    version: int
+    name_zh: str
+    name_en: str
+    is_current: bool
+    tree: dict[str, Any]
+    weight_sets: dict[str, Any]
+
+
+class IndexSystemPage(Page):
+    results: list[IndexSystemOut]
+
+
+def _index_out(system: IndexSystem) -> IndexSystemOut:
+    return IndexSystemOut(
+        key=system.key,
+        version=system.version,
+        name_zh=system.name_zh,
+        name_en=system.name_en,
+        is_current=system.is_current,
+        tree=system.tree,
+        weight_sets=system.weight_sets,
+    )
+
+
+class AgencyIn(InputSchema):
+    agency_id: Id | None
+
+
+@router.get("/index-systems", response={200: IndexSystemPage, **ERRORS}, auth=REQUIRED_AUTH)
+def list_index_systems(request: HttpRequest, params: Query[PageQuery]):
+    """Every version of every index tree (the current ones first)."""
+    qs = IndexSystem.objects.order_by("-is_current", "key", "-version")
+    page, items = paginate(qs, page=params.page, page_size=params.page_size)
+    return IndexSystemPage(**page.dict(), results=[_index_out(s) for s in items])
+
+
+@router.post("/index-systems", response={200: IndexSystemOut, **ERRORS}, auth=REQUIRED_AUTH)
+def save_index_system(request: HttpRequest, payload: IndexSystemIn):
+    """The secretariat saves a tree (weights of siblings sum to 1): in place while unused, as a
+    new version once an evaluation uses it."""
+    return _index_out(services.index_system_save(viewer=viewer_of(request), **payload.dict()))
+
+
 @router.get("/reports/{report_id}", response={200: ReportOut, **ERRORS}, auth=OPTIONAL_AUTH)
 def get_report(request: HttpRequest, report_id: Id):
     """An issued report (immutable), to whom its confidentiality allows."""
@@ -264,6 +317,15 @@ def move_evaluation(request: HttpRequest, evaluation_id: Id, payload: MoveIn):
         evaluation_id=evaluation_id,
         action=payload.action,
         reason=payload.reason,
+    )
+    return _out(request, evaluation_id)
+
+
+@router.post("/{evaluation_id}/agency", response={200: EvaluationOut, **ERRORS}, auth=REQUIRED_AUTH)
+def assign_agency(request: HttpRequest, evaluation_id: Id, payload: AgencyIn):
+    """The secretariat hands the evaluation to an accredited agency (null: back to itself)."""
+    services.evaluation_assign_agency(
+        viewer=viewer_of(request), evaluation_id=evaluation_id, agency_id=payload.agency_id
     )
     return _out(request, evaluation_id)
 
