@@ -71,6 +71,7 @@ ACTION_LABELS: dict[str, Any] = {
     "reconsider_ask": _("outliers asked to reconsider"),
     "valuation_save": _("valuation saved"),
     "survey_save": _("market survey saved"),
+    "remind_deadline": _("deadline reminder sent"),
 }
 
 

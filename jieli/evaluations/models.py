@@ -171,6 +171,9 @@ class Evaluation(BaseModel):
     reconsider_asked = models.BooleanField(_("outliers asked to reconsider"), default=False)
     scoring_closed_at = models.DateTimeField(_("scoring closed at"), null=True, blank=True)
     mc_seed = models.PositiveBigIntegerField(_("Monte Carlo seed"), default=20240601)
+    deadline_reminded_at = models.DateTimeField(
+        _("deadline reminder sent at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

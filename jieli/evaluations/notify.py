@@ -16,6 +16,7 @@ from jieli.organisations.models import SECRETARIAT_GROUP, Membership
 CONSENT = "evaluations.consent"
 INVITED = "evaluations.invited"
 STAGE = "evaluations.stage"
+DEADLINE = "evaluations.deadline"
 
 
 def organisation_people(organisation_id: int | None) -> set[int]:
@@ -72,6 +73,16 @@ def stage_moved(evaluation: Evaluation, actor_id: int | None) -> int:
     )
 
 
+def deadline_near(evaluation: Evaluation, recipient_ids: set[int]) -> int:
+    return notification_send(
+        kind=DEADLINE,
+        recipient_ids=recipient_ids,
+        target=evaluation,
+        params={"deadline": evaluation.deadline.isoformat()},
+        dedupe_key=f"evaluation-deadline:{evaluation.pk}",
+    )
+
+
 def _about(n: Notification) -> tuple[str, str]:
     evaluation = n.target
     if isinstance(evaluation, Evaluation):
@@ -108,10 +119,22 @@ def _stage(n: Notification) -> Rendered:
     )
 
 
+def _deadline(n: Notification) -> Rendered:
+    title, url = _about(n)
+    return Rendered(
+        title=_("The evaluation of “{title}” is due on {date}").format(
+            title=title, date=n.params.get("deadline", "")
+        ),
+        body=_("Please submit your scores, or finish the valuation and issue the report."),
+        url=url,
+    )
+
+
 def register_notices() -> None:
     for key, label, render in (
         (CONSENT, gettext_lazy("Requests to evaluate my achievements"), _consent),
         (INVITED, gettext_lazy("Invitations to evaluation panels"), _invited),
         (STAGE, gettext_lazy("Stage changes of my evaluations"), _stage),
+        (DEADLINE, gettext_lazy("Evaluation deadlines"), _deadline),
     ):
         register_kind(NotificationKind(key=key, label=label, render=render))

@@ -4,7 +4,7 @@ market survey in ``valuation_services``. Each write is one transaction with its 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -352,3 +352,40 @@ def evaluation_issue(*, viewer: Viewer, evaluation_id: int) -> EvaluationReport:
     )
     notify.stage_moved(evaluation, user_id)
     return report
+
+
+DEADLINE_NOTICE_DAYS = 3
+
+
+def evaluations_remind_deadlines(*, now: datetime | None = None) -> int:
+    """Once per evaluation, three days before its deadline: remind the experts still to score
+    (while scoring) or the managers (staffing, valuing) — the secretariat or the agency's people.
+    Each evaluation in its own short transaction, under its row lock; returns how many."""
+    now = now or timezone.now()
+    due = timezone.localdate(now) + timedelta(days=DEADLINE_NOTICE_DAYS)
+    open_stages = (Stage.STAFFING, Stage.SCORING, Stage.VALUING)
+    pending = Evaluation.objects.filter(
+        stage__in=open_stages, deadline__lte=due, deadline_reminded_at__isnull=True
+    )
+    reminded = 0
+    for pk in list(pending.values_list("pk", flat=True)):
+        with transaction.atomic():
+            evaluation = pending.select_for_update(of=("self",)).filter(pk=pk).first()
+            if evaluation is None:
+                continue
+            if evaluation.stage == Stage.SCORING:
+                recipients = set(
+                    evaluation.seats.filter(
+                        status=SeatStatus.ACCEPTED, submitted_at__isnull=True
+                    ).values_list("expert__user_id", flat=True)
+                ) - {None}
+            elif evaluation.agency_id is not None:  # type: ignore[attr-defined]
+                recipients = notify.organisation_people(evaluation.agency_id)  # type: ignore[attr-defined]
+            else:
+                recipients = notify.secretariat()
+            evaluation.deadline_reminded_at = now
+            evaluation.save(update_fields=["deadline_reminded_at", "updated_at"])
+            change_record(target=evaluation, actor_id=None, action="remind_deadline")
+            notify.deadline_near(evaluation, recipients)
+            reminded += 1
+    return reminded

@@ -317,3 +317,24 @@ def test_pdf_is_valid_and_holds_the_chinese_title(roles, achievement, tmp_path):
     ).stdout
     assert "科技成果市场评价报告" in text
     assert "固态电解质制备技术" in text
+
+
+def test_deadline_reminder_goes_once_to_the_experts_still_scoring(roles, achievement):
+    from jieli.notifications.models import Notification
+
+    built = build(roles, achievement, upto="scoring")
+    e = built.evaluation
+    panel_services.scores_submit(
+        viewer=viewer_of(built.experts[0]), evaluation_id=e.pk, scores=scores_for(e, 60)
+    )
+    later = timezone.now() + timedelta(days=28)  # deadline is 30 days out: within 3 days
+    assert services.evaluations_remind_deadlines(now=timezone.now()) == 0
+    assert services.evaluations_remind_deadlines(now=later) == 1
+    assert services.evaluations_remind_deadlines(now=later) == 0
+    told = set(
+        Notification.objects.filter(kind="evaluations.deadline").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert told == {built.experts[1].pk, built.experts[2].pk}
+    assert ChangeRecord.objects.filter(action="remind_deadline").count() == 1
