@@ -255,6 +255,7 @@ _.requested_by
 _.requester_organisation
 _.replaces
 _.issued_by
+_.deadline_reminded_at  # set by evaluations_remind_deadlines, read through the filter
 
 # --- core.registry's project-opener hook (main): registered by pipeline, called by events, both
 # on their own branches; its Protocol's parameters are read by the implementations ------------
