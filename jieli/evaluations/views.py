@@ -20,6 +20,7 @@ from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.history import history_for
 from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.pdf import PdfFontMissing
 from jieli.core.viewer import Viewer
 from jieli.evaluations import (
     conflicts,
@@ -374,7 +375,16 @@ def report_page(request: JieliRequest, pk: int) -> HttpResponse:
 
 def report_pdf(request: JieliRequest, pk: int) -> HttpResponse:
     issued = selectors.report_get(request.viewer, pk)
-    data = report.render_pdf(issued.snapshot)
+    try:
+        data = report.render_pdf(issued.snapshot)
+    except PdfFontMissing:
+        message = _("The PDF cannot be made: the server has no Chinese font installed.")
+        return render(
+            request,
+            "evaluations/unavailable.html",
+            {"message": message, "report": issued},
+            status=503,
+        )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="evaluation-report-{issued.achievement_id}-v{issued.version}.pdf"'  # type: ignore[attr-defined]

@@ -124,3 +124,16 @@ def test_pages_answer_bad_input_without_a_500(roles, achievement):
     assert "收益法" in page.content.decode()
     r = client.post(reverse("evaluations:move", args=[e.pk]), {"action": "fly"}, follow=True)
     assert r.status_code == 200 and "请从选项中选择" in r.content.decode()
+
+
+def test_pdf_without_a_font_is_a_clear_503(roles, achievement, monkeypatch):
+    from jieli.core import pdf
+    from jieli.evaluations.models import EvaluationReport
+
+    build(roles, achievement)
+    monkeypatch.setattr(pdf, "_registered", None)
+    monkeypatch.setenv("JIELI_PDF_FONT", "/nonexistent/font.ttf")
+    r = client_for(roles.secretariat).get(
+        reverse("evaluations:report_pdf", args=[EvaluationReport.objects.get().pk])
+    )
+    assert r.status_code == 503 and "字体" in r.content.decode()
