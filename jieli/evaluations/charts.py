@@ -29,8 +29,8 @@ def histogram_svg(
     span = (edges[-1] - edges[0]) or 1
     bar_w = (width - 2 * pad) / len(counts)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, count in enumerate(counts):
         h = (height - 2 * pad) * count / top
@@ -45,14 +45,14 @@ def histogram_svg(
             f'stroke="{BAND}" stroke-width="2"/>'
         )
         parts.append(
-            f'<text x="{x:.1f}" y="{pad - 12}" font-size="12" text-anchor="middle" '
+            f'<text x="{x:.1f}" y="{pad - 12}" font-size="15" text-anchor="middle" '
             f'fill="{BAND}">{escape(name)} {_fmt(value)}</text>'
         )
     parts.append(
-        f'<text x="{pad}" y="{height - 8}" font-size="11" fill="#555">{_fmt(edges[0])}</text>'
+        f'<text x="{pad}" y="{height - 8}" font-size="14" fill="#555">{_fmt(edges[0])}</text>'
     )
     parts.append(
-        f'<text x="{width - pad}" y="{height - 8}" font-size="11" fill="#555" '
+        f'<text x="{width - pad}" y="{height - 8}" font-size="14" fill="#555" '
         f'text-anchor="end">{_fmt(edges[-1])}</text>'
     )
     parts.append("</svg>")
@@ -73,14 +73,14 @@ def tornado_svg(
         return left + (value - lo) / span * (width - left - pad)
 
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, row in enumerate(rows):
         y = pad + i * row_h
         a, b = sorted((x(row["low"]), x(row["high"])))
         parts.append(
-            f'<text x="{left - 6}" y="{y + 17}" font-size="12" text-anchor="end">'
+            f'<text x="{left - 6}" y="{y + 17}" font-size="15" text-anchor="end">'
             f"{escape(labels.get(row['input'], row['input']))}</text>"
         )
         parts.append(
