@@ -29,7 +29,7 @@ def histogram_svg(
     span = (edges[-1] - edges[0]) or 1
     bar_w = (width - 2 * pad) / len(counts)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg class="ev-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, count in enumerate(counts):
@@ -73,7 +73,7 @@ def tornado_svg(
         return left + (value - lo) / span * (width - left - pad)
 
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg class="ev-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, row in enumerate(rows):
