@@ -15,6 +15,17 @@ BAR = "#206bc4"
 BAND = "#d63939"
 
 
+def fit(text: str, room: float, size: float) -> str:
+    """``text`` cut with "…" to about ``room`` units at font ``size`` (CJK ≈ 1 em, Latin ≈ ½)."""
+    used, out = 0.0, ""
+    for char in text:
+        used += size if ord(char) > 0x2E80 else size * 0.55
+        if used > room - size:
+            return out + "…"
+        out += char
+    return out
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
 
@@ -81,7 +92,7 @@ def tornado_svg(
         a, b = sorted((x(row["low"]), x(row["high"])))
         parts.append(
             f'<text x="{left - 6}" y="{y + 17}" font-size="15" text-anchor="end">'
-            f"{escape(labels.get(row['input'], row['input']))}</text>"
+            f"{escape(fit(labels.get(row['input'], row['input']), left - 10, 15))}</text>"
         )
         parts.append(
             f'<rect x="{a:.1f}" y="{y + 4}" width="{max(b - a, 1):.1f}" '
@@ -165,7 +176,7 @@ def tornado_drawing(
             String(
                 left - 4,
                 y + 5,
-                labels.get(row["input"], row["input"]),
+                fit(labels.get(row["input"], row["input"]), left - 8, 8),
                 fontName=font,
                 fontSize=8,
                 textAnchor="end",
