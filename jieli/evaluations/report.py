@@ -358,6 +358,9 @@ def render_pdf(snapshot: dict[str, Any]) -> bytes:
                     width=width,
                 )
             )
+            story.append(
+                pdf.para(_("Distribution of the income-approach value (10,000 yuan)"), st["small"])
+            )
             story.append(pdf.para(_("Tornado chart"), st["h2"]))
             story.append(
                 charts.tornado_drawing(
