@@ -73,6 +73,7 @@ ROUTERS = [
     ("/duplicates", "jieli.duplicates.api"),
     ("/enquiries", "jieli.enquiries.api"),
     ("/watch", "jieli.watchlists.api"),
+    ("/facilities", "jieli.facilities.api"),
     ("/notifications", "jieli.notifications.api"),
     ("/me", "jieli.organisations.api_me"),
 ]

@@ -26,5 +26,6 @@ urlpatterns = [
     path("enquiries/", include("jieli.enquiries.urls")),
     path("matching/", include("jieli.matching.urls")),
     path("watch/", include("jieli.watchlists.urls")),
+    path("facilities/", include("jieli.facilities.urls")),
     path("", include("jieli.portal.urls")),
 ]
