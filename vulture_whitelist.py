@@ -236,3 +236,16 @@ _.widget
 _.PURCHASE  # choices read as values by the forms, API enums and templates
 _.CONSULTATION
 _.VISIT
+
+# --- facilities: API output fields (facilities/api.py), fields and properties read by the
+# templates and the admin, Django form conventions (field_order, clean_<field>) ---------------
+_.operator_name
+_.platform_name
+_.requester_organisation
+_.available
+_.status_changed_at
+_.hidden_reason
+_.basis_name
+_.field_order
+_.clean_offerings
+_.clean_windows

@@ -36,9 +36,6 @@ from jieli.facilities.models import Booking, Cluster, PilotPlatform, Zone
 
 router = Router(tags=["facilities"])
 
-Text200 = Field(max_length=200)
-Codes = Field(max_length=20)
-
 
 # --- output -----------------------------------------------------------------------------------
 

@@ -178,7 +178,7 @@ def _editor(request: JieliRequest, kind: str, pk: int | None = None) -> HttpResp
                 _("Only organisation administrators and the secretariat add platforms.")
             )
         operators = owner_choices(viewer, administered_only=not viewer.is_staff_role)
-        make = lambda *a, **kw: PlatformForm(*a, operators=operators, **kw)  # noqa: E731
+        make: Any = lambda *a, **kw: PlatformForm(*a, operators=operators, **kw)  # noqa: E731
     else:
         if not selectors.may_manage_zones(viewer):
             if pk is not None:
@@ -269,6 +269,9 @@ def zone_detail(request: JieliRequest, pk: int) -> HttpResponse:
         {
             "zone": zone,
             "manages": manages,
+            # What a regional dashboard would show beside it: the region's platforms and clusters.
+            "platforms": selectors.platforms_in_region(request.viewer, zone.region_id)[:10],  # type: ignore[attr-defined]
+            "clusters": selectors.clusters_in_region(request.viewer, zone.region_id)[:10],  # type: ignore[attr-defined]
             "status_form": StatusForm(),
             "history": history_for(zone)[:20] if manages else [],
         },
@@ -361,7 +364,7 @@ def booking_move(request: JieliRequest, pk: int) -> HttpResponse:
     selectors.booking_get(request.viewer, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
         return redirect("facilities:booking", pk=pk)
     d = form.cleaned_data
     try:

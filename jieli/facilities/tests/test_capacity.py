@@ -150,7 +150,8 @@ from jieli.facilities.models import Booking
 from jieli.facilities.tests import race
 users, ids = race.setup()
 results = race.race(users, ids)
-print(json.dumps({"results": results, "accepted": Booking.objects.filter(status="accepted").count()}))
+accepted = Booking.objects.filter(status="accepted").count()
+print(json.dumps({"results": results, "accepted": accepted}))
 """
 
 
