@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from jieli.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from jieli.core.history import change_record
 from jieli.core.viewer import Viewer
 from jieli.facilities import capacity, notices
-from jieli.facilities.booking_stages import HISTORY_PREFIX, MOVES
+from jieli.facilities.booking_stages import BUTTONS, HISTORY_PREFIX, MOVES
 from jieli.facilities.models import Booking, BookingStatus, FacilityStatus, PilotPlatform
 from jieli.facilities.selectors import booking_sides, visible_bookings, visible_platforms
 
@@ -122,9 +123,9 @@ def booking_move(
     """One life-cycle move, under the platform's row lock, with history and a notification to the
     other side. Accepting (a request or a proposal) checks capacity again under the lock."""
     uid = _require_user(viewer)
-    if action not in MOVES:
+    if action not in BUTTONS:
         raise InvalidInput(
-            fields={"action": [_("Choose one of: {options}.").format(options=", ".join(MOVES))]}
+            fields={"action": [_("Choose one of: {options}.").format(options=", ".join(BUTTONS))]}
         )
     move = MOVES[action]
     text = _text(reason, "reason", limit=MAX_REASON, required=move.needs_reason)
@@ -199,3 +200,36 @@ def booking_move(
         )
         notices.booking_moved(booking, action=action, actor_id=uid)
     return booking
+
+
+def bookings_expire(*, today: date | None = None) -> int:
+    """Expire each request still unanswered, and each proposal still not taken, once the
+    window it is about has started. One short transaction per booking under the platform's and
+    the booking's row locks (as every move), so overlapping runs expire each booking once.
+    Both sides are told. Returns how many expired."""
+    today = today or timezone.localdate()
+    due = Booking.objects.filter(
+        Q(status=BookingStatus.REQUESTED, start_date__lte=today)
+        | Q(status=BookingStatus.PROPOSED, proposed_start__lte=today)
+    )
+    move = MOVES["expire"]
+    expired = 0
+    for pk, platform_id in list(due.values_list("pk", "platform_id")):
+        with transaction.atomic():
+            _lock_platform(platform_id)
+            booking = due.select_for_update().filter(pk=pk).first()
+            if booking is None:
+                continue
+            before = booking.status
+            booking.status = move.target
+            booking.status_changed_at = timezone.now()
+            booking.save(update_fields=["status", "status_changed_at", "updated_at"])
+            change_record(
+                target=booking,
+                actor_id=None,
+                action=f"{HISTORY_PREFIX}expire",
+                changes={"status": [before, move.target]},
+            )
+            notices.booking_expired(booking)
+        expired += 1
+    return expired
