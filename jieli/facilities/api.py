@@ -175,27 +175,53 @@ def update_cluster(request: HttpRequest, cluster_id: Id, payload: ClusterPatch):
     return ClusterOut.build(selectors.cluster_get(viewer_of(request), cluster_id))
 
 
-@router.post(
-    "/{kind}/{record_id}/status/{action}",
-    response={200: dict[str, str], **ERRORS},
-    auth=REQUIRED_AUTH,
-)
-def set_status(
-    request: HttpRequest,
-    kind: Literal["platforms", "zones", "clusters"],
-    record_id: Id,
-    action: Literal["publish", "unpublish", "hide"],
-    payload: StatusIn | None = None,
-):
-    """Publish, unpublish (back to draft) or hide (the secretariat, with a reason)."""
+StatusAction = Literal["publish", "unpublish", "hide"]
+
+
+def _set_status(request: HttpRequest, kind: str, pk: int, action: str, payload: Any) -> Any:
     record = services.facility_set_status(
         viewer=viewer_of(request),
-        kind=kind[:-1],
-        pk=record_id,
+        kind=kind,
+        pk=pk,
         action=action,
         reason=payload.reason if payload else "",
     )
     return {"status": record.status}
+
+
+@router.post(
+    "/platforms/{platform_id}/status/{action}",
+    response={200: dict[str, str], **ERRORS},
+    auth=REQUIRED_AUTH,
+)
+def set_platform_status(
+    request: HttpRequest, platform_id: Id, action: StatusAction, payload: StatusIn | None = None
+):
+    """Publish or unpublish (back to draft): the operator's administrators or the secretariat;
+    hide (with a reason): the secretariat."""
+    return _set_status(request, "platform", platform_id, action, payload)
+
+
+@router.post(
+    "/zones/{zone_id}/status/{action}", response={200: dict[str, str], **ERRORS}, auth=REQUIRED_AUTH
+)
+def set_zone_status(
+    request: HttpRequest, zone_id: Id, action: StatusAction, payload: StatusIn | None = None
+):
+    """Publish, unpublish or hide (with a reason) a zone: the secretariat."""
+    return _set_status(request, "zone", zone_id, action, payload)
+
+
+@router.post(
+    "/clusters/{cluster_id}/status/{action}",
+    response={200: dict[str, str], **ERRORS},
+    auth=REQUIRED_AUTH,
+)
+def set_cluster_status(
+    request: HttpRequest, cluster_id: Id, action: StatusAction, payload: StatusIn | None = None
+):
+    """Publish, unpublish or hide (with a reason) a cluster: the secretariat."""
+    return _set_status(request, "cluster", cluster_id, action, payload)
 
 
 # --- bookings -----------------------------------------------------------------------------
@@ -253,7 +279,7 @@ def move_booking(
     booking_services.booking_move(
         viewer=viewer,
         pk=booking_id,
-        action=action,
+        move=action,
         reason=payload.reason if payload else "",
         proposed_start=payload.proposed_start if payload else None,
         proposed_end=payload.proposed_end if payload else None,

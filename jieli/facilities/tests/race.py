@@ -48,7 +48,7 @@ def race(users: list[Any], booking_ids: list[int]) -> list[str]:
     def accept(viewer: Any, pk: int) -> None:
         try:
             barrier.wait(10)
-            booking_move(viewer=viewer, pk=pk, action="accept")
+            booking_move(viewer=viewer, pk=pk, move="accept")
             results.append("accepted")
         except ServiceError as exc:
             results.append(exc.code)

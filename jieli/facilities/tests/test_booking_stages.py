@@ -106,7 +106,7 @@ def test_move(people, pilot, status, action, side):
     else:
         error = None
     call = lambda: booking_move(  # noqa: E731
-        viewer=viewer_of(people[side]), pk=booking.pk, action=action, **_args(action)
+        viewer=viewer_of(people[side]), pk=booking.pk, move=action, **_args(action)
     )
     if error is not None:
         with pytest.raises(error):
@@ -132,7 +132,7 @@ def test_move(people, pilot, status, action, side):
 def test_decline_needs_a_reason(roles, pilot):
     booking = request(roles.other_member, pilot.pk)
     with pytest.raises(InvalidInput) as exc:
-        booking_move(viewer=viewer_of(roles.owner_admin), pk=booking.pk, action="decline")
+        booking_move(viewer=viewer_of(roles.owner_admin), pk=booking.pk, move="decline")
     assert "reason" in exc.value.fields
     booking.refresh_from_db()
     assert booking.status == "requested"
@@ -151,7 +151,7 @@ def test_propose_needs_a_valid_different_window(roles, pilot):
     ]
     for kwargs, field in bad:
         with pytest.raises(InvalidInput) as exc:
-            booking_move(viewer=operator, pk=booking.pk, action="propose", **kwargs)
+            booking_move(viewer=operator, pk=booking.pk, move="propose", **kwargs)
         assert field in exc.value.fields, (kwargs, exc.value.fields)
     booking.refresh_from_db()
     assert booking.status == "requested" and booking.proposed_start is None
@@ -161,7 +161,7 @@ def test_unknown_move_is_invalid(roles, pilot):
     booking = request(roles.other_member, pilot.pk)
     for action in ("approve", "expire"):  # the job's move is no button, not even for staff
         with pytest.raises(InvalidInput):
-            booking_move(viewer=viewer_of(roles.secretariat), pk=booking.pk, action=action)
+            booking_move(viewer=viewer_of(roles.secretariat), pk=booking.pk, move=action)
 
 
 @pytest.mark.parametrize("status", ALL)
