@@ -249,3 +249,17 @@ def test_demo_evaluations_issue_reports_on_real_demo_achievements(loaded):
     assert set(first["valuations"]) == {"income", "cost", "market"}
     assert first["valuations"]["income"]["result"]["monte_carlo"]["draws"] == 100_000
     assert Evaluation.objects.filter(stage=Stage.SCORING).exists()
+
+
+def test_demo_facilities_show_every_part(loaded):
+    from jieli.facilities.models import Booking, BookingStatus, Cluster, PilotPlatform, Zone
+    from jieli.facilities.selectors import clusters_in_region, zones_in_region
+
+    assert loaded.facilities == (
+        PilotPlatform.objects.count() + Zone.objects.count() + Cluster.objects.count() + 6
+    )
+    assert PilotPlatform.objects.filter(status="published").count() >= 4
+    assert {z.region_id for z in zones_in_region(ANONYMOUS, "1308")} == {"1308"}
+    assert zones_in_region(ANONYMOUS, "3710").exists()  # Weihai
+    assert clusters_in_region(ANONYMOUS, "13").exists()  # Hebei: Chengde
+    assert set(Booking.objects.values_list("status", flat=True)) == set(BookingStatus.values)
