@@ -196,13 +196,13 @@ def project_open_from(
     sides = {enterprise.pk, *(a.owner_id for a in achievements)}
     if demand is not None:
         sides.add(demand.owner_id)
+    agency = _agency_for(viewer, agency_id, fallback_agency)
+    # The enquiry's parties were checked above; otherwise a party (the enterprise, an
+    # achievement's or the demand's owner, the agency that will run it) or the secretariat.
     if origin != Origin.ENQUIRY and not (
-        viewer.is_staff_role
-        or any(viewer.belongs_to(pk) for pk in sides)
-        or (agency_id is not None and viewer.belongs_to(agency_id))
+        viewer.is_staff_role or any(viewer.belongs_to(pk) for pk in {*sides, agency.pk})
     ):
         raise PermissionDenied(_("Only a party to it or the secretariat may open this project."))
-    agency = _agency_for(viewer, agency_id, fallback_agency)
     if institute_id is None and achievements:
         institute_id = achievements[0].owner_id
     institute = _organisation(institute_id, "institute") if institute_id else None
