@@ -52,6 +52,16 @@ ACTION_LABELS: dict[str, Any] = {
     "introduction_consent": _("consented to the introduction"),
     "introduction_decline": _("declined the introduction"),
     "unsubscribe": _("unsubscribed by an e-mail link"),
+    # facilities: platforms, zones and clusters; platform bookings
+    "unpublish": _("unpublished (back to draft)"),
+    "hide": _("hidden by the secretariat"),
+    "booking_request": _("booking requested"),
+    "booking_accept": _("booking accepted"),
+    "booking_decline": _("booking declined"),
+    "booking_propose": _("another window proposed"),
+    "booking_accept_proposal": _("proposed window accepted"),
+    "booking_decline_proposal": _("proposed window declined"),
+    "booking_cancel": _("booking cancelled"),
 }
 
 
