@@ -76,6 +76,8 @@ class ProjectOut(Schema):
     institute: int | None
     demand: int | None
     achievements: list[int]
+    booking: int | None
+    zone: int | None
     budget: Decimal | None
     accepted_at: datetime | None
     closed_at: datetime | None
@@ -96,6 +98,8 @@ class ProjectOut(Schema):
             institute=project.institute_id,  # type: ignore[attr-defined]
             demand=project.demand_id,  # type: ignore[attr-defined]
             achievements=sorted(project.achievements.values_list("pk", flat=True)),
+            booking=project.booking_id,  # type: ignore[attr-defined]
+            zone=project.zone_id,  # type: ignore[attr-defined]
             budget=project.budget,
             accepted_at=project.accepted_at,
             closed_at=project.closed_at,
@@ -153,6 +157,7 @@ class PortfolioQuery(Schema):
     region: str = Field("", max_length=12, pattern=r"^\d{0,12}$")
     stage: StageName | Literal[""] = ""
     status: Literal["", "open", "closed"] = ""
+    zone: Id | None = None
     dropped: bool = False
     page: PageNo = 1
     page_size: PageSize = 20
@@ -176,6 +181,11 @@ class StagePlanIn(InputSchema):
     due_date: ApiDate | None = None
     acceptance_criteria: str | None = Field(None, max_length=3000)
     handoff_days: int | None = Field(None, ge=1, le=90)
+
+
+class FacilitiesIn(InputSchema):
+    booking: Id | None = None
+    zone: Id | None = None
 
 
 class ReasonIn(InputSchema):
@@ -305,6 +315,7 @@ def list_projects(request: HttpRequest, params: Query[PortfolioQuery]):
         stage=params.stage,
         status=params.status,
         dropped=params.dropped,
+        zone=params.zone,
     )
     page, items = paginate(qs, page=params.page, page_size=params.page_size)
     results = []
@@ -485,3 +496,14 @@ def record_outcomes(request: HttpRequest, project_id: Id, payload: OutcomeIn):
         viewer=viewer_of(request), project_id=project_id, **payload.dict()
     )
     return 201, _detail(request, project_id)
+
+
+@router.post(
+    "/projects/{project_id}/facilities", response={200: ProjectOut, **ERRORS}, auth=REQUIRED_AUTH
+)
+def link_facilities(request: HttpRequest, project_id: Id, payload: FacilitiesIn):
+    """Link a pilot-test platform booking and an undertaking zone (null unlinks)."""
+    services.project_link_facilities(
+        viewer=viewer_of(request), pk=project_id, booking_id=payload.booking, zone_id=payload.zone
+    )
+    return _detail(request, project_id)

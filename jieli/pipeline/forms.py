@@ -179,10 +179,39 @@ class PortfolioFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *ProjectStatus.choices]
     )
+    zone = forms.TypedChoiceField(
+        label=_("Undertaking zone"), required=False, coerce=int, empty_value=None
+    )
     dropped = forms.BooleanField(label=_("Only with dropped batons"), required=False)
+
+    def __init__(self, *args: Any, zones: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All")), *zones]
 
     def clean_region(self) -> str:
         value = (self.cleaned_data.get("region") or "").strip()
         if value and not value.isdigit():
             raise forms.ValidationError(_("Choose a region from the list."))
         return value
+
+
+class FacilitiesForm(ChoicesForm):
+    booking = forms.TypedChoiceField(
+        label=_("Pilot-test platform booking"), required=False, coerce=int, empty_value=None
+    )
+    zone = forms.TypedChoiceField(
+        label=_("Undertaking zone"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        bookings: list[tuple[int, str]],
+        zones: list[tuple[int, str]],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self._choices("booking", [("", "—"), *bookings])
+        self._choices("zone", [("", "—"), *zones])

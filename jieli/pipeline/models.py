@@ -93,6 +93,22 @@ class Project(BaseModel):
         related_name="+",
         verbose_name=_("research institute"),
     )
+    booking = models.ForeignKey(
+        "facilities.Booking",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pilot-test platform booking"),
+    )
+    zone = models.ForeignKey(
+        "facilities.Zone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undertaking zone"),
+    )
     budget = models.DecimalField(_("budget"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
     status = models.CharField(
         _("status"),

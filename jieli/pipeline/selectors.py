@@ -46,7 +46,7 @@ def _today(now: datetime) -> date:
 
 def visible_projects(viewer: Viewer) -> QuerySet[Project]:
     """The one rule: which projects ``viewer`` may see at all."""
-    qs = Project.objects.select_related("enterprise", "agency", "institute")
+    qs = Project.objects.select_related("enterprise", "agency", "institute", "zone")
     if viewer.is_staff_role:
         return qs
     if viewer.user_id is None:
@@ -272,6 +272,8 @@ def portfolio(
     qs = visible_projects(viewer)
     if region:
         qs = qs.filter(enterprise__region_id__startswith=region)
+    if zone:
+        qs = qs.filter(zone_id=zone)
     if stage:
         current = ProjectStage.objects.filter(
             project=OuterRef("pk"), key=stage, status__in=[StageStatus.ACTIVE, StageStatus.READY]

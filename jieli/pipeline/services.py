@@ -26,6 +26,7 @@ from jieli.core.viewer import Viewer
 from jieli.enquiries.attachments import check_attachments
 from jieli.enquiries.selectors import sides_of as enquiry_sides
 from jieli.enquiries.selectors import visible_enquiries
+from jieli.facilities.selectors import visible_bookings, visible_zones
 from jieli.organisations.models import Membership, MembershipStatus, Organisation, OrganisationType
 from jieli.pipeline import notify
 from jieli.pipeline.models import (
@@ -585,4 +586,35 @@ def project_close(*, viewer: Viewer, pk: int) -> Project:
             action="close",
             changes={"status": [ProjectStatus.OPEN, ProjectStatus.CLOSED]},
         )
+    return project
+
+
+def project_link_facilities(
+    *, viewer: Viewer, pk: int, booking_id: int | None, zone_id: int | None
+) -> Project:
+    """The runner or the secretariat links the project to a pilot-test platform booking and an
+    undertaking zone (None unlinks); each must be one the viewer may see."""
+    uid = _require_user(viewer)
+    with transaction.atomic():
+        project = _locked(viewer, pk)
+        if not may_run(viewer, project):
+            raise PermissionDenied(_("Only the service agency running it plans this project."))
+        if booking_id is not None and not visible_bookings(viewer).filter(pk=booking_id).exists():
+            raise InvalidInput(fields={"booking": [_("Choose a booking you may see.")]})
+        if zone_id is not None and not visible_zones(viewer).filter(pk=zone_id).exists():
+            raise InvalidInput(fields={"zone": [_("Choose an undertaking zone.")]})
+        before = [project.booking_id, project.zone_id]  # type: ignore[attr-defined]
+        project.booking_id = booking_id  # type: ignore[attr-defined]
+        project.zone_id = zone_id  # type: ignore[attr-defined]
+        project.save()
+        changes = {
+            name: [old, new]
+            for name, old, new in (
+                ("booking", before[0], booking_id),
+                ("zone", before[1], zone_id),
+            )
+            if old != new
+        }
+        if changes:
+            change_record(target=project, actor_id=uid, action="facilities_link", changes=changes)
     return project

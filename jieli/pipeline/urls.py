@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/contracts/<int:contract_id>/payments/", views.payment_add, name="payment"),
     path("<int:pk>/contracts/<int:contract_id>/milestones/", views.milestone_add, name="milestone"),
     path("<int:pk>/funding/", views.funding_add, name="funding"),
+    path("<int:pk>/facilities/", views.facilities_link, name="facilities"),
     path("<int:pk>/outcomes/new/", views.outcome_new, name="outcome_new"),
 ]

@@ -23,12 +23,14 @@ from jieli.core.forms import apply_service_error
 from jieli.core.http import JieliRequest, message_service_error
 from jieli.core.viewer import Viewer
 from jieli.enquiries.selectors import visible_enquiries
+from jieli.facilities.selectors import visible_bookings, visible_zones
 from jieli.imports.exports import csv_chunks, write_xlsx
 from jieli.organisations.models import Membership, OrganisationType
 from jieli.organisations.selectors import visible_organisations
 from jieli.pipeline import contract_services, exports, selectors, services
 from jieli.pipeline.forms import (
     ContractForm,
+    FacilitiesForm,
     FundingForm,
     MilestoneForm,
     MoveForm,
@@ -63,9 +65,26 @@ def _page(request: JieliRequest, qs: Any, param: str = "page") -> Any:
     return Paginator(qs, PAGE).get_page(request.GET.get(param))
 
 
+def _zones(viewer: Viewer) -> list[tuple[int, str]]:
+    return [(z.pk, str(z)) for z in visible_zones(viewer).order_by("name")[:200]]
+
+
+def _facilities_form(viewer: Viewer, project: Any, data: Any = None) -> FacilitiesForm:
+    bookings = [
+        (b.pk, str(b))
+        for b in visible_bookings(viewer).select_related("platform").order_by("-created_at")[:200]
+    ]
+    return FacilitiesForm(
+        data,
+        bookings=bookings,
+        zones=_zones(viewer),
+        initial={"booking": project.booking_id, "zone": project.zone_id},
+    )
+
+
 @login_required
 def portfolio(request: JieliRequest) -> HttpResponse:
-    form = PortfolioFilterForm(request.GET or None)
+    form = PortfolioFilterForm(request.GET or None, zones=_zones(request.viewer))
     filters: dict[str, Any] = {}
     status = 200
     if request.GET and not form.is_valid():
@@ -112,7 +131,7 @@ def export(request: JieliRequest) -> HttpResponseBase:
     params = request.GET.copy()
     params.pop("format", None)
     params.pop("page", None)
-    form = PortfolioFilterForm(params or None)
+    form = PortfolioFilterForm(params or None, zones=_zones(request.viewer))
     if params and not form.is_valid():
         return HttpResponse(
             "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()),
@@ -229,6 +248,7 @@ def board(request: JieliRequest, pk: int) -> HttpResponse:
             "payment_form": PaymentForm(),
             "milestone_form": MilestoneForm(),
             "funding_form": FundingForm(),
+            "facilities_form": _facilities_form(viewer, project),
         },
     )
 
@@ -488,3 +508,24 @@ def dropped(request: JieliRequest) -> HttpResponse:
     return render(
         request, "pipeline/dropped.html", {"page": page, "rows": selectors.baton_rows(page)}
     )
+
+
+@login_required
+@require_POST
+def facilities_link(request: JieliRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(request.viewer, pk)
+    form = _facilities_form(request.viewer, project, request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
+        services.project_link_facilities(
+            viewer=request.viewer,
+            pk=pk,
+            booking_id=form.cleaned_data.get("booking"),
+            zone_id=form.cleaned_data.get("zone"),
+        )
+    except ServiceError as exc:
+        message_service_error(request, exc)
+    else:
+        messages.success(request, _("The platform booking and zone were saved."))
+    return redirect("pipeline:board", pk=pk)
