@@ -330,15 +330,6 @@ def _recompute_next(project: Project, now: Any) -> None:
             s.save(update_fields=["is_next", "next_since", "updated_at"])
 
 
-STAGE_FIELDS = (
-    "owner_organisation",
-    "owner_user",
-    "due_date",
-    "acceptance_criteria",
-    "handoff_days",
-)
-
-
 def stage_update(
     *,
     viewer: Viewer,

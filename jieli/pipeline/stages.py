@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from jieli.pipeline.models import StageKey, StageStatus
 
-OPEN_STATUSES = frozenset({StageStatus.PLANNED, StageStatus.ACTIVE, StageStatus.READY})
 FINISHED = frozenset({StageStatus.DONE, StageStatus.SKIPPED})
 RUNNERS = frozenset({"runner", "secretariat"})
 NEVER_SKIPPED = frozenset({StageKey.ACCEPTANCE})
