@@ -188,7 +188,7 @@ class FacilitiesIn(InputSchema):
     zone: Id | None = None
 
 
-class ReasonIn(InputSchema):
+class HandoffReasonIn(InputSchema):
     reason: str = Field("", max_length=MAX_REASON)
 
 
@@ -395,7 +395,7 @@ def move_stage(
     project_id: Id,
     stage: StageName,
     action: Action,
-    payload: ReasonIn | None = None,
+    payload: HandoffReasonIn | None = None,
 ):
     """A hand-off move: mark_ready (the giver, with deliverables uploaded), accept or refuse
     with a reason (the receiver), skip with a reason or reinstate (the agency, the

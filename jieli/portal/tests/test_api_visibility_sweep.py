@@ -35,6 +35,7 @@ from jieli.organisations.tests.factories import (
     member_of,
     secretariat_user,
 )
+from jieli.pipeline.models import Contract, Project, ProjectStage
 from jieli.watchlists import services as watch
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,7 @@ MISSING = 987654321
 JSON = "application/json"
 ACTIONS = ["submit", "publish", "return", "reconfirm", "archive"]
 ENQUIRY_ACTIONS = ["discuss", "sign_intention", "sign_contract", "decline", "close"]
+PIPELINE_ACTIONS = ["mark_ready", "accept", "refuse", "skip", "reinstate"]
 
 
 @pytest.fixture(autouse=True)
@@ -125,6 +127,22 @@ def _world() -> dict[str, Any]:
         purpose="licence",
         note="隐秘引荐壬",
     )
+    # A turnkey project between outsiders, with a contract: only its parties and the secretariat.
+    project = Project.objects.create(
+        title="隐秘工程子", origin="achievement", enterprise=hidden_org, agency=hidden_org
+    )
+    ProjectStage.objects.create(
+        project=project, key="needs", position=0, status="active", owner_organisation=hidden_org
+    )
+    contract = Contract.objects.create(
+        project=project,
+        kind="licence",
+        title="隐秘合同丑",
+        party_a=hidden_org,
+        party_b=hidden_org,
+        amount=1,
+        signed_on="2026-01-01",
+    )
     users = {
         "anonymous": None,
         "registered": UserFactory(username="registered"),
@@ -149,6 +167,8 @@ def _world() -> dict[str, Any]:
         "search": search,
         "enquiry": enquiry,
         "introduction": introduction,
+        "project": project,
+        "contract": contract,
         "users": users,
     }
 
@@ -161,7 +181,7 @@ def _hidden_from(role: str) -> set[str]:
     if role == "secretariat":
         return own
     hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
-    hidden |= {"enquiry", "introduction"}
+    hidden |= {"enquiry", "introduction", "project", "contract"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
     return hidden
@@ -182,6 +202,8 @@ TARGETS = {
     "subscription_id": ["search"],
     "enquiry_id": ["enquiry"],
     "introduction_id": ["introduction"],
+    "project_id": ["project"],
+    "contract_id": ["contract"],
 }
 TITLES = {
     "org": "隐秘申请机构",
@@ -197,6 +219,8 @@ TITLES = {
     "search": "隐秘搜索癸",
     "enquiry": "隐秘咨询辛",
     "introduction": "隐秘引荐壬",
+    "project": "隐秘工程子",
+    "contract": "隐秘合同丑",
 }
 
 
@@ -320,10 +344,15 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
     for method, path, _op in _operations():
         names = re.findall(r"{(\w+)}", path)
         id_params = [n for n in names if n in TARGETS]
-        assert set(names) <= set(TARGETS) | {"action"}, f"new path parameter in {path}"
-        actions = (
-            (ENQUIRY_ACTIONS if "enquiries" in path else ACTIONS) if "action" in names else [None]
+        assert set(names) <= set(TARGETS) | {"action", "stage"}, f"new path parameter in {path}"
+        family = (
+            ENQUIRY_ACTIONS
+            if "enquiries" in path
+            else PIPELINE_ACTIONS
+            if "pipeline" in path
+            else ACTIONS
         )
+        actions = family if "action" in names else [None]
         if not id_params:
             url = path + (_query(path) if method == "GET" else "")
             r = _call(client, method, url, _body(method, path, world, None))
@@ -345,7 +374,7 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
                 def url_for(
                     pk: int, path: str = path, param: str = param, action: str | None = action
                 ) -> str:
-                    url = path.replace("{" + param + "}", str(pk))
+                    url = path.replace("{" + param + "}", str(pk)).replace("{stage}", "needs")
                     return url.replace("{action}", action) if action else url
 
                 hidden_url = url_for(world[target].pk)
