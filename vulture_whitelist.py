@@ -254,3 +254,16 @@ _.may_upload  # Board card fields read by pipeline/board.html
 _.may_close
 _.stage_label  # timeline entries, read by pipeline/timeline.html
 _.what  # NextStep, read by pipeline/_next_steps.html
+
+# --- facilities: API output fields (facilities/api.py), fields and properties read by the
+# templates and the admin, Django form conventions (field_order, clean_<field>) ---------------
+_.operator_name
+_.platform_name
+_.requester_organisation
+_.available
+_.status_changed_at
+_.hidden_reason
+_.basis_name
+_.field_order
+_.clean_offerings
+_.clean_windows

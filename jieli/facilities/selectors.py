@@ -110,30 +110,35 @@ class Filters:
     industry: str = ""
 
 
-def _region_q(code: str, field: str = "region") -> Q:
-    """A region code matches itself and everything below it (codes are prefixes)."""
-    return Q(**{f"{field}__code__startswith": code}) if code else Q()
+def _region_q(code: str) -> Q:
+    """A region code matches itself and everything below it (unknown code: 422)."""
+    from jieli.regions import selectors as codes
+
+    return codes.region_descendant_q("region_id", code) if code else Q()
 
 
 def _industry_q(code: str) -> Q:
     """An industry code matches itself and its sub-codes (a section letter: its divisions)."""
-    if not code:
-        return Q()
-    if code.isalpha():
-        return Q(industries__section=code) | Q(industries__code=code)
-    return Q(industries__code__startswith=code)
+    from jieli.core.errors import InvalidInput
+    from jieli.regions import selectors as codes
+
+    try:
+        return codes.industry_descendant_q("industries", code)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, fields={"industry": [exc.message]}) from exc
 
 
 def _filtered(qs: QuerySet[Any], filters: Filters, text_fields: tuple[str, ...]) -> QuerySet[Any]:
-    qs = qs.filter(_region_q(filters.region))
+    if filters.region:
+        qs = qs.filter(_region_q(filters.region))
     if filters.industry:
-        qs = qs.filter(_industry_q(filters.industry))
+        qs = qs.filter(_industry_q(filters.industry)).distinct()
     for word in filters.q.split()[:8]:
         q = Q()
         for name in text_fields:
             q |= Q(**{f"{name}__icontains": word})
         qs = qs.filter(q)
-    return qs.distinct()
+    return qs
 
 
 def platform_directory(viewer: Viewer, filters: Filters) -> QuerySet[PilotPlatform]:
@@ -202,3 +207,28 @@ def booking_sides(viewer: Viewer, booking: Booking) -> frozenset[str]:
     if viewer.is_staff_role or viewer.administers(booking.platform.operator_id):  # type: ignore[attr-defined]
         sides.add("operator")
     return frozenset(sides)
+
+
+def booking_actions(viewer: Viewer, booking: Booking) -> tuple[frozenset[str], list[str]]:
+    """The viewer's sides and the moves they may make now."""
+    from jieli.facilities.booking_stages import allowed_moves
+
+    sides = booking_sides(viewer, booking)
+    return sides, allowed_moves(booking.status, sides)
+
+
+def free_by_day(platform: PilotPlatform, start: date, end: date) -> list[tuple[date, bool, int]]:
+    """(day, open on that day, free units) for each day of ``start``…``end``."""
+    from jieli.facilities.capacity import days, load_by_day
+
+    windows = list(
+        platform.windows.filter(start_date__lte=end, end_date__gte=start).values_list(  # type: ignore[attr-defined]
+            "start_date", "end_date"
+        )
+    )
+    load = load_by_day(platform, start, end)
+    out = []
+    for day in days(start, end):
+        is_open = any(a <= day <= b for a, b in windows)
+        out.append((day, is_open, max(platform.capacity_per_day - load[day], 0) if is_open else 0))
+    return out

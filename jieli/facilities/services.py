@@ -94,7 +94,6 @@ REQUIRED = {
     Zone: ("name", "region"),
     Cluster: ("name", "region"),
 }
-M2M = ("industries", "parties", "leading_enterprises")
 
 
 def _require_user(viewer: Viewer) -> int:
@@ -140,10 +139,10 @@ def _check_required(record: ManagedRecord, errors: dict[str, list[str]]) -> None
     for name in REQUIRED[type(record)]:
         if name in errors:
             continue
-        attname = record._meta.get_field(name).attname
-        if getattr(record, attname) in (None, ""):
+        attname = name + "_id" if name in ("region", "operator") else name
+        if getattr(record, attname, None) in (None, ""):
             cleaning.add(errors, name, _("This field is required."))
-    if "contact_phone" in SHORT_TEXT and getattr(record, "contact_phone", ""):
+    if getattr(record, "contact_phone", ""):
         from django.core.exceptions import ValidationError
 
         from jieli.core.validators import validate_phone
@@ -234,7 +233,7 @@ def _clean_windows(value: Any, errors: dict[str, list[str]]) -> list[Availabilit
             cleaning.add(local, "end_date", _("The end date is before the start date."))
         for name, messages in local.items():
             errors.setdefault(f"windows.{name}", []).extend(messages)
-        if not local:
+        if not local and start is not None and end is not None:
             out.append(AvailabilityWindow(start_date=start, end_date=end, note=note))
     return out
 
@@ -274,8 +273,8 @@ def _replace_lists(
     if windows is not None:
         before = [str(w) for w in platform.windows.all()]  # type: ignore[attr-defined]
         platform.windows.all().delete()  # type: ignore[attr-defined]
-        for row in windows:
-            row.platform = platform
+        for window in windows:
+            window.platform = platform
         AvailabilityWindow.objects.bulk_create(windows)
         after = [f"{w.start_date}–{w.end_date}" for w in windows]
         if before != after:

@@ -225,3 +225,17 @@ def test_demo_enquiries_show_every_part(loaded):
     leads, introductions = broker_leads(viewer_for_user(users["broker"]))
     assert leads.count() == 2 and introductions.count() == 2
     assert dropped_batons(viewer_for_user(users["secretariat"])).count() == 1
+
+
+def test_demo_facilities_show_every_part(loaded):
+    from jieli.facilities.models import Booking, BookingStatus, Cluster, PilotPlatform, Zone
+    from jieli.facilities.selectors import clusters_in_region, zones_in_region
+
+    assert loaded.facilities == (
+        PilotPlatform.objects.count() + Zone.objects.count() + Cluster.objects.count() + 5
+    )
+    assert PilotPlatform.objects.filter(status="published").count() >= 4
+    assert {z.region_id for z in zones_in_region(ANONYMOUS, "1308")} == {"1308"}
+    assert zones_in_region(ANONYMOUS, "3710").exists()  # Weihai
+    assert clusters_in_region(ANONYMOUS, "13").exists()  # Hebei: Chengde
+    assert set(Booking.objects.values_list("status", flat=True)) == set(BookingStatus.values)
