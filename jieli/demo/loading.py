@@ -32,6 +32,7 @@ from jieli.core.validators import credit_code_check_char
 from jieli.core.viewer import Viewer
 from jieli.demo.enquiries import demo_enquiries
 from jieli.demo.facilities import demo_facilities
+from jieli.demo.pipeline import demo_pipeline
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORLD_FILE = DATA_DIR / "demo_world.json"
@@ -53,6 +54,7 @@ class DemoSummary:
     achievements_by_status: dict[str, int] = field(default_factory=dict)
     enquiries: int = 0
     facilities: int = 0
+    projects: int = 0
     seconds: float = 0.0
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)
     message: str = ""
@@ -107,7 +109,8 @@ def demo_load(*, stdout: TextIO | Any | None = None, limit: int | None = None) -
         f"{summary.users} users, {summary.experts} experts, {summary.demands} demands, "
         f"{summary.achievements} achievements ("
         + ", ".join(f"{k} {v}" for k, v in sorted(summary.achievements_by_status.items()))
-        + f"), {summary.enquiries} enquiries, {summary.facilities} facility records."
+        + f"), {summary.enquiries} enquiries, {summary.facilities} facility records, "
+        f"{summary.projects} turnkey projects."
     )
     out("")
     out("Demo sign-ins (demo data only, never use in production):")
@@ -132,6 +135,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
     _create_watchlists(users["member"])
     enquiries = demo_enquiries(users, orgs, staff)
     facilities = demo_facilities(users, orgs, staff)
+    projects = demo_pipeline(users, orgs, staff)
     return DemoSummary(
         loaded=True,
         organisations=len(orgs),
@@ -142,6 +146,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
         achievements_by_status=by_status,
         enquiries=enquiries,
         facilities=facilities,
+        projects=projects,
         sign_ins=sign_ins,
     )
 
