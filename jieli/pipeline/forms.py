@@ -24,7 +24,13 @@ class OpenForm(ChoicesForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    enterprise = forms.TypedChoiceField(label=_("Taking enterprise"), coerce=int, empty_value=None)
+    enterprise = forms.TypedChoiceField(
+        label=_("Taking enterprise"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Blank: the demand's or the enquiry's enterprise."),
+    )
     agency = forms.TypedChoiceField(
         label=_("Service agency running it"), coerce=int, empty_value=None
     )
