@@ -195,6 +195,8 @@ class PortfolioFilterForm(forms.Form):
         field = self.fields["zone"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("All")), *zones]
+        for name in ("stage", "status", "zone"):
+            self.fields[name].widget.attrs["class"] = "ctl"
 
     def clean_region(self) -> str:
         value = (self.cleaned_data.get("region") or "").strip()
