@@ -385,13 +385,11 @@ JIELI_DENSE_ENCODERS = _env_list("JIELI_DENSE_ENCODERS", "use,e5")
 # Teach the segmenter industry, discipline and keyword terms (process-wide, once).
 JIELI_DOMAIN_DICTIONARY = _env_bool("JIELI_DOMAIN_DICTIONARY", True)
 # Enquiries: new enquiries one user may send per 24 hours; hours before an unanswered enquiry
-# is reminded to its owner (and twice that before the secretariat sees it as a dropped baton);
-# the largest attachment.
+# is reminded to its owner (and twice that before the secretariat sees it as a dropped baton).
 JIELI_ENQUIRIES_PER_DAY = int(os.environ.get("JIELI_ENQUIRIES_PER_DAY", "10"))
 JIELI_ENQUIRY_ANSWER_HOURS = int(os.environ.get("JIELI_ENQUIRY_ANSWER_HOURS", "72"))
-JIELI_ENQUIRY_ATTACHMENT_MAX_BYTES = int(
-    os.environ.get("JIELI_ENQUIRY_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
-)
+# Documents people attach (enquiry messages, project deliverables): jieli/core/uploads.py.
+JIELI_DOCUMENT_MAX_BYTES = int(os.environ.get("JIELI_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Turnkey projects: days the receiver of a hand-off has to answer it, per stage ("default" for
 # the others; JSON in the environment), and the days after a baton drops at which its owners are
 # reminded (then every last gap; from the third reminder the secretariat too).

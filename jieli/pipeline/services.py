@@ -23,7 +23,7 @@ from jieli.core import registry
 from jieli.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from jieli.core.history import change_record
 from jieli.core.viewer import Viewer
-from jieli.enquiries.attachments import check_attachments
+from jieli.core.uploads import check_documents
 from jieli.enquiries.selectors import sides_of as enquiry_sides
 from jieli.enquiries.selectors import visible_enquiries
 from jieli.facilities.selectors import visible_bookings, visible_zones
@@ -429,7 +429,7 @@ def stage_upload(
     *, viewer: Viewer, project_id: int, key: str, files: Sequence[UploadedFile]
 ) -> ProjectStage:
     """Add deliverables to a stage in progress (its owner side, the runner, the secretariat);
-    at most five files per upload, each of an accepted type and size (the enquiries' checks)."""
+    at most five files per upload, each of an accepted type and size (``core.uploads.check_documents``)."""
     uid = _require_user(viewer)
     if not files:
         raise InvalidInput(fields={"files": [_("Choose at least one file.")]})
@@ -441,7 +441,7 @@ def stage_upload(
             raise PermissionDenied(_("Only the stage's owner adds its deliverables."))
         if project.status != ProjectStatus.OPEN or stage.status != StageStatus.ACTIVE:
             raise Conflict(_("Deliverables are added while the stage is in progress."))
-        checked = check_attachments(list(files))
+        checked = check_documents(list(files))
         names = _save_files(stage, checked, uid)
         change_record(
             target=stage,
@@ -491,7 +491,7 @@ def stage_move(
             raise Conflict(_("Delivery and acceptance cannot be skipped."))
         if action == "mark_ready":
             if files:
-                _save_files(stage, check_attachments(list(files)), uid)
+                _save_files(stage, check_documents(list(files)), uid)
             if not stage.deliverables.exists():
                 raise InvalidInput(
                     fields={"files": [_("Hand over with at least one deliverable.")]}

@@ -125,7 +125,7 @@ def test_outcomes_after_acceptance_once_per_moment(world, project):
 
 
 def test_upload_type_and_size_through_the_api(world, project, settings):
-    settings.JIELI_ENQUIRY_ATTACHMENT_MAX_BYTES = 100
+    settings.JIELI_DOCUMENT_MAX_BYTES = 100
     client = client_for(world.agent)
     url = f"{URL}/projects/{project.pk}/stages/needs/deliverables"
     exe = SimpleUploadedFile("run.exe", b"MZ\x90\x00", content_type="application/octet-stream")
