@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from jieli.core import registry
 from jieli.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from jieli.core.history import change_record
-from jieli.core.viewer import Viewer
 from jieli.core.uploads import check_documents
+from jieli.core.viewer import Viewer
 from jieli.enquiries.selectors import sides_of as enquiry_sides
 from jieli.enquiries.selectors import visible_enquiries
 from jieli.facilities.selectors import visible_bookings, visible_zones
@@ -429,7 +429,8 @@ def stage_upload(
     *, viewer: Viewer, project_id: int, key: str, files: Sequence[UploadedFile]
 ) -> ProjectStage:
     """Add deliverables to a stage in progress (its owner side, the runner, the secretariat);
-    at most five files per upload, each of an accepted type and size (``core.uploads.check_documents``)."""
+    at most five files per upload, each of an accepted type and size
+    (``core.uploads.check_documents``)."""
     uid = _require_user(viewer)
     if not files:
         raise InvalidInput(fields={"files": [_("Choose at least one file.")]})
