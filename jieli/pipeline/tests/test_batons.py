@@ -49,9 +49,9 @@ def test_stage_past_due_is_a_dropped_baton_from_the_next_day(world, project):
     )
     assert "overdue" not in kinds(needs, day_after - timedelta(hours=1))
     assert "overdue" in kinds(needs, day_after + timedelta(hours=1))
-    assert needs in selectors.dropped_batons(
-        viewer_of(world.roles.secretariat), now=day_after + timedelta(hours=1)
-    )
+    staff = viewer_of(world.roles.secretariat)
+    assert needs not in selectors.dropped_batons(staff, now=day_after - timedelta(hours=1))
+    assert needs in selectors.dropped_batons(staff, now=day_after + timedelta(hours=1))
 
 
 def test_hand_off_past_its_service_level(world, project, settings):
