@@ -48,10 +48,12 @@ def secretariat() -> set[int]:
 
 
 def stage_owners(stage: ProjectStage) -> set[int]:
-    """The stage's owner person, or (none named) its organisation's administrators."""
+    """The stage's owner person, or (none named) its organisation's administrators, or (none)
+    its people: someone is always told."""
     if stage.owner_user_id:  # type: ignore[attr-defined]
         return {stage.owner_user_id}  # type: ignore[attr-defined]
-    return set(organisation_admin_ids(stage.owner_organisation_id))  # type: ignore[attr-defined]
+    org = stage.owner_organisation_id  # type: ignore[attr-defined]
+    return set(organisation_admin_ids(org)) or organisation_people(org)
 
 
 def parties(project: Project) -> set[int]:

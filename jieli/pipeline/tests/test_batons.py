@@ -136,3 +136,42 @@ def test_one_year_follow_up_is_asked_once(world, project):
         Notification.objects.filter(kind="pipeline.followup", recipient=world.agency_admin).count()
         == 1
     )
+
+
+def test_every_notice_renders_in_both_languages(world, project):
+    from django.utils import translation
+
+    from jieli.notifications.kinds import get_kind
+
+    hand_over(world, project, "needs", world.agent, world.agent)
+    services.stage_move(
+        viewer=viewer_of(world.agent),
+        project_id=project.pk,
+        key="selection",
+        action="mark_ready",
+        files=[pdf()],
+    )
+    services.stage_move(
+        viewer=viewer_of(world.researcher),
+        project_id=project.pk,
+        key="selection",
+        action="refuse",
+        reason="数据不足",
+    )
+    batons_remind(now=timezone.now() + timedelta(days=400))
+    project.accepted_at = timezone.now() - timedelta(days=400)
+    project.save()
+    outcomes_followup()
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert {
+        "pipeline.opened",
+        "pipeline.handoff",
+        "pipeline.decided",
+        "pipeline.baton",
+        "pipeline.followup",
+    } <= kinds
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            for n in Notification.objects.filter(kind__startswith="pipeline."):
+                rendered = get_kind(n.kind).render(n)
+                assert rendered.title and rendered.url == f"/pipeline/{project.pk}/"
