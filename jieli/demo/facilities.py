@@ -245,6 +245,7 @@ CLUSTERS: list[dict[str, Any]] = [
 def demo_facilities(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) -> int:
     """Create the demo platforms, zones, clusters and bookings; returns how many records."""
     from jieli.facilities import booking_services, services
+    from jieli.facilities.models import Booking
     from jieli.organisations.selectors import viewer_for_user
 
     today = timezone.localdate()
@@ -298,17 +299,23 @@ def demo_facilities(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) 
     booking_services.booking_move(
         viewer=operator,
         pk=b.pk,
-        action="propose",
+        move="propose",
         proposed_start=today + timedelta(days=25),
         proposed_end=today + timedelta(days=27),
         reason="原定时段设备检修，建议顺延五天。",
     )
     b = ask(binhai, 5, 2, 1, "电芯试制：软包 20 只。")
-    booking_services.booking_move(viewer=operator, pk=b.pk, action="accept")
+    booking_services.booking_move(viewer=operator, pk=b.pk, move="accept")
     b = ask(binhai, 30, 1, 4, "整线包场试验。")
     booking_services.booking_move(
-        viewer=operator, pk=b.pk, action="decline", reason="该时段整线已为校内项目预留。"
+        viewer=operator, pk=b.pk, move="decline", reason="该时段整线已为校内项目预留。"
     )
     b = ask(bohai, 12, 3, 2, "医药中间体千升级试生产。")
-    booking_services.booking_move(viewer=member, pk=b.pk, action="cancel")
-    return made + 5
+    booking_services.booking_move(viewer=member, pk=b.pk, move="cancel")
+    # A request nobody answered before its window started: the hourly job expired it.
+    b = ask(bohai, 1, 1, 1, "溶剂回收工艺验证。")
+    Booking.objects.filter(pk=b.pk).update(
+        start_date=today - timedelta(days=3), end_date=today - timedelta(days=2)
+    )
+    booking_services.bookings_expire(today=today)
+    return made + 6

@@ -115,7 +115,5 @@ class BookingAdmin(ServiceOnlyAdmin):
             self,
             request,
             queryset,
-            lambda viewer, b: booking_services.booking_move(
-                viewer=viewer, pk=b.pk, action="accept"
-            ),
+            lambda viewer, b: booking_services.booking_move(viewer=viewer, pk=b.pk, move="accept"),
         )

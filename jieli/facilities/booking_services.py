@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from jieli.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from jieli.core.history import change_record
 from jieli.core.viewer import Viewer
 from jieli.facilities import capacity, notices
-from jieli.facilities.booking_stages import HISTORY_PREFIX, MOVES
+from jieli.facilities.booking_stages import BUTTONS, HISTORY_PREFIX, MOVES
 from jieli.facilities.models import Booking, BookingStatus, FacilityStatus, PilotPlatform
 from jieli.facilities.selectors import booking_sides, visible_bookings, visible_platforms
 
@@ -114,21 +115,24 @@ def booking_move(
     *,
     viewer: Viewer,
     pk: int,
-    action: str,
+    move: str,
     reason: Any = "",
     proposed_start: date | None = None,
     proposed_end: date | None = None,
 ) -> Booking:
     """One life-cycle move, under the platform's row lock, with history and a notification to the
-    other side. Accepting (a request or a proposal) checks capacity again under the lock."""
+    other side. Accepting (a request or a proposal) checks capacity again under the lock.
+    ``move`` is a button of ``booking_stages.BUTTONS``; its history action is ``booking_<move>``."""
     uid = _require_user(viewer)
-    if action not in MOVES:
+    action = move
+    step = MOVES.get(action)
+    if action not in BUTTONS:
         raise InvalidInput(
-            fields={"action": [_("Choose one of: {options}.").format(options=", ".join(MOVES))]}
+            fields={"action": [_("Choose one of: {options}.").format(options=", ".join(BUTTONS))]}
         )
-    move = MOVES[action]
-    text = _text(reason, "reason", limit=MAX_REASON, required=move.needs_reason)
-    if move.needs_window:
+    assert step is not None
+    text = _text(reason, "reason", limit=MAX_REASON, required=step.needs_reason)
+    if step.needs_window:
         capacity.check_dates(
             proposed_start, proposed_end, today=timezone.localdate(), prefix="proposed_"
         )
@@ -144,17 +148,17 @@ def booking_move(
             raise NotFound()
         booking.platform = platform
         sides = booking_sides(viewer, booking)
-        if move.who not in sides:
+        if step.who not in sides:
             raise PermissionDenied(_("You may not make this move on this booking."))
-        if booking.status not in move.sources:
+        if booking.status not in step.sources:
             raise Conflict(
                 _("Cannot {action} a booking whose status is “{status}”.").format(
-                    action=move.label, status=booking.get_status_display()
+                    action=step.label, status=booking.get_status_display()
                 )
             )
         before = booking.status
-        changes: dict[str, list[Any]] = {"status": [before, move.target]}
-        if move.needs_window:
+        changes: dict[str, list[Any]] = {"status": [before, step.target]}
+        if step.needs_window:
             assert proposed_start is not None and proposed_end is not None
             if (proposed_start, proposed_end) == (booking.start_date, booking.end_date):
                 raise InvalidInput(
@@ -175,7 +179,7 @@ def booking_move(
             ]
             changes["end_date"] = [booking.end_date.isoformat(), booking.proposed_end.isoformat()]
             booking.start_date, booking.end_date = booking.proposed_start, booking.proposed_end
-        if move.takes_capacity:
+        if step.takes_capacity:
             if booking.end_date < timezone.localdate():
                 raise InvalidInput(_("This window has already passed."))
             capacity.check_available(
@@ -184,10 +188,10 @@ def booking_move(
             capacity.check_capacity(
                 platform, booking.start_date, booking.end_date, booking.units, exclude=booking.pk
             )
-        if move.needs_reason or (action == "decline_proposal" and text):
+        if step.needs_reason or (action == "decline_proposal" and text):
             changes["decline_reason"] = [booking.decline_reason, text]
             booking.decline_reason = text
-        booking.status = move.target
+        booking.status = step.target
         booking.status_changed_at = timezone.now()
         booking.save()
         change_record(
@@ -199,3 +203,36 @@ def booking_move(
         )
         notices.booking_moved(booking, action=action, actor_id=uid)
     return booking
+
+
+def bookings_expire(*, today: date | None = None) -> int:
+    """Expire each request still unanswered, and each proposal still not taken, once the
+    window it is about has started. One short transaction per booking under the platform's and
+    the booking's row locks (as every move), so overlapping runs expire each booking once.
+    Both sides are told. Returns how many expired."""
+    today = today or timezone.localdate()
+    due = Booking.objects.filter(
+        Q(status=BookingStatus.REQUESTED, start_date__lte=today)
+        | Q(status=BookingStatus.PROPOSED, proposed_start__lte=today)
+    )
+    move = MOVES["expire"]
+    expired = 0
+    for pk, platform_id in list(due.values_list("pk", "platform_id")):
+        with transaction.atomic():
+            _lock_platform(platform_id)
+            booking = due.select_for_update().filter(pk=pk).first()
+            if booking is None:
+                continue
+            before = booking.status
+            booking.status = move.target
+            booking.status_changed_at = timezone.now()
+            booking.save(update_fields=["status", "status_changed_at", "updated_at"])
+            change_record(
+                target=booking,
+                actor_id=None,
+                action=f"{HISTORY_PREFIX}expire",
+                changes={"status": [before, move.target]},
+            )
+            notices.booking_expired(booking)
+        expired += 1
+    return expired

@@ -3,7 +3,8 @@
 requested → accepted (the operator; capacity checked) | declined (the operator, with a reason)
 | proposed (the operator offers another window); proposed → accepted (the requester takes the
 proposed window; capacity checked) | declined (the requester turns it down); the requester may
-cancel a booking that is requested, proposed or accepted. The services apply a move under a row
+cancel a booking that is requested, proposed or accepted. A request or proposal still open when
+its window starts expires (the hourly job, never a button). The services apply a move under a row
 lock on the platform and write its before/after to the history.
 
 Sides of a viewer: ``requester`` (the requester and the people of the requesting organisation),
@@ -27,7 +28,7 @@ HOLDING = frozenset({BookingStatus.ACCEPTED})
 class Move:
     sources: frozenset[str]
     target: str
-    who: str  # "requester" or "operator"
+    who: str  # "requester", "operator" or "system" (the expiry job)
     label: object
     needs_reason: bool = False
     needs_window: bool = False  # the operator's proposal carries a new window
@@ -70,7 +71,15 @@ MOVES: dict[str, Move] = {
         _("decline the proposed window"),
     ),
     "cancel": Move(OPEN, BookingStatus.CANCELLED, "requester", _("cancel")),
+    # Made by the expiry job, never a button: nobody answered before the window started.
+    "expire": Move(
+        frozenset({BookingStatus.REQUESTED, BookingStatus.PROPOSED}),
+        BookingStatus.EXPIRED,
+        "system",
+        _("expire"),
+    ),
 }
+BUTTONS = tuple(name for name, move in MOVES.items() if move.who != "system")
 
 # History actions (``core.history_labels``): "booking_" + the move.
 HISTORY_PREFIX = "booking_"
@@ -78,4 +87,4 @@ HISTORY_PREFIX = "booking_"
 
 def allowed_moves(status: str, sides: frozenset[str]) -> list[str]:
     """The buttons a viewer with ``sides`` may press on a booking in ``status``."""
-    return [name for name, move in MOVES.items() if status in move.sources and move.who in sides]
+    return [name for name in BUTTONS if status in MOVES[name].sources and MOVES[name].who in sides]

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jieli.facilities.booking_stages import MOVES
+from jieli.facilities.booking_stages import BUTTONS
 from jieli.facilities.models import Cluster, PilotPlatform, Zone
 from jieli.regions.forms import CodePickerInput, RegionChoiceField
 
@@ -304,7 +304,7 @@ class BookingForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    action = forms.ChoiceField(choices=[(name, name) for name in MOVES])
+    action = forms.ChoiceField(choices=[(name, name) for name in BUTTONS])
     reason = forms.CharField(
         label=_("Reason or note"),
         max_length=2000,

@@ -40,6 +40,7 @@ class BookingStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired unanswered")
 
 
 class ManagedRecord(BaseModel):

@@ -3,7 +3,8 @@ language; only the kind, the booking and its status are stored).
 
 - a request → the operator's administrators;
 - a move by the operator (accept, decline, propose) → the requester side;
-- a move by the requester (take or turn down a proposal, cancel) → the operator's administrators.
+- a move by the requester (take or turn down a proposal, cancel) → the operator's administrators;
+- an expiry (the hourly job) → both.
 """
 
 from __future__ import annotations
@@ -66,6 +67,16 @@ def booking_moved(booking: Booking, *, action: str, actor_id: int | None) -> int
         target=booking,
         params={"status": booking.status, "reason": booking.decline_reason[:500]},
         actor_id=actor_id,
+    )
+
+
+def booking_expired(booking: Booking) -> int:
+    return notification_send(
+        kind=CHANGED,
+        recipient_ids=requester_side(booking) | operator_admins(booking),
+        target=booking,
+        params={"status": booking.status, "reason": ""},
+        dedupe_key=f"expired:{booking.pk}",
     )
 
 

@@ -371,7 +371,7 @@ def booking_move(request: JieliRequest, pk: int) -> HttpResponse:
         booking_services.booking_move(
             viewer=request.viewer,
             pk=pk,
-            action=d["action"],
+            move=d["action"],
             reason=d["reason"],
             proposed_start=d["proposed_start"],
             proposed_end=d["proposed_end"],

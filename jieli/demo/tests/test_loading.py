@@ -233,7 +233,7 @@ def test_demo_facilities_show_every_part(loaded):
     from jieli.facilities.selectors import clusters_in_region, zones_in_region
 
     assert loaded.facilities == (
-        PilotPlatform.objects.count() + Zone.objects.count() + Cluster.objects.count() + 5
+        PilotPlatform.objects.count() + Zone.objects.count() + Cluster.objects.count() + 6
     )
     assert PilotPlatform.objects.filter(status="published").count() >= 4
     assert {z.region_id for z in zones_in_region(ANONYMOUS, "1308")} == {"1308"}

@@ -19,7 +19,12 @@ def setup() -> tuple[list[Any], list[int]]:
     people who will accept them (the operator's administrator and the secretariat)."""
     from jieli.facilities.tests.factories import platform, request
     from jieli.organisations.tests.factories import role_users
+    from jieli.regions.loading import load_reference_code_lists
+    from jieli.regions.models import Industry, Region
 
+    # An earlier transactional test (PostgreSQL leg) flushed the tables, code lists included.
+    if not Region.objects.filter(pk="370102").exists():
+        load_reference_code_lists(region_model=Region, industry_model=Industry)
     roles = role_users()
     pilot = platform(roles.owner_admin, roles.owner_org.pk)
     first = request(roles.other_member, pilot.pk, units=3)
@@ -48,7 +53,7 @@ def race(users: list[Any], booking_ids: list[int]) -> list[str]:
     def accept(viewer: Any, pk: int) -> None:
         try:
             barrier.wait(10)
-            booking_move(viewer=viewer, pk=pk, action="accept")
+            booking_move(viewer=viewer, pk=pk, move="accept")
             results.append("accepted")
         except ServiceError as exc:
             results.append(exc.code)

@@ -8,8 +8,8 @@ import pytest
 
 from jieli.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from jieli.core.history import history_for
-from jieli.facilities.booking_services import booking_move
-from jieli.facilities.booking_stages import MOVES, allowed_moves
+from jieli.facilities.booking_services import booking_move, bookings_expire
+from jieli.facilities.booking_stages import BUTTONS, MOVES, allowed_moves
 from jieli.facilities.models import Booking, BookingStatus
 from jieli.facilities.tests.factories import days_ahead, request
 from jieli.notifications.models import Notification
@@ -28,6 +28,8 @@ EXPECTED = {
     ("accept_proposal", "proposed"): "accepted",
     ("decline_proposal", "proposed"): "declined",
     **{("cancel", s): "cancelled" for s in OPEN},
+    ("expire", "requested"): "expired",
+    ("expire", "proposed"): "expired",
 }
 # Who may make which move.
 WHO = {
@@ -37,6 +39,7 @@ WHO = {
     "accept_proposal": "requester",
     "decline_proposal": "requester",
     "cancel": "requester",
+    "expire": "system",  # the hourly job, never a button
 }
 # Who is told (besides the history): the other side.
 TOLD = {"operator": "requester", "requester": "operator"}
@@ -78,7 +81,7 @@ def _args(action: str) -> dict:
 
 
 @pytest.mark.parametrize("status", ALL)
-@pytest.mark.parametrize("action", list(MOVES))
+@pytest.mark.parametrize("action", BUTTONS)
 @pytest.mark.parametrize(
     "side", ["requester", "operator", "operator_member", "secretariat", "outsider"]
 )
@@ -103,7 +106,7 @@ def test_move(people, pilot, status, action, side):
     else:
         error = None
     call = lambda: booking_move(  # noqa: E731
-        viewer=viewer_of(people[side]), pk=booking.pk, action=action, **_args(action)
+        viewer=viewer_of(people[side]), pk=booking.pk, move=action, **_args(action)
     )
     if error is not None:
         with pytest.raises(error):
@@ -129,7 +132,7 @@ def test_move(people, pilot, status, action, side):
 def test_decline_needs_a_reason(roles, pilot):
     booking = request(roles.other_member, pilot.pk)
     with pytest.raises(InvalidInput) as exc:
-        booking_move(viewer=viewer_of(roles.owner_admin), pk=booking.pk, action="decline")
+        booking_move(viewer=viewer_of(roles.owner_admin), pk=booking.pk, move="decline")
     assert "reason" in exc.value.fields
     booking.refresh_from_db()
     assert booking.status == "requested"
@@ -148,7 +151,7 @@ def test_propose_needs_a_valid_different_window(roles, pilot):
     ]
     for kwargs, field in bad:
         with pytest.raises(InvalidInput) as exc:
-            booking_move(viewer=operator, pk=booking.pk, action="propose", **kwargs)
+            booking_move(viewer=operator, pk=booking.pk, move="propose", **kwargs)
         assert field in exc.value.fields, (kwargs, exc.value.fields)
     booking.refresh_from_db()
     assert booking.status == "requested" and booking.proposed_start is None
@@ -156,8 +159,35 @@ def test_propose_needs_a_valid_different_window(roles, pilot):
 
 def test_unknown_move_is_invalid(roles, pilot):
     booking = request(roles.other_member, pilot.pk)
-    with pytest.raises(InvalidInput):
-        booking_move(viewer=viewer_of(roles.owner_admin), pk=booking.pk, action="approve")
+    for action in ("approve", "expire"):  # the job's move is no button, not even for staff
+        with pytest.raises(InvalidInput):
+            booking_move(viewer=viewer_of(roles.secretariat), pk=booking.pk, move=action)
+
+
+@pytest.mark.parametrize("status", ALL)
+def test_expiry_job(roles, pilot, status):
+    """Open requests and proposals whose window has started expire once; nothing else does."""
+    booking = request(roles.other_member, pilot.pk)
+    Booking.objects.filter(pk=booking.pk).update(
+        status=status,
+        proposed_start=days_ahead(20) if status == "proposed" else None,
+        proposed_end=days_ahead(22) if status == "proposed" else None,
+    )
+    assert bookings_expire(today=days_ahead(4)) == 0  # nothing has started yet
+    day = days_ahead(20) if status == "proposed" else days_ahead(5)
+    expected = EXPECTED.get(("expire", status))
+    assert bookings_expire(today=day) == (1 if expected else 0)
+    assert bookings_expire(today=day) == 0  # a second run finds nothing
+    booking.refresh_from_db()
+    assert booking.status == (expected or status)
+    if expected:
+        assert history_for(booking).first().action == "booking_expire"
+        told = set(
+            Notification.objects.filter(
+                kind="facilities.booking_changed", target_id=booking.pk
+            ).values_list("recipient_id", flat=True)
+        )
+        assert {roles.other_member.pk, roles.owner_admin.pk} <= told
 
 
 def test_request_notifies_the_operators_administrators(roles, pilot):

@@ -51,7 +51,7 @@ def test_request_refused_over_capacity_and_outside_the_calendar(roles, pilot):
 def test_request_refused_when_accepted_bookings_leave_too_little(roles, pilot):
     operator = viewer_of(roles.owner_admin)
     first = request(roles.other_member, pilot.pk, units=3)
-    booking_move(viewer=operator, pk=first.pk, action="accept")
+    booking_move(viewer=operator, pk=first.pk, move="accept")
     assert free_units(pilot, days_ahead(5), days_ahead(7)) == 1
     with pytest.raises(InvalidInput) as exc:
         request(
@@ -67,26 +67,26 @@ def test_acceptance_rechecks_capacity(roles, pilot):
     operator = viewer_of(roles.owner_admin)
     a = request(roles.other_member, pilot.pk, units=3)
     b = request(roles.other_member, pilot.pk, units=2)
-    booking_move(viewer=operator, pk=a.pk, action="accept")
+    booking_move(viewer=operator, pk=a.pk, move="accept")
     with pytest.raises(InvalidInput):
-        booking_move(viewer=operator, pk=b.pk, action="accept")
+        booking_move(viewer=operator, pk=b.pk, move="accept")
     b.refresh_from_db()
     assert b.status == BookingStatus.REQUESTED
     # Proposing another window is fine; the requester's acceptance checks it again.
     booking_move(
         viewer=operator,
         pk=b.pk,
-        action="propose",
+        move="propose",
         proposed_start=days_ahead(6),
         proposed_end=days_ahead(8),
     )
     with pytest.raises(InvalidInput):
-        booking_move(viewer=viewer_of(roles.other_member), pk=b.pk, action="accept_proposal")
+        booking_move(viewer=viewer_of(roles.other_member), pk=b.pk, move="accept_proposal")
     b.refresh_from_db()
     assert b.status == BookingStatus.PROPOSED and b.start_date == days_ahead(5)
     # Cancelling the accepted one frees its units.
-    booking_move(viewer=viewer_of(roles.other_member), pk=a.pk, action="cancel")
-    booking_move(viewer=viewer_of(roles.other_member), pk=b.pk, action="accept_proposal")
+    booking_move(viewer=viewer_of(roles.other_member), pk=a.pk, move="cancel")
+    booking_move(viewer=viewer_of(roles.other_member), pk=b.pk, move="accept_proposal")
     b.refresh_from_db()
     assert b.status == BookingStatus.ACCEPTED and b.start_date == days_ahead(6)
 
@@ -95,7 +95,7 @@ def test_acceptance_rechecks_capacity(roles, pilot):
 def test_platform_edit_cannot_strand_accepted_bookings(roles, pilot):
     operator = viewer_of(roles.owner_admin)
     a = request(roles.other_member, pilot.pk, units=3)
-    booking_move(viewer=operator, pk=a.pk, action="accept")
+    booking_move(viewer=operator, pk=a.pk, move="accept")
     with pytest.raises(InvalidInput) as exc:
         services.platform_update(viewer=operator, pk=pilot.pk, data={"capacity_per_day": 2})
     assert "capacity_per_day" in exc.value.fields

@@ -24,6 +24,7 @@ from jieli.demands.tests.factories import DemandFactory
 from jieli.duplicates.models import DuplicateCase
 from jieli.enquiries.models import Broker, Enquiry, Introduction
 from jieli.experts.tests.factories import ExpertFactory, expert_user
+from jieli.facilities.models import Booking, Cluster, PilotPlatform, Zone
 from jieli.imports.models import ImportJob
 from jieli.notifications.models import Notification
 from jieli.notifications.services import notification_send
@@ -45,6 +46,8 @@ JSON = "application/json"
 ACTIONS = ["submit", "publish", "return", "reconfirm", "archive"]
 ENQUIRY_ACTIONS = ["discuss", "sign_intention", "sign_contract", "decline", "close"]
 PIPELINE_ACTIONS = ["mark_ready", "accept", "refuse", "skip", "reinstate"]
+BOOKING_ACTIONS = ["accept", "decline", "propose", "accept_proposal", "decline_proposal", "cancel"]
+STATUS_ACTIONS = ["publish", "unpublish", "hide"]
 
 
 @pytest.fixture(autouse=True)
@@ -143,6 +146,27 @@ def _world() -> dict[str, Any]:
         amount=1,
         signed_on="2026-01-01",
     )
+    # Facilities: a draft platform of the hidden organisation with a booking between outsiders,
+    # a draft zone and a draft cluster (only the secretariat sees drafts it manages).
+    platform = PilotPlatform.objects.create(
+        name="隐秘平台子",
+        operator=hidden_org,
+        region_id="3701",
+        capabilities="隐秘能力",
+        capacity_unit="天",
+        capacity_per_day=3,
+    )
+    booking = Booking.objects.create(
+        platform=platform,
+        requester=UserFactory(username="hidden_requester"),
+        requester_organisation=hidden_org,
+        units=1,
+        start_date="2030-01-01",
+        end_date="2030-01-02",
+        purpose="隐秘预约卯",
+    )
+    zone = Zone.objects.create(name="隐秘承接区丑", region_id="3710")
+    cluster = Cluster.objects.create(name="隐秘集群寅", region_id="1308")
     users = {
         "anonymous": None,
         "registered": UserFactory(username="registered"),
@@ -169,6 +193,10 @@ def _world() -> dict[str, Any]:
         "introduction": introduction,
         "project": project,
         "contract": contract,
+        "platform": platform,
+        "booking": booking,
+        "zone": zone,
+        "cluster": cluster,
         "users": users,
     }
 
@@ -182,6 +210,7 @@ def _hidden_from(role: str) -> set[str]:
         return own
     hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
     hidden |= {"enquiry", "introduction", "project", "contract"}
+    hidden |= {"platform", "booking", "zone", "cluster"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
     return hidden
@@ -204,6 +233,10 @@ TARGETS = {
     "introduction_id": ["introduction"],
     "project_id": ["project"],
     "contract_id": ["contract"],
+    "platform_id": ["platform"],
+    "booking_id": ["booking"],
+    "zone_id": ["zone"],
+    "cluster_id": ["cluster"],
 }
 TITLES = {
     "org": "隐秘申请机构",
@@ -221,6 +254,10 @@ TITLES = {
     "introduction": "隐秘引荐壬",
     "project": "隐秘工程子",
     "contract": "隐秘合同丑",
+    "platform": "隐秘平台子",
+    "booking": "隐秘预约卯",
+    "zone": "隐秘承接区丑",
+    "cluster": "隐秘集群寅",
 }
 
 
@@ -260,6 +297,13 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
             "note": "引荐",
         },
         "/api/v1/enquiries/brokers": {"user": ref or world["users"]["registered"].pk},
+        "/api/v1/facilities/bookings": {
+            "platform": ref or world["platform"].pk,
+            "units": 1,
+            "start_date": "2030-01-01",
+            "end_date": "2030-01-02",
+            "purpose": "试验",
+        },
         "/api/v1/matching/feedback": {
             "source_kind": "achievement",
             "source_id": ref or world["draft"].pk,
@@ -288,8 +332,10 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
         return {"action": "admit", "reason": "理由"}
     if path.endswith("/decision"):
         return {"decision": "keep", "note": "理由"}
-    if "/actions/" in path:
+    if "/actions/" in path or "/status/" in path:
         return {"reason": "理由"}
+    if method == "PATCH" and path.startswith("/api/v1/facilities/"):
+        return {"name": "改"}
     if path.startswith("/api/v1/enquiries/"):
         for end, body in (
             ("/messages", {"body": "问"}),
@@ -345,14 +391,18 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
         names = re.findall(r"{(\w+)}", path)
         id_params = [n for n in names if n in TARGETS]
         assert set(names) <= set(TARGETS) | {"action", "stage"}, f"new path parameter in {path}"
-        family = (
-            ENQUIRY_ACTIONS
-            if "enquiries" in path
-            else PIPELINE_ACTIONS
-            if "pipeline" in path
-            else ACTIONS
-        )
-        actions = family if "action" in names else [None]
+        if "action" not in names:
+            actions: list[str | None] = [None]
+        elif "enquiries" in path:
+            actions = list(ENQUIRY_ACTIONS)
+        elif "/pipeline/" in path:
+            actions = list(PIPELINE_ACTIONS)
+        elif "/facilities/bookings/" in path:
+            actions = list(BOOKING_ACTIONS)
+        elif "/facilities/" in path:
+            actions = list(STATUS_ACTIONS)
+        else:
+            actions = list(ACTIONS)
         if not id_params:
             url = path + (_query(path) if method == "GET" else "")
             r = _call(client, method, url, _body(method, path, world, None))
@@ -411,8 +461,11 @@ def test_body_ids_and_duplicate_check_hide_what_the_role_may_not_see(role):
         "/api/v1/demands",
         "/api/v1/matching/feedback",
         "/api/v1/enquiries",
+        "/api/v1/facilities/bookings",
     ):
         ref_target = "org" if path.endswith(("achievements", "demands")) else "draft"
+        if path.endswith("/bookings"):
+            ref_target = "platform"
         if ref_target not in hidden:
             continue
         got = _call(client, "POST", path, _body("POST", path, world, world[ref_target].pk))
