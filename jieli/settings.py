@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "jieli.duplicates",
     "jieli.enquiries",
     "jieli.watchlists",
+    "jieli.events",
     "jieli.demo",
     "jieli.portal",
     "axes",  # login throttling (see "Security" below)
