@@ -301,6 +301,17 @@ def _choose_sessions(
     fixed_objective = _objective(problem, problem.fixed)
     lp_bound, values = _lp_bound(stage)
     rounded = set(_round(stage, values))
+    rounded_value = sum(stage.columns[j][2] for j in rounded)
+    if rounded_value >= lp_bound * (1 - gap) - 1e-6:  # the LP was (nearly) integral: done
+        chosen = {stage.columns[j][0]: stage.columns[j][1] for j in rounded}
+        proven = "OPTIMAL" if rounded_value >= int(lp_bound) else "FEASIBLE"
+        if progress is not None:
+            progress(
+                rounded_value + fixed_objective,
+                int(lp_bound) + fixed_objective,
+                time.perf_counter() - started,
+            )
+        return chosen, int(lp_bound) + fixed_objective, proven
     model = cp_model.CpModel()
     y = [model.new_bool_var("") for _ in stage.columns]
     for j, var in enumerate(y):
@@ -337,6 +348,92 @@ def _choose_sessions(
     return chosen, int(bound) + fixed_objective, name
 
 
+def bipartite_colouring(
+    edges: list[tuple[int, int, int]], colours: list[int], capacity: int
+) -> dict[int, int] | None:
+    """Edge-colour a bipartite multigraph-free graph whose degrees are at most ``len(colours)``
+    (König: that many colours suffice), then balance the colour classes so none exceeds
+    ``capacity`` (de Werra: possible whenever the edges fit in colours × capacity). Returns
+    edge id → colour, or None when the graph is not bipartite or does not fit."""
+    k = len(colours)
+    if len(edges) > k * capacity:
+        return None
+    side: dict[int, int] = {}
+    adjacency: dict[int, list[int]] = defaultdict(list)
+    for _e, a, b in edges:
+        adjacency[a].append(b)
+        adjacency[b].append(a)
+    for start in adjacency:
+        if start in side:
+            continue
+        side[start] = 0
+        stack = [start]
+        while stack:
+            v = stack.pop()
+            for w in adjacency[v]:
+                if w not in side:
+                    side[w] = 1 - side[v]
+                    stack.append(w)
+                elif side[w] == side[v]:
+                    return None
+    if any(len(n) > k for n in adjacency.values()):
+        return None
+    at: dict[int, list] = defaultdict(lambda: [None] * k)  # vertex → colour → (edge, other)
+    colour_of: dict[int, int] = {}
+
+    def flip(v: int, c: int, d: int) -> None:
+        """Swap colours c and d along the c/d path starting at v with colour c."""
+        path = []
+        cur, col = v, c
+        while at[cur][col] is not None:
+            e, nxt = at[cur][col]
+            path.append((e, cur, nxt, col))
+            cur, col = nxt, (d if col == c else c)
+        for e, x, y, col in path:
+            at[x][col] = at[y][col] = None
+        for e, x, y, col in path:
+            new = d if col == c else c
+            at[x][new] = (e, y)
+            at[y][new] = (e, x)
+            colour_of[e] = new
+
+    for e, a, b in edges:
+        alpha = next(c for c in range(k) if at[a][c] is None)
+        beta = next(c for c in range(k) if at[b][c] is None)
+        if at[b][alpha] is not None:
+            flip(b, alpha, beta)  # bipartite: the path never reaches a
+        at[a][alpha] = (e, b)
+        at[b][alpha] = (e, a)
+        colour_of[e] = alpha
+    counts = [0] * k
+    for c in colour_of.values():
+        counts[c] += 1
+    for _round_ in range(len(edges) + k):
+        over = max(range(k), key=lambda c: counts[c])
+        if counts[over] <= capacity:
+            break
+        under = min(range(k), key=lambda c: counts[c])
+        # A c/d path with c-edges at both ends: flipping it moves one edge from c to d.
+        for v in list(at):
+            if at[v][over] is None or at[v][under] is not None:
+                continue
+            cur, col, ends_with = v, over, over
+            while at[cur][col] is not None:
+                _e, cur = at[cur][col]
+                ends_with = col
+                col = under if col == over else over
+            if ends_with == over and cur != v:
+                flip(v, over, under)
+                counts[over] -= 1
+                counts[under] += 1
+                break
+        else:
+            return None
+    if max(counts) > capacity:
+        return None
+    return {e: colours[c] for e, c in colour_of.items()}
+
+
 def _place_in_slots(
     problem: Problem,
     candidates: dict[int, list[int]],
@@ -360,7 +457,23 @@ def _place_in_slots(
         groups[sess].append(mid)
     deadline = time.perf_counter() + seconds
     total = max(1, len(sessions))
+    slots_of, _room = _session_rows(problem)
     for sess, mids in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        session_slots = slots_of[sess]
+        coloured = None
+        if not any(per_slot_fixed.get(s) for s in session_slots) and all(
+            len([s for s in candidates[mid] if session_of[s] == sess]) == len(session_slots)
+            for mid in mids
+        ):
+            coloured = bipartite_colouring(
+                [(mid, by_id[mid].a, by_id[mid].b) for mid in mids],
+                session_slots,
+                problem.tables,
+            )
+        if coloured is not None:
+            chosen.update(coloured)
+            total -= len(mids)
+            continue
         model = cp_model.CpModel()
         x: dict[tuple[int, int], Any] = {}
         by_slot: dict[int, list] = defaultdict(list)
@@ -438,7 +551,9 @@ def _polish(
     neighbourhood search can move meetings across sessions and let in those left out."""
     from ortools.sat.python import cp_model
 
-    if seconds < 1.0:
+    weight = {m.id: m.weight for m in problem.meetings}
+    fixed_objective = _objective(problem, problem.fixed)
+    if seconds < 1.0 or sum(weight[m] for m in chosen) + fixed_objective >= bound:
         return chosen
     per_slot_fixed, _busy, per_session_fixed = _fixed_usage(problem)
     session_of = {s.index: s.session for s in problem.slots}
@@ -484,7 +599,6 @@ def _polish(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return chosen
     better = {mid: s for (mid, s), var in x.items() if solver.boolean_value(var)}
-    weight = {m.id: m.weight for m in problem.meetings}
     if sum(weight[m] for m in better) > sum(weight[m] for m in chosen):
         return better
     return chosen

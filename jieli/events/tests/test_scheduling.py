@@ -115,3 +115,64 @@ def test_checker_catches_a_double_booking() -> None:
     assert any("double-booked" in v for v in violations(problem, bad))
     bad = Schedule("x", {1: (0, 1), 2: (0, 1)}, 10, 10, 0.0)
     assert any("table 1" in v for v in violations(problem, bad))
+
+
+@st.composite
+def session_problems(draw):  # type: ignore[no-untyped-def]
+    """Availability per whole session, two sides (offers and needs): the case fairs have,
+    where the exact colouring path is taken."""
+    sessions = draw(st.integers(1, 3))
+    per_session = draw(st.integers(1, 5))
+    slots = [Slot(i, i // per_session) for i in range(sessions * per_session)]
+    left, right = draw(st.integers(1, 8)), draw(st.integers(1, 8))
+    availability = {}
+    for p in range(left + right):
+        chosen = draw(st.sets(st.integers(0, sessions - 1), min_size=1))
+        availability[p] = frozenset(s.index for s in slots if s.session in chosen)
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, left - 1), st.integers(left, left + right - 1)),
+            max_size=40,
+            unique=True,
+        )
+    )
+    meetings = [MeetingSpec(i, a, b, draw(st.integers(1, 1000))) for i, (a, b) in enumerate(pairs)]
+    return Problem(slots, draw(st.integers(1, 5)), meetings, availability)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(session_problems())
+def test_session_fairs_keep_every_invariant_and_reach_the_bound(problem: Problem) -> None:
+    g = greedy(problem)
+    s = solve(problem, time_limit=3, workers=1)
+    assert violations(problem, g) == []
+    assert violations(problem, s) == []
+    assert g.objective <= s.objective <= s.bound
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_bipartite_colouring_is_proper_and_balanced(data) -> None:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    from jieli.events.scheduling import bipartite_colouring
+
+    k = data.draw(st.integers(1, 6))
+    pairs = data.draw(
+        st.lists(st.tuples(st.integers(0, 6), st.integers(10, 16)), max_size=40, unique=True)
+    )
+    degree = Counter(p for ab in pairs for p in ab)
+    pairs = [ab for ab in pairs if degree[ab[0]] <= k and degree[ab[1]] <= k]
+    capacity = data.draw(st.integers(1, 10))
+    edges = [(i, a, b) for i, (a, b) in enumerate(pairs)]
+    result = bipartite_colouring(edges, list(range(100, 100 + k)), capacity)
+    if len(edges) > k * capacity:
+        assert result is None
+        return
+    assert result is not None and set(result) == {e for e, _a, _b in edges}
+    seen = set()
+    for e, a, b in edges:
+        for v in (a, b):
+            assert (v, result[e]) not in seen
+            seen.add((v, result[e]))
+    assert max(Counter(result.values()).values(), default=0) <= capacity
