@@ -219,10 +219,11 @@ def event_report(event: Event) -> Report:
     )
 
 
-def bar_chart(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
-    """Rows for the server-side SVG bar chart (width in % of the largest value)."""
+def bar_chart(rows: list[tuple[str, int]]) -> dict[str, Any]:
+    """A server-side SVG bar chart: rows at 28 px, bars up to 200 px for the largest value."""
     top = max((n for _label, n in rows), default=0) or 1
-    return [
-        {"label": label, "value": n, "width": round(100 * n / top, 1), "y": 28 * i}
+    bars = [
+        {"label": label, "value": n, "width": round(200 * n / top, 1), "y": 28 * i}
         for i, (label, n) in enumerate(rows)
     ]
+    return {"bars": bars, "height": 28 * len(bars)}
