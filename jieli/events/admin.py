@@ -42,7 +42,9 @@ class RegistrationAdmin(ServiceOnlyAdmin):
         done = 0
         for reg in queryset:
             try:
-                services.registration_decide(viewer=viewer, registration_id=reg.pk, action="confirm")
+                services.registration_decide(
+                    viewer=viewer, registration_id=reg.pk, action="confirm"
+                )
                 done += 1
             except ServiceError as exc:
                 self.message_user(request, f"{reg}: {exc.message}", messages.WARNING)

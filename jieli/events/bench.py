@@ -28,9 +28,12 @@ DATA = Path(__file__).resolve().parent.parent / "demo" / "data"
 
 
 def _achievements() -> list[dict]:
-    out = []
-    for name in ("achievements_csl.jsonl.gz", "achievements_chinaxiv.jsonl.gz",
-                 "achievements_nasa.jsonl.gz"):
+    out: list[dict] = []
+    for name in (
+        "achievements_csl.jsonl.gz",
+        "achievements_chinaxiv.jsonl.gz",
+        "achievements_nasa.jsonl.gz",
+    ):
         with gzip.open(DATA / name, "rt", encoding="utf-8") as fh:
             out.extend(json.loads(line) for line in fh if line.strip())
     return out
@@ -75,10 +78,10 @@ def build_fair(participants: int, requests: int, seed: int, tables: int | None =
             needs.append(f"{a.get('title', '')} {_text(a)[:200]}")
     hits = engine.search_many(needs, k=60)
     ranked: list[list[tuple[int, float]]] = []
-    top = max((h.score for row in hits for h in row), default=1.0) or 1.0
-    for row in hits:
+    top = max((h.score for found in hits for h in found), default=1.0) or 1.0
+    for found in hits:
         best: dict[int, float] = {}
-        for h in row:
+        for h in found:
             p = owner[h.doc_id]
             best[p] = max(best.get(p, 0.0), h.score / top)
         ranked.append(sorted(best.items(), key=lambda kv: -kv[1]))
@@ -87,10 +90,10 @@ def build_fair(participants: int, requests: int, seed: int, tables: int | None =
     while len(meetings) < requests and depth < 60:
         for s, row in enumerate(ranked):
             if depth < len(row) and len(meetings) < requests:
-                p, score = row[depth]
+                owner_p, score = row[depth]
                 pa, pb = rng.randint(1, 3), rng.randint(1, 3)
                 weight = max(1, round(WEIGHT_SCALE * max(score, 0.01) * (pa + pb) / 4))
-                meetings.append(MeetingSpec(len(meetings), exhibitors + s, p, weight))
+                meetings.append(MeetingSpec(len(meetings), exhibitors + s, owner_p, weight))
         depth += 1
     rng.shuffle(meetings)  # first-come order
     day = datetime(2026, 5, 20, 9, 0)
@@ -100,9 +103,9 @@ def build_fair(participants: int, requests: int, seed: int, tables: int | None =
         sessions.append((2 * d, base, base + timedelta(hours=3)))
         sessions.append((2 * d + 1, base + timedelta(hours=5), base + timedelta(hours=8)))
     slots = slot_grid(sessions, meeting_minutes=20, gap_minutes=5)
-    by_session = defaultdict(list)
-    for s in slots:
-        by_session[s.session].append(s.index)
+    by_session: dict[int, list[int]] = defaultdict(list)
+    for slot in slots:
+        by_session[slot.session].append(slot.index)
     availability = {}
     for p in range(participants):
         attend = [sid for sid, _a, _b in sessions if rng.random() < 0.6] or [rng.choice(range(4))]

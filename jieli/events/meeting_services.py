@@ -17,7 +17,6 @@ from jieli.core import registry
 from jieli.core.errors import Conflict, InvalidInput, NotFound
 from jieli.core.history import change_record
 from jieli.core.viewer import Viewer
-from jieli.events import scheduling
 from jieli.events.models import (
     Event,
     EventStatus,
@@ -29,6 +28,7 @@ from jieli.events.models import (
     RequestStatus,
     ScheduleRun,
 )
+from jieli.events.running import build_problem
 from jieli.events.selectors import is_organiser, my_registration, suggestions
 from jieli.events.services import _user
 
@@ -85,7 +85,9 @@ def request_create(
         )
         if sent.count() >= event.max_requests:
             raise InvalidInput(
-                _("You have reached the limit of {n} meeting requests.").format(n=event.max_requests)
+                _("You have reached the limit of {n} meeting requests.").format(
+                    n=event.max_requests
+                )
             )
         req = MeetingRequest.objects.create(
             event=event,
@@ -98,7 +100,10 @@ def request_create(
             expires_at=now + timedelta(hours=event.request_expiry_hours),
         )
         change_record(
-            target=req, actor_id=uid, action="meeting_request", changes={"status": [None, "pending"]}
+            target=req,
+            actor_id=uid,
+            action="meeting_request",
+            changes={"status": [None, "pending"]},
         )
     return req
 
@@ -160,74 +165,12 @@ def request_answer(
     return req
 
 
-def requests_expire(*, now: datetime | None = None) -> int:
-    """Pending requests past their time stop blocking (the hourly job)."""
-    now = now or timezone.now()
-    done = 0
-    for pk in MeetingRequest.objects.filter(
-        status=RequestStatus.PENDING, expires_at__lte=now
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            req = MeetingRequest.objects.select_for_update().filter(
-                pk=pk, status=RequestStatus.PENDING
-            ).first()
-            if req is None:
-                continue
-            req.status = RequestStatus.EXPIRED
-            req.save(update_fields=["status", "updated_at"])
-            change_record(
-                target=req,
-                actor_id=None,
-                action="meeting_expire",
-                changes={"status": [RequestStatus.PENDING, RequestStatus.EXPIRED]},
-            )
-            done += 1
-    return done
-
-
 # --- scheduling -------------------------------------------------------------------------------
 
 
-def build_problem(event: Event) -> tuple[scheduling.Problem, list[scheduling.Slot]]:
-    """The event's meetings as a scheduling problem; announced meetings are fixed."""
-    sessions = list(event.sessions.all())
-    slots = scheduling.slot_grid(
-        [(s.pk, s.starts_at, s.ends_at) for s in sessions],
-        meeting_minutes=event.meeting_minutes,
-        gap_minutes=event.break_minutes,
-    )
-    index_of = {s.start: s.index for s in slots}
-    by_session: dict[int, list[int]] = defaultdict(list)
-    for s in slots:
-        by_session[s.session].append(s.index)
-    availability: dict[int, frozenset[int]] = {}
-    regs = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
-    for reg in regs.prefetch_related("sessions"):
-        availability[reg.pk] = frozenset(
-            i for session in reg.sessions.all() for i in by_session.get(session.pk, [])
-        )
-    meetings = []
-    fixed: dict[int, tuple[int, int]] = {}
-    for m in Meeting.objects.filter(event=event).exclude(status=Meeting.Status.NO_SHOW):
-        meetings.append(
-            scheduling.MeetingSpec(
-                m.pk, m.a_id, m.b_id, max(1, round(m.weight * scheduling.WEIGHT_SCALE))
-            )
-        )
-        if m.announced and m.starts_at in index_of and m.table:
-            fixed[m.pk] = (index_of[m.starts_at], m.table)
-    problem = scheduling.Problem(
-        slots=slots,
-        tables=event.tables,
-        meetings=meetings,
-        availability=availability,
-        fixed=fixed,
-        per_session_cap=event.max_per_session,
-    )
-    return problem, slots
-
-
-def schedule_start(*, viewer: Viewer, event: Event, method: str = "solver", time_limit: int = 30) -> ScheduleRun:
+def schedule_start(
+    *, viewer: Viewer, event: Event, method: str = "solver", time_limit: int = 30
+) -> ScheduleRun:
     """Queue a scheduler run (solved by a background worker, never in the web process)."""
     uid = _user(viewer)
     if not is_organiser(viewer, event):
@@ -251,70 +194,6 @@ def schedule_start(*, viewer: Viewer, event: Event, method: str = "solver", time
     return run
 
 
-def schedule_execute(run_id: int) -> ScheduleRun:
-    """Solve and write the schedule in one transaction (the job's body)."""
-    run = ScheduleRun.objects.select_related("event").get(pk=run_id)
-    ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.RUNNING)
-    problem, slots = build_problem(run.event)
-
-    def progress(objective: int, bound: int, seconds: float) -> None:
-        ScheduleRun.objects.filter(pk=run.pk).update(
-            progress={"objective": objective, "bound": bound, "seconds": round(seconds, 1)}
-        )
-
-    try:
-        baseline = scheduling.greedy(problem)
-        result = (
-            scheduling.solve(problem, time_limit=run.time_limit, progress=progress)
-            if run.method == "solver"
-            else baseline
-        )
-    except scheduling.ProblemError as exc:
-        ScheduleRun.objects.filter(pk=run.pk).update(
-            status=ScheduleRun.Status.FAILED, error=str(exc)[:500], finished_at=timezone.now()
-        )
-        run.refresh_from_db()
-        return run
-    if scheduling.violations(problem, result):  # never write a schedule that breaks a rule
-        raise RuntimeError("scheduler returned an invalid schedule")
-    by_index = {s.index: s for s in slots}
-    with transaction.atomic():
-        for meeting in Meeting.objects.select_for_update().filter(event=run.event):
-            spot = result.placements.get(meeting.pk)
-            if meeting.announced and meeting.pk in problem.fixed:
-                continue
-            if spot is None:
-                meeting.session_id = meeting.starts_at = meeting.ends_at = meeting.table = None
-                if meeting.status == Meeting.Status.SCHEDULED:
-                    meeting.status = Meeting.Status.UNSCHEDULED
-            else:
-                slot = by_index[spot[0]]
-                meeting.session_id = slot.session
-                meeting.starts_at, meeting.ends_at = slot.start, slot.end
-                meeting.table = spot[1]
-                meeting.status = Meeting.Status.SCHEDULED
-            meeting.save()
-        ScheduleRun.objects.filter(pk=run.pk).update(
-            status=ScheduleRun.Status.DONE,
-            placed=result.placed,
-            unplaced=len(problem.meetings) - result.placed,
-            objective=result.objective,
-            bound=result.bound,
-            greedy_placed=baseline.placed,
-            greedy_objective=baseline.objective,
-            seconds=round(result.seconds, 2),
-            finished_at=timezone.now(),
-        )
-        change_record(
-            target=run.event,
-            actor_id=run.requested_by_id,
-            action="schedule",
-            changes={"placed": [None, result.placed]},
-        )
-    run.refresh_from_db()
-    return run
-
-
 def schedule_announce(*, viewer: Viewer, event: Event) -> int:
     """Announce the scheduled meetings: later runs keep them where they are."""
     uid = _user(viewer)
@@ -324,12 +203,16 @@ def schedule_announce(*, viewer: Viewer, event: Event) -> int:
         count = Meeting.objects.filter(
             event=event, status=Meeting.Status.SCHEDULED, announced=False
         ).update(announced=True)
-        change_record(target=event, actor_id=uid, action="announce", changes={"announced": [0, count]})
+        change_record(
+            target=event, actor_id=uid, action="announce", changes={"announced": [0, count]}
+        )
     return count
 
 
 def _meeting_for_organiser(viewer: Viewer, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_for_update().select_related("event").filter(pk=meeting_id).first()
+    meeting = (
+        Meeting.objects.select_for_update().select_related("event").filter(pk=meeting_id).first()
+    )
     if meeting is None or not is_organiser(viewer, meeting.event):
         raise NotFound()
     return meeting
@@ -356,7 +239,7 @@ def meeting_move(*, viewer: Viewer, meeting_id: int, action: str) -> Meeting:
         before = {"status": meeting.status, "announced": meeting.announced}
         if action == "free":
             meeting.announced = False
-        else:
+        elif target is not None:
             meeting.status = target
         meeting.save()
         after = {"status": meeting.status, "announced": meeting.announced}
@@ -369,7 +252,9 @@ def meeting_move(*, viewer: Viewer, meeting_id: int, action: str) -> Meeting:
     return meeting
 
 
-def walk_in(*, viewer: Viewer, event: Event, a_id: int, b_id: int, now: datetime | None = None) -> Meeting:
+def walk_in(
+    *, viewer: Viewer, event: Event, a_id: int, b_id: int, now: datetime | None = None
+) -> Meeting:
     """On the day: a meeting between two checked-in participants in the next free slot."""
     uid = _user(viewer)
     now = now or timezone.now()
@@ -388,8 +273,13 @@ def walk_in(*, viewer: Viewer, event: Event, a_id: int, b_id: int, now: datetime
         if regs[a_id].organisation_id == regs[b_id].organisation_id:
             raise InvalidInput(_("You cannot request a meeting with your own organisation."))
         problem, slots = build_problem(event)
-        busy = {(p, spot[0]) for m in problem.meetings for p in (m.a, m.b)
-                for spot in [problem.fixed.get(m.id)] if spot}
+        busy = {
+            (p, spot[0])
+            for m in problem.meetings
+            for p in (m.a, m.b)
+            for spot in [problem.fixed.get(m.id)]
+            if spot
+        }
         placed = Meeting.objects.filter(event=event).exclude(starts_at=None)
         used: dict[Any, set[int]] = defaultdict(set)
         people: set[tuple[int, Any]] = set()
@@ -417,7 +307,9 @@ def walk_in(*, viewer: Viewer, event: Event, a_id: int, b_id: int, now: datetime
                 walk_in=True,
                 status=Meeting.Status.SCHEDULED,
             )
-            change_record(target=meeting, actor_id=uid, action="walk_in", changes={"table": [None, free[0]]})
+            change_record(
+                target=meeting, actor_id=uid, action="walk_in", changes={"table": [None, free[0]]}
+            )
             return meeting
     raise InvalidInput(_("There is no free slot left for these two participants."))
 
@@ -428,7 +320,12 @@ def outcome_record(*, viewer: Viewer, meeting_id: int, outcome: str) -> Meeting:
     if outcome not in [o for o in Outcome.values if o]:
         raise InvalidInput(fields={"outcome": [_("Choose one of the listed outcomes.")]})
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("a", "b").filter(pk=meeting_id).first()
+        meeting = (
+            Meeting.objects.select_for_update()
+            .select_related("a", "b")
+            .filter(pk=meeting_id)
+            .first()
+        )
         if meeting is None or uid not in (meeting.a.user_id, meeting.b.user_id):
             raise NotFound()
         if meeting.status in (Meeting.Status.UNSCHEDULED, Meeting.Status.NO_SHOW):
@@ -439,7 +336,9 @@ def outcome_record(*, viewer: Viewer, meeting_id: int, outcome: str) -> Meeting:
         if meeting.status == Meeting.Status.SCHEDULED:
             meeting.status = Meeting.Status.HELD
         meeting.save()
-        change_record(target=meeting, actor_id=uid, action="outcome", changes={field: [before, outcome]})
+        change_record(
+            target=meeting, actor_id=uid, action="outcome", changes={field: [before, outcome]}
+        )
     return meeting
 
 
@@ -472,10 +371,13 @@ def meeting_open_project(*, viewer: Viewer, meeting_id: int) -> Any:
         offers = list(meeting.a.offers.values_list("pk", flat=True)) + list(
             meeting.b.offers.values_list("pk", flat=True)
         )
-        demand = (list(meeting.a.needs.values_list("pk", flat=True)) + list(
+        needs = list(meeting.a.needs.values_list("pk", flat=True)) + list(
             meeting.b.needs.values_list("pk", flat=True)
-        ) or [None])[0]
-        enterprise = meeting.b.organisation_id if meeting.b.needs.exists() else meeting.a.organisation_id
+        )
+        demand = needs[0] if needs else None
+        enterprise = (
+            meeting.b.organisation_id if meeting.b.needs.exists() else meeting.a.organisation_id
+        )
         project = opener(
             viewer=viewer,
             origin="meeting",
@@ -487,6 +389,10 @@ def meeting_open_project(*, viewer: Viewer, meeting_id: int) -> Any:
         )
         meeting.project_url = str(project.get_absolute_url())[:300]
         meeting.save(update_fields=["project_url", "updated_at"])
-        change_record(target=meeting, actor_id=viewer.user_id, action="open_project",
-                      changes={"project": [None, meeting.project_url]})
+        change_record(
+            target=meeting,
+            actor_id=viewer.user_id,
+            action="open_project",
+            changes={"project": [None, meeting.project_url]},
+        )
     return project

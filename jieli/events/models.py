@@ -54,7 +54,9 @@ class Event(BaseModel):
     description = models.TextField(_("description"), max_length=5000, blank=True)
     themes = models.JSONField(_("themes (industry codes)"), default=list, blank=True)
     meeting_minutes = models.PositiveSmallIntegerField(_("meeting length (minutes)"), default=20)
-    break_minutes = models.PositiveSmallIntegerField(_("break between meetings (minutes)"), default=5)
+    break_minutes = models.PositiveSmallIntegerField(
+        _("break between meetings (minutes)"), default=5
+    )
     tables = models.PositiveSmallIntegerField(_("tables"), default=10)
     capacity = models.PositiveIntegerField(_("capacity (participants)"), default=100)
     registration_opens = models.DateTimeField(_("registration opens"))

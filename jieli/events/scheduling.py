@@ -31,8 +31,8 @@ WEIGHT_SCALE = 1000  # weights are integers for CP-SAT: 0.734 → 734
 class Slot:
     index: int
     session: int  # the session's id (or index): caps per session count per this value
-    start: object = None  # datetime in the app; anything in tests
-    end: object = None
+    start: Any = None  # datetime in the app; anything in tests
+    end: Any = None
 
 
 @dataclass(frozen=True)
@@ -268,7 +268,7 @@ def _round(stage: _Stage1, values: list[float]) -> list[int]:
         for j in idx:
             keys_of[j].append(key)
     order = sorted(range(len(values)), key=lambda j: (-round(values[j], 6), -stage.columns[j][2]))
-    taken = []
+    taken: list[int] = []
     for j in order:
         if values[j] <= 1e-6 and taken and stage.columns[j][2] <= 0:
             break
@@ -327,10 +327,11 @@ def _choose_sessions(
     solver = _new_solver(seconds - (time.perf_counter() - started), workers, gap, seed)
     callback = None
     if progress is not None:
+        report = progress
 
         class _Progress(cp_model.CpSolverSolutionCallback):
             def on_solution_callback(self) -> None:
-                progress(
+                report(
                     int(self.objective_value) + fixed_objective,
                     int(min(self.best_objective_bound, lp_bound)) + fixed_objective,
                     time.perf_counter() - started,
@@ -389,7 +390,7 @@ def bipartite_colouring(
             e, nxt = at[cur][col]
             path.append((e, cur, nxt, col))
             cur, col = nxt, (d if col == c else c)
-        for e, x, y, col in path:
+        for _e, x, y, col in path:
             at[x][col] = at[y][col] = None
         for e, x, y, col in path:
             new = d if col == c else c
@@ -408,7 +409,7 @@ def bipartite_colouring(
     counts = [0] * k
     for c in colour_of.values():
         counts[c] += 1
-    for _round_ in range(len(edges) + k):
+    for _attempt in range(len(edges) + k):
         over = max(range(k), key=lambda c: counts[c])
         if counts[over] <= capacity:
             break
@@ -633,8 +634,9 @@ def solve(
         problem, candidates, sessions, seconds=remaining * 0.4, workers=workers, seed=seed
     )
     remaining = time_limit - (time.perf_counter() - started)
-    chosen = _polish(problem, candidates, chosen, bound, seconds=remaining * 0.8,
-                     workers=workers, seed=seed)
+    chosen = _polish(
+        problem, candidates, chosen, bound, seconds=remaining * 0.8, workers=workers, seed=seed
+    )
     placements = _tables(problem, chosen)
     objective = _objective(problem, placements)
     if objective < baseline.objective:

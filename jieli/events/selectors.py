@@ -77,21 +77,6 @@ def requests_of(registration: Registration) -> QuerySet[MeetingRequest]:
     ).select_related("sender__organisation", "recipient__organisation", "sender__user")
 
 
-def request_get(viewer: Viewer, pk: int) -> MeetingRequest:
-    """A request its sender or recipient (or the organiser) may see; otherwise 404."""
-    req = MeetingRequest.objects.select_related("event", "sender", "recipient").filter(pk=pk)
-    found = req.first()
-    if found is None:
-        raise NotFound()
-    event = event_get(viewer, found.event_id)
-    if is_organiser(viewer, event) or viewer.user_id in (
-        found.sender.user_id,
-        found.recipient.user_id,
-    ):
-        return found
-    raise NotFound()
-
-
 @dataclass
 class Suggestion:
     registration: Registration

@@ -6,6 +6,7 @@ Meeting requests, scheduling and outcomes are in ``meeting_services.py``.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
@@ -32,12 +33,6 @@ def _user(viewer: Viewer) -> int:
     if viewer.user_id is None:
         raise NotAuthenticated()
     return viewer.user_id
-
-
-def _when(value: Any, field: str) -> datetime:
-    if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    raise InvalidInput(fields={field: [_("Enter a valid date and time.")]})
 
 
 def check_event_data(data: dict[str, Any]) -> dict[str, list[str]]:
@@ -81,7 +76,11 @@ def check_event_data(data: dict[str, Any]) -> dict[str, list[str]]:
     spans = []
     for i, session in enumerate(sessions, 1):
         name, start, end = session
-        if not str(name).strip() or not isinstance(start, datetime) or not isinstance(end, datetime):
+        if (
+            not str(name).strip()
+            or not isinstance(start, datetime)
+            or not isinstance(end, datetime)
+        ):
             add("sessions", _("Session {i}: a name, a start and an end are needed.").format(i=i))
             continue
         if end <= start:
@@ -91,7 +90,7 @@ def check_event_data(data: dict[str, Any]) -> dict[str, list[str]]:
             add("sessions", _("Session {i} is shorter than one meeting.").format(i=i))
         spans.append((start, end, i))
     spans.sort()
-    for (_s1, e1, i), (s2, _e2, j) in zip(spans, spans[1:], strict=False):
+    for (_s1, e1, i), (s2, _e2, j) in pairwise(spans):
         if s2 < e1:
             add("sessions", _("Sessions {i} and {j} overlap.").format(i=i, j=j))
     from jieli.regions.validation import validate_industry_code
@@ -103,7 +102,7 @@ def check_event_data(data: dict[str, Any]) -> dict[str, list[str]]:
         for code in themes:
             try:
                 validate_industry_code(str(code), max_level=2, field="themes")
-            except Exception:  # noqa: BLE001 - any refusal is this field's error
+            except Exception:
                 add("themes", _("Unknown industry code: {code}.").format(code=code))
     return errors
 
@@ -183,7 +182,10 @@ def event_move(*, viewer: Viewer, event_id: int, action: str) -> Event:
         event.status = target
         event.save(update_fields=["status", "updated_at"])
         change_record(
-            target=event, actor_id=uid, action=f"event_{action}", changes={"status": [before, target]}
+            target=event,
+            actor_id=uid,
+            action=f"event_{action}",
+            changes={"status": [before, target]},
         )
     return event
 
@@ -224,9 +226,13 @@ def registration_create(
     offers = list(
         Achievement.objects.filter(pk__in=offer_ids, owner_id=organisation_id, status="published")
     )
-    needs = list(Demand.objects.filter(pk__in=need_ids, owner_id=organisation_id, status="published"))
+    needs = list(
+        Demand.objects.filter(pk__in=need_ids, owner_id=organisation_id, status="published")
+    )
     if len(offers) != len(set(offer_ids)):
-        raise InvalidInput(fields={"offers": [_("Choose your organisation's published achievements.")]})
+        raise InvalidInput(
+            fields={"offers": [_("Choose your organisation's published achievements.")]}
+        )
     if len(needs) != len(set(need_ids)):
         raise InvalidInput(fields={"needs": [_("Choose your organisation's published demands.")]})
     with transaction.atomic():
@@ -237,7 +243,9 @@ def registration_create(
             event=locked,
             status__in=[RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED],
         ).count()
-        status = RegistrationStatus.PENDING if taken < locked.capacity else RegistrationStatus.WAITING
+        status = (
+            RegistrationStatus.PENDING if taken < locked.capacity else RegistrationStatus.WAITING
+        )
         reg = Registration.objects.create(
             event=locked,
             user_id=uid,
@@ -249,7 +257,9 @@ def registration_create(
         reg.sessions.set(sessions)
         reg.offers.set(offers)
         reg.needs.set(needs)
-        change_record(target=reg, actor_id=uid, action="register", changes={"status": [None, status]})
+        change_record(
+            target=reg, actor_id=uid, action="register", changes={"status": [None, status]}
+        )
     return reg
 
 
@@ -286,7 +296,9 @@ def registration_decide(*, viewer: Viewer, registration_id: int, action: str) ->
                 event=event, status=RegistrationStatus.CONFIRMED
             ).count()
             if confirmed >= event.capacity:
-                raise InvalidInput(_("The event is full; the registration stays on the waiting list."))
+                raise InvalidInput(
+                    _("The event is full; the registration stays on the waiting list.")
+                )
         before = reg.status
         reg.status = target
         reg.save(update_fields=["status", "updated_at"])

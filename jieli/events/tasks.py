@@ -16,7 +16,7 @@ from jieli.core.models import JobRun
 
 @db_task(priority=PRIORITY_WAITING)
 def schedule_job(run_id: int) -> None:
-    from jieli.events.meeting_services import schedule_execute
+    from jieli.events.running import schedule_execute
 
     with job_run("event_schedule", run_id, queue="user"):
         schedule_execute(run_id)
@@ -25,7 +25,7 @@ def schedule_job(run_id: int) -> None:
 @db_periodic_task(crontab(minute="23"))
 @lock_task("jieli-events-expire-requests")
 def expire_requests_task() -> int:
-    from jieli.events.meeting_services import requests_expire
+    from jieli.events.running import requests_expire
 
     return requests_expire()
 

@@ -46,7 +46,9 @@ def _organiser_event(request: JieliRequest, pk: int) -> Event:
 def event_list(request: JieliRequest) -> HttpResponse:
     qs = selectors.visible_events(request.viewer)
     may_create = request.viewer.is_staff_role or bool(request.viewer.admin_organisation_ids)
-    return render(request, "events/list.html", {"page": _page(request, qs), "may_create": may_create})
+    return render(
+        request, "events/list.html", {"page": _page(request, qs), "may_create": may_create}
+    )
 
 
 def _organisers(request: JieliRequest) -> list[tuple[Any, str]]:
@@ -75,7 +77,9 @@ def event_new(request: JieliRequest) -> HttpResponse:
         except InvalidInput as exc:
             apply_service_error(form, exc)
         else:
-            messages.success(request, _("The event was created as a draft. Open it for registration when ready."))
+            messages.success(
+                request, _("The event was created as a draft. Open it for registration when ready.")
+            )
             return redirect("events:manage", event.pk)
     return render(request, "events/new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -101,7 +105,9 @@ def event_detail(request: JieliRequest, pk: int) -> HttpResponse:
 def event_move(request: JieliRequest, pk: int) -> HttpResponse:
     event = _organiser_event(request, pk)
     try:
-        services.event_move(viewer=request.viewer, event_id=event.pk, action=request.POST.get("action", ""))
+        services.event_move(
+            viewer=request.viewer, event_id=event.pk, action=request.POST.get("action", "")
+        )
     except ServiceError as exc:
         message_service_error(request, exc)
     return redirect("events:manage", event.pk)
@@ -123,8 +129,16 @@ def register(request: JieliRequest, pk: int) -> HttpResponse:
         request.POST or None,
         organisations=orgs,
         sessions=[(s.pk, f"{s.name} {s.starts_at:%Y-%m-%d %H:%M}") for s in event.sessions.all()],
-        offers=list(Achievement.objects.filter(owner_id__in=org_ids, status="published").values_list("pk", "title")[:200]),
-        needs=list(Demand.objects.filter(owner_id__in=org_ids, status="published").values_list("pk", "title")[:200]),
+        offers=list(
+            Achievement.objects.filter(owner_id__in=org_ids, status="published").values_list(
+                "pk", "title"
+            )[:200]
+        ),
+        needs=list(
+            Demand.objects.filter(owner_id__in=org_ids, status="published").values_list(
+                "pk", "title"
+            )[:200]
+        ),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -148,9 +162,16 @@ def register(request: JieliRequest, pk: int) -> HttpResponse:
             if reg.status == RegistrationStatus.WAITING:
                 messages.warning(request, _("The event is full: you are on the waiting list."))
             else:
-                messages.success(request, _("Registered. The organiser will confirm your registration."))
+                messages.success(
+                    request, _("Registered. The organiser will confirm your registration.")
+                )
             return redirect("events:detail", event.pk)
-    return render(request, "events/register.html", {"event": event, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "events/register.html",
+        {"event": event, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -173,7 +194,9 @@ def manage(request: JieliRequest, pk: int) -> HttpResponse:
             "schedule_form": ScheduleForm(),
             "checkin_form": CheckinForm(),
             "walkin_form": WalkInForm(participants=participants),
-            "unscheduled": Meeting.objects.filter(event=event, status=Meeting.Status.UNSCHEDULED).count(),
+            "unscheduled": Meeting.objects.filter(
+                event=event, status=Meeting.Status.UNSCHEDULED
+            ).count(),
         },
     )
 
@@ -183,7 +206,9 @@ def manage(request: JieliRequest, pk: int) -> HttpResponse:
 def registration_decide(request: JieliRequest, pk: int, reg_id: int) -> HttpResponse:
     event = _organiser_event(request, pk)
     try:
-        services.registration_decide(viewer=request.viewer, registration_id=reg_id, action=request.POST.get("action", ""))
+        services.registration_decide(
+            viewer=request.viewer, registration_id=reg_id, action=request.POST.get("action", "")
+        )
     except ServiceError as exc:
         message_service_error(request, exc)
     return redirect("events:manage", event.pk)
@@ -200,8 +225,16 @@ def _my_reg(request: JieliRequest, event: Event) -> Any:
 def suggestions(request: JieliRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
     reg = _my_reg(request, event)
-    found = selectors.suggestions(request.viewer, reg) if reg.status == RegistrationStatus.CONFIRMED else []
-    return render(request, "events/suggestions.html", {"event": event, "registration": reg, "page": _page(request, found)})
+    found = (
+        selectors.suggestions(request.viewer, reg)
+        if reg.status == RegistrationStatus.CONFIRMED
+        else []
+    )
+    return render(
+        request,
+        "events/suggestions.html",
+        {"event": event, "registration": reg, "page": _page(request, found)},
+    )
 
 
 @require_POST
@@ -237,7 +270,13 @@ def requests(request: JieliRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "events/requests.html",
-        {"event": event, "registration": reg, "page": _page(request, qs), "answer_form": AnswerForm(), "pending": RequestStatus.PENDING},
+        {
+            "event": event,
+            "registration": reg,
+            "page": _page(request, qs),
+            "answer_form": AnswerForm(),
+            "pending": RequestStatus.PENDING,
+        },
     )
 
 
@@ -285,8 +324,14 @@ def schedule(request: JieliRequest, pk: int) -> HttpResponse:
 def runs(request: JieliRequest, pk: int) -> HttpResponse:
     """The scheduler runs (polled by the organiser's page while one runs)."""
     event = _organiser_event(request, pk)
-    active = event.runs.filter(status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING]).exists()
-    return render(request, "events/_runs.html", {"event": event, "runs": event.runs.all()[:5], "active": active})
+    active = event.runs.filter(
+        status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING]
+    ).exists()
+    return render(
+        request,
+        "events/_runs.html",
+        {"event": event, "runs": event.runs.all()[:5], "active": active},
+    )
 
 
 @require_POST
@@ -303,7 +348,9 @@ def announce(request: JieliRequest, pk: int) -> HttpResponse:
 def meeting_move(request: JieliRequest, pk: int, meeting_id: int) -> HttpResponse:
     event = _organiser_event(request, pk)
     try:
-        meeting_services.meeting_move(viewer=request.viewer, meeting_id=meeting_id, action=request.POST.get("action", ""))
+        meeting_services.meeting_move(
+            viewer=request.viewer, meeting_id=meeting_id, action=request.POST.get("action", "")
+        )
     except ServiceError as exc:
         message_service_error(request, exc)
     return redirect("events:plan", event.pk)
@@ -312,7 +359,11 @@ def meeting_move(request: JieliRequest, pk: int, meeting_id: int) -> HttpRespons
 @login_required
 def plan(request: JieliRequest, pk: int) -> HttpResponse:
     event = _organiser_event(request, pk)
-    return render(request, "events/plan.html", {"event": event, "page": _page(request, selectors.table_plan(event), size=50)})
+    return render(
+        request,
+        "events/plan.html",
+        {"event": event, "page": _page(request, selectors.table_plan(event), size=50)},
+    )
 
 
 @require_POST
@@ -320,7 +371,9 @@ def plan(request: JieliRequest, pk: int) -> HttpResponse:
 def checkin(request: JieliRequest, pk: int) -> HttpResponse:
     event = _organiser_event(request, pk)
     try:
-        reg = services.checkin(viewer=request.viewer, event=event, token=request.POST.get("token", ""))
+        reg = services.checkin(
+            viewer=request.viewer, event=event, token=request.POST.get("token", "")
+        )
     except InvalidInput as exc:
         message_service_error(request, exc)
     else:
@@ -342,7 +395,12 @@ def walkin(request: JieliRequest, pk: int) -> HttpResponse:
     except InvalidInput as exc:
         message_service_error(request, exc)
     else:
-        messages.success(request, _("Walk-in meeting at table {table}, {time}.").format(table=m.table, time=f"{m.starts_at:%H:%M}"))
+        messages.success(
+            request,
+            _("Walk-in meeting at table {table}, {time}.").format(
+                table=m.table, time=f"{m.starts_at:%H:%M}"
+            ),
+        )
     return redirect("events:manage", event.pk)
 
 
@@ -352,13 +410,18 @@ def agenda(request: JieliRequest, pk: int) -> HttpResponse:
     reg = _my_reg(request, event)
     meetings = list(selectors.agenda(reg))
     for m in meetings:
-        m.other = m.b if m.a_id == reg.pk else m.a
-        m.mine = m.outcome_a if m.a_id == reg.pk else m.outcome_b
-        m.may_open = meeting_services.may_open_project(request.viewer, m)
+        m.other = m.b if m.a_id == reg.pk else m.a  # type: ignore[attr-defined]
+        m.mine = m.outcome_a if m.a_id == reg.pk else m.outcome_b  # type: ignore[attr-defined]
+        m.may_open = meeting_services.may_open_project(request.viewer, m)  # type: ignore[attr-defined]
     return render(
         request,
         "events/agenda.html",
-        {"event": event, "registration": reg, "page": _page(request, meetings, size=30), "outcome_form": OutcomeForm()},
+        {
+            "event": event,
+            "registration": reg,
+            "page": _page(request, meetings, size=30),
+            "outcome_form": OutcomeForm(),
+        },
     )
 
 
@@ -366,7 +429,9 @@ def agenda(request: JieliRequest, pk: int) -> HttpResponse:
 def agenda_download(request: JieliRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
     reg = _my_reg(request, event)
-    response = HttpResponse(agenda_ics(event, reg, selectors.agenda(reg)), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        agenda_ics(event, reg, selectors.agenda(reg)), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="agenda-{event.pk}.ics"'
     return response
 
@@ -385,7 +450,9 @@ def qr(request: JieliRequest, pk: int) -> HttpResponse:
 def outcome(request: JieliRequest, pk: int, meeting_id: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
     try:
-        meeting_services.outcome_record(viewer=request.viewer, meeting_id=meeting_id, outcome=request.POST.get("outcome", ""))
+        meeting_services.outcome_record(
+            viewer=request.viewer, meeting_id=meeting_id, outcome=request.POST.get("outcome", "")
+        )
     except InvalidInput as exc:
         message_service_error(request, exc)
     else:
@@ -398,7 +465,9 @@ def outcome(request: JieliRequest, pk: int, meeting_id: int) -> HttpResponse:
 def open_project(request: JieliRequest, pk: int, meeting_id: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
     try:
-        project = meeting_services.meeting_open_project(viewer=request.viewer, meeting_id=meeting_id)
+        project = meeting_services.meeting_open_project(
+            viewer=request.viewer, meeting_id=meeting_id
+        )
     except InvalidInput as exc:
         message_service_error(request, exc)
         return redirect("events:agenda", event.pk)

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from jieli.achievements.tests.factories import AchievementFactory
 from jieli.demands.tests.factories import PublishedDemandFactory
@@ -37,7 +34,3 @@ def participants(roles, fair, listings):
     from jieli.events.tests.factories import confirmed_pair
 
     return confirmed_pair(roles, fair, *listings)
-
-
-def window(hours: float = 0) -> object:
-    return timezone.now() + timedelta(hours=hours)

@@ -39,7 +39,9 @@ def fair_data(**overrides: Any) -> dict[str, Any]:
 
 def open_fair(organiser_user: Any, organiser_id: int | None = None, **overrides: Any) -> Event:
     viewer = viewer_of(organiser_user)
-    event = services.event_create(viewer=viewer, organiser_id=organiser_id, data=fair_data(**overrides))
+    event = services.event_create(
+        viewer=viewer, organiser_id=organiser_id, data=fair_data(**overrides)
+    )
     return services.event_move(viewer=viewer, event_id=event.pk, action="open")
 
 
@@ -51,25 +53,41 @@ def register(user: Any, org: Any, event: Event, **kw: Any) -> Registration:
         "need_ids": [],
     }
     data.update(kw)
-    return services.registration_create(viewer=viewer_of(user), event=event, organisation_id=org.pk, **data)
+    return services.registration_create(
+        viewer=viewer_of(user), event=event, organisation_id=org.pk, **data
+    )
 
 
-def confirmed_pair(roles: Any, event: Event, offer: Any, need: Any) -> tuple[Registration, Registration]:
-    a = register(roles.owner_member, roles.owner_org, event, role="exhibitor", booth="A1", offer_ids=[offer.pk])
+def confirmed_pair(
+    roles: Any, event: Event, offer: Any, need: Any
+) -> tuple[Registration, Registration]:
+    a = register(
+        roles.owner_member,
+        roles.owner_org,
+        event,
+        role="exhibitor",
+        booth="A1",
+        offer_ids=[offer.pk],
+    )
     b = register(roles.other_member, roles.other_org, event, need_ids=[need.pk])
     for reg in (a, b):
-        services.registration_decide(viewer=viewer_of(roles.secretariat), registration_id=reg.pk, action="confirm")
+        services.registration_decide(
+            viewer=viewer_of(roles.secretariat), registration_id=reg.pk, action="confirm"
+        )
         reg.refresh_from_db()
     return a, b
 
 
 def accepted_meeting(roles: Any, event: Event) -> Any:
     req = meeting_services.request_create(
-        viewer=viewer_of(roles.other_member), event=event,
+        viewer=viewer_of(roles.other_member),
+        event=event,
         recipient_id=Registration.objects.get(event=event, user=roles.owner_member).pk,
         message="想了解授权条件",
     )
-    meeting_services.request_answer(viewer=viewer_of(roles.owner_member), request_id=req.pk, accept=True)
+    meeting_services.request_answer(
+        viewer=viewer_of(roles.owner_member), request_id=req.pk, accept=True
+    )
     return req
 
 
@@ -78,6 +96,8 @@ def run_schedule(user: Any, event: Event, method: str = "solver") -> Any:
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        run = meeting_services.schedule_start(viewer=viewer_of(user), event=event, method=method, time_limit=5)
+        run = meeting_services.schedule_start(
+            viewer=viewer_of(user), event=event, method=method, time_limit=5
+        )
     run.refresh_from_db()
     return run

@@ -39,11 +39,11 @@ def problems(draw):  # type: ignore[no-untyped-def]
             unique_by=lambda ab: (min(ab), max(ab)),
         )
     )
-    meetings = [
-        MeetingSpec(i, a, b, draw(st.integers(1, 1000))) for i, (a, b) in enumerate(pairs)
-    ]
+    meetings = [MeetingSpec(i, a, b, draw(st.integers(1, 1000))) for i, (a, b) in enumerate(pairs)]
     tables = draw(st.integers(1, 4))
-    problem = Problem(slots, tables, meetings, availability, per_session_cap=draw(st.integers(0, 3)))
+    problem = Problem(
+        slots, tables, meetings, availability, per_session_cap=draw(st.integers(0, 3))
+    )
     # Some meetings announced already: fix those of a greedy run (a valid fixed set).
     if meetings and draw(st.booleans()):
         first = greedy(problem)
@@ -82,7 +82,9 @@ def test_optimum_is_found_and_proven_on_a_small_case() -> None:
 def test_fixed_meetings_stay_put() -> None:
     slots = [Slot(0, 0), Slot(1, 0)]
     meetings = [MeetingSpec(1, 0, 1, 1), MeetingSpec(2, 0, 2, 100)]
-    problem = Problem(slots, 1, meetings, {p: frozenset({0, 1}) for p in range(3)}, fixed={1: (0, 1)})
+    problem = Problem(
+        slots, 1, meetings, {p: frozenset({0, 1}) for p in range(3)}, fixed={1: (0, 1)}
+    )
     s = solve(problem, time_limit=5, workers=1)
     assert s.placements[1] == (0, 1)
     assert s.placements[2] == (1, 1)

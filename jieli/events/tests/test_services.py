@@ -10,7 +10,7 @@ from django.utils import timezone
 from jieli.core import registry
 from jieli.core.errors import Conflict, InvalidInput, NotFound
 from jieli.core.models import ChangeRecord
-from jieli.events import meeting_services, services
+from jieli.events import meeting_services, running, services
 from jieli.events.models import Meeting, MeetingRequest, Registration, ScheduleRun
 from jieli.events.selectors import agenda, event_report
 from jieli.events.tests.factories import (
@@ -42,15 +42,30 @@ def test_whole_flow(roles, fair, participants):
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.table) == before
     services.checkin(viewer=viewer_of(roles.secretariat), event=fair, token=a.checkin_token)
-    meeting_services.outcome_record(viewer=viewer_of(roles.owner_member), meeting_id=meeting.pk, outcome="intention")
+    meeting_services.outcome_record(
+        viewer=viewer_of(roles.owner_member), meeting_id=meeting.pk, outcome="intention"
+    )
     meeting.refresh_from_db()
     assert meeting.outcome_b == "intention" and meeting.status == "held"  # b: the one asked
     report = event_report(fair)
     assert report.requests["accepted"] == 1 and report.meetings["held"] == 1
-    assert dict(report.outcomes)[str(dict(Meeting._meta.get_field("outcome_a").choices)["intention"])] == 1
+    assert (
+        dict(report.outcomes)[str(dict(Meeting._meta.get_field("outcome_a").choices)["intention"])]
+        == 1
+    )
     actions = set(ChangeRecord.objects.values_list("action", flat=True))
-    assert {"create", "event_open", "register", "registration_confirm", "meeting_request",
-            "meeting_accept", "schedule", "announce", "checkin", "outcome"} <= actions
+    assert {
+        "create",
+        "event_open",
+        "register",
+        "registration_confirm",
+        "meeting_request",
+        "meeting_accept",
+        "schedule",
+        "announce",
+        "checkin",
+        "outcome",
+    } <= actions
 
 
 @pytest.mark.parametrize(
@@ -65,26 +80,38 @@ def test_whole_flow(roles, fair, participants):
 )
 def test_bad_events_are_refused(roles, override, field):
     with pytest.raises(InvalidInput) as exc:
-        services.event_create(viewer=viewer_of(roles.secretariat), organiser_id=None, data=fair_data(**override))
+        services.event_create(
+            viewer=viewer_of(roles.secretariat), organiser_id=None, data=fair_data(**override)
+        )
     assert field in exc.value.fields
 
 
 def test_overlapping_sessions_and_meeting_longer_than_session(roles):
     day = timezone.now() + timedelta(days=3)
-    data = fair_data(sessions=[("a", day, day + timedelta(hours=2)), ("b", day + timedelta(hours=1), day + timedelta(hours=3)),
-                               ("c", day + timedelta(hours=5), day + timedelta(hours=5, minutes=10))])
+    data = fair_data(
+        sessions=[
+            ("a", day, day + timedelta(hours=2)),
+            ("b", day + timedelta(hours=1), day + timedelta(hours=3)),
+            ("c", day + timedelta(hours=5), day + timedelta(hours=5, minutes=10)),
+        ]
+    )
     with pytest.raises(InvalidInput) as exc:
         services.event_create(viewer=viewer_of(roles.secretariat), organiser_id=None, data=data)
     text = " ".join(exc.value.fields["sessions"])
     assert "1" in text and "2" in text and "3" in text
     from jieli.events.models import Event
+
     assert not Event.objects.exists()
 
 
 def test_only_admins_organise_for_their_organisation(roles):
     with pytest.raises(InvalidInput):
-        services.event_create(viewer=viewer_of(roles.owner_member), organiser_id=roles.owner_org.pk, data=fair_data())
-    event = services.event_create(viewer=viewer_of(roles.owner_admin), organiser_id=roles.owner_org.pk, data=fair_data())
+        services.event_create(
+            viewer=viewer_of(roles.owner_member), organiser_id=roles.owner_org.pk, data=fair_data()
+        )
+    event = services.event_create(
+        viewer=viewer_of(roles.owner_admin), organiser_id=roles.owner_org.pk, data=fair_data()
+    )
     assert event.organiser_id == roles.owner_org.pk
 
 
@@ -97,7 +124,7 @@ def test_capacity_full_goes_to_waiting_list(roles, listings):
 
 
 def test_registration_refusals(roles, fair, listings):
-    offer, need = listings
+    offer, _need = listings
     with pytest.raises(InvalidInput):  # not one's own organisation
         register(roles.owner_member, roles.other_org, fair)
     with pytest.raises(InvalidInput):  # another organisation's achievement
@@ -117,11 +144,15 @@ def test_request_refusals(roles, fair, participants):
         meeting_services.request_create(viewer=other, event=fair, recipient_id=b.pk)
     colleague = member_of(roles.other_org, username="colleague")
     c = register(colleague, roles.other_org, fair)
-    services.registration_decide(viewer=viewer_of(roles.secretariat), registration_id=c.pk, action="confirm")
+    services.registration_decide(
+        viewer=viewer_of(roles.secretariat), registration_id=c.pk, action="confirm"
+    )
     with pytest.raises(InvalidInput):  # to one's own organisation
         meeting_services.request_create(viewer=other, event=fair, recipient_id=c.pk)
     with pytest.raises(InvalidInput):  # outside the booking window
-        meeting_services.request_create(viewer=other, event=fair, recipient_id=a.pk, now=timezone.now() + timedelta(days=5))
+        meeting_services.request_create(
+            viewer=other, event=fair, recipient_id=a.pk, now=timezone.now() + timedelta(days=5)
+        )
     with pytest.raises(NotFound):  # unknown participant
         meeting_services.request_create(viewer=other, event=fair, recipient_id=999999)
     assert not MeetingRequest.objects.exists()
@@ -133,37 +164,53 @@ def test_request_refusals(roles, fair, participants):
 
 
 def test_answering_someone_elses_request(roles, fair, participants):
-    a, b = participants
-    req = meeting_services.request_create(viewer=viewer_of(roles.other_member), event=fair, recipient_id=a.pk)
+    a, _b = participants
+    req = meeting_services.request_create(
+        viewer=viewer_of(roles.other_member), event=fair, recipient_id=a.pk
+    )
     with pytest.raises(InvalidInput):  # the sender cannot answer its own request
-        meeting_services.request_answer(viewer=viewer_of(roles.other_member), request_id=req.pk, accept=True)
+        meeting_services.request_answer(
+            viewer=viewer_of(roles.other_member), request_id=req.pk, accept=True
+        )
     with pytest.raises(NotFound):  # a stranger does not learn it exists
-        meeting_services.request_answer(viewer=viewer_of(roles.registered), request_id=req.pk, accept=True)
+        meeting_services.request_answer(
+            viewer=viewer_of(roles.registered), request_id=req.pk, accept=True
+        )
     with pytest.raises(InvalidInput):  # declining needs a reason
-        meeting_services.request_answer(viewer=viewer_of(roles.owner_member), request_id=req.pk, accept=False)
+        meeting_services.request_answer(
+            viewer=viewer_of(roles.owner_member), request_id=req.pk, accept=False
+        )
     req.refresh_from_db()
     assert req.status == "pending" and not Meeting.objects.exists()
 
 
 def test_pending_requests_expire(roles, fair, participants):
     a, _b = participants
-    req = meeting_services.request_create(viewer=viewer_of(roles.other_member), event=fair, recipient_id=a.pk)
-    assert meeting_services.requests_expire(now=timezone.now()) == 0
+    req = meeting_services.request_create(
+        viewer=viewer_of(roles.other_member), event=fair, recipient_id=a.pk
+    )
+    assert running.requests_expire(now=timezone.now()) == 0
     later = timezone.now() + timedelta(hours=fair.request_expiry_hours + 1)
-    assert meeting_services.requests_expire(now=later) == 1
-    assert meeting_services.requests_expire(now=later) == 0
+    assert running.requests_expire(now=later) == 1
+    assert running.requests_expire(now=later) == 0
     req.refresh_from_db()
     assert req.status == "expired"
     with pytest.raises(Conflict):
-        meeting_services.request_answer(viewer=viewer_of(roles.owner_member), request_id=req.pk, accept=True)
+        meeting_services.request_answer(
+            viewer=viewer_of(roles.owner_member), request_id=req.pk, accept=True
+        )
 
 
 def test_walk_in_takes_a_free_slot(roles, fair, participants):
     a, b = participants
-    m = meeting_services.walk_in(viewer=viewer_of(roles.secretariat), event=fair, a_id=a.pk, b_id=b.pk)
+    m = meeting_services.walk_in(
+        viewer=viewer_of(roles.secretariat), event=fair, a_id=a.pk, b_id=b.pk
+    )
     assert m.walk_in and m.table == 1 and m.starts_at > timezone.now()
     with pytest.raises(InvalidInput):
-        meeting_services.walk_in(viewer=viewer_of(roles.secretariat), event=fair, a_id=a.pk, b_id=a.pk)
+        meeting_services.walk_in(
+            viewer=viewer_of(roles.secretariat), event=fair, a_id=a.pk, b_id=a.pk
+        )
 
 
 class FakeProject:
@@ -175,7 +222,9 @@ def test_project_opener_hook(roles, fair, participants):
     req = accepted_meeting(roles, fair)
     run_schedule(roles.secretariat, fair)
     meeting = Meeting.objects.get(request=req)
-    meeting_services.outcome_record(viewer=viewer_of(roles.other_member), meeting_id=meeting.pk, outcome="contract")
+    meeting_services.outcome_record(
+        viewer=viewer_of(roles.other_member), meeting_id=meeting.pk, outcome="contract"
+    )
     meeting.refresh_from_db()
     saved = registry.project_opener()
     calls = []
@@ -183,7 +232,9 @@ def test_project_opener_hook(roles, fair, participants):
         registry._project_opener[:] = []
         assert not meeting_services.may_open_project(viewer_of(roles.other_member), meeting)
         with pytest.raises(InvalidInput):
-            meeting_services.meeting_open_project(viewer=viewer_of(roles.other_member), meeting_id=meeting.pk)
+            meeting_services.meeting_open_project(
+                viewer=viewer_of(roles.other_member), meeting_id=meeting.pk
+            )
 
         def opener(**kw):
             calls.append(kw)
@@ -192,8 +243,12 @@ def test_project_opener_hook(roles, fair, participants):
         registry.register_project_opener(opener)
         assert meeting_services.may_open_project(viewer_of(roles.other_member), meeting)
         with pytest.raises(NotFound):
-            meeting_services.meeting_open_project(viewer=viewer_of(roles.registered), meeting_id=meeting.pk)
-        meeting_services.meeting_open_project(viewer=viewer_of(roles.other_member), meeting_id=meeting.pk)
+            meeting_services.meeting_open_project(
+                viewer=viewer_of(roles.registered), meeting_id=meeting.pk
+            )
+        meeting_services.meeting_open_project(
+            viewer=viewer_of(roles.other_member), meeting_id=meeting.pk
+        )
     finally:
         registry._project_opener[:] = [saved] if saved else []
     meeting.refresh_from_db()
