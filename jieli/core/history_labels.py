@@ -63,6 +63,7 @@ ACTION_LABELS: dict[str, Any] = {
     "meeting_accept": _("meeting accepted"),
     "meeting_decline": _("meeting declined"),
     "meeting_expire": _("meeting request expired"),
+    "schedule_start": _("schedule requested"),
     "schedule": _("schedule computed"),
     "announce": _("schedule announced"),
     "meeting_free": _("meeting freed for re-scheduling"),

@@ -29,7 +29,7 @@ class EventForm(forms.Form):
     )
     co_hosts = forms.CharField(label=_("Hosts and co-hosts"), max_length=500, required=False)
     venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("Online link"), required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     description = forms.CharField(
         label=_("Description"),
         max_length=5000,

@@ -188,6 +188,9 @@ def schedule_start(
     run = ScheduleRun.objects.create(
         event=event, method=method, requested_by_id=uid, time_limit=time_limit
     )
+    change_record(
+        target=event, actor_id=uid, action="schedule_start", changes={"method": [None, method]}
+    )
     from jieli.events.tasks import schedule_job
 
     transaction.on_commit(lambda: schedule_job(run.pk))
