@@ -31,6 +31,7 @@ from django.utils import timezone
 from jieli.core.validators import credit_code_check_char
 from jieli.core.viewer import Viewer
 from jieli.demo.enquiries import demo_enquiries
+from jieli.demo.events import demo_events
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORLD_FILE = DATA_DIR / "demo_world.json"
@@ -51,6 +52,7 @@ class DemoSummary:
     achievements: int = 0
     achievements_by_status: dict[str, int] = field(default_factory=dict)
     enquiries: int = 0
+    meetings: int = 0
     seconds: float = 0.0
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)
     message: str = ""
@@ -105,7 +107,7 @@ def demo_load(*, stdout: TextIO | Any | None = None, limit: int | None = None) -
         f"{summary.users} users, {summary.experts} experts, {summary.demands} demands, "
         f"{summary.achievements} achievements ("
         + ", ".join(f"{k} {v}" for k, v in sorted(summary.achievements_by_status.items()))
-        + f"), {summary.enquiries} enquiries."
+        + f"), {summary.enquiries} enquiries, {summary.meetings} fair meetings."
     )
     out("")
     out("Demo sign-ins (demo data only, never use in production):")
@@ -129,6 +131,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
     by_status = _import_achievements(world["organisations"], orgs, limit=limit)
     _create_watchlists(users["member"])
     enquiries = demo_enquiries(users, orgs, staff)
+    meetings = demo_events(users, orgs, staff)
     return DemoSummary(
         loaded=True,
         organisations=len(orgs),
@@ -138,6 +141,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
         achievements=sum(by_status.values()),
         achievements_by_status=by_status,
         enquiries=enquiries,
+        meetings=meetings,
         sign_ins=sign_ins,
     )
 
