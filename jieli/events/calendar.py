@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import Any
 
 import segno
 from django.utils.translation import gettext as _
@@ -36,3 +37,42 @@ def qr_svg(token: str) -> bytes:
     out = io.BytesIO()
     segno.make(token, error="m").save(out, kind="svg", scale=6, border=2, xmldecl=True)
     return out.getvalue()
+
+
+def agenda_pdf(event: Event, registration: Registration, meetings: Iterable[Meeting]) -> bytes:
+    """The agenda as a PDF (``core.pdf``: embedded CJK font) with the check-in QR code."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image, Spacer
+
+    from jieli.core import pdf
+
+    st = pdf.styles()
+    person = registration.user.get_full_name() or registration.user.get_username()
+    story: list[Any] = [
+        pdf.para(_("My agenda"), st["title"]),
+        pdf.para(f"{event.name}\n{person} · {registration.organisation}", st["subtitle"]),
+    ]
+    rows: list[list[object]] = [[_("Time"), _("Table"), _("Meets"), _("Booth")]]
+    for m in meetings:
+        other = m.b if m.a_id == registration.pk else m.a
+        when = f"{m.starts_at:%Y-%m-%d %H:%M}–{m.ends_at:%H:%M}" if m.starts_at else ""
+        rows.append([when, m.table or "", str(other.organisation), other.booth or "—"])
+    if len(rows) == 1:
+        story.append(pdf.para(_("No meetings on your agenda yet."), st["body"]))
+    else:
+        width = pdf.usable_width()
+        story.append(
+            pdf.table(rows, col_widths=[0.3 * width, 0.1 * width, 0.45 * width, 0.15 * width])
+        )
+    if registration.status == "confirmed":
+        png = io.BytesIO()
+        segno.make(registration.checkin_token, error="m").save(png, kind="png", scale=5, border=2)
+        png.seek(0)
+        story += [
+            Spacer(1, 8 * mm),
+            pdf.para(_("Check-in code"), st["h2"]),
+            Image(png, width=35 * mm, height=35 * mm),
+            pdf.para(registration.checkin_token, st["small"]),
+        ]
+    where = event.venue or event.online_url
+    return pdf.build_pdf(story, title=f"{event.name} · {_('My agenda')}", footer=where)

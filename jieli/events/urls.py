@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/walkin/", views.walkin, name="walkin"),
     path("<int:pk>/agenda/", views.agenda, name="agenda"),
     path("<int:pk>/agenda.ics", views.agenda_download, name="agenda_ics"),
+    path("<int:pk>/agenda.pdf", views.agenda_pdf_download, name="agenda_pdf"),
     path("<int:pk>/qr.svg", views.qr, name="qr"),
     path("<int:pk>/report/", views.report, name="report"),
 ]

@@ -18,7 +18,7 @@ from jieli.core.errors import InvalidInput, NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.http import JieliRequest, message_service_error
 from jieli.events import meeting_services, selectors, services
-from jieli.events.calendar import agenda_ics, qr_svg
+from jieli.events.calendar import agenda_ics, agenda_pdf, qr_svg
 from jieli.events.forms import (
     AnswerForm,
     CheckinForm,
@@ -433,6 +433,17 @@ def agenda_download(request: JieliRequest, pk: int) -> HttpResponse:
         agenda_ics(event, reg, selectors.agenda(reg)), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="agenda-{event.pk}.ics"'
+    return response
+
+
+@login_required
+def agenda_pdf_download(request: JieliRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get(request.viewer, pk)
+    reg = _my_reg(request, event)
+    response = HttpResponse(
+        agenda_pdf(event, reg, selectors.agenda(reg)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="agenda-{event.pk}.pdf"'
     return response
 
 

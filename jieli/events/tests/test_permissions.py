@@ -93,7 +93,9 @@ PARTICIPANT_PAGE = reads(
 )
 
 
-@pytest.mark.parametrize("page", ["agenda", "agenda_ics", "qr", "requests", "suggestions"])
+@pytest.mark.parametrize(
+    "page", ["agenda", "agenda_ics", "agenda_pdf", "qr", "requests", "suggestions"]
+)
 @pytest.mark.parametrize("role", ROLES)
 def test_participant_pages(roles, fair, pair, role, page):
     response = _check(
@@ -224,6 +226,17 @@ def test_pages_with_a_schedule_and_outcomes(roles, fair, pair, client):
     assert str(roles.other_org) in agenda
     ics = client.get(reverse("events:agenda_ics", args=[fair.pk])).content.decode()
     assert "BEGIN:VEVENT" in ics and str(roles.other_org) in ics
+    pdf = client.get(reverse("events:agenda_pdf", args=[fair.pk]))
+    assert pdf.content.startswith(b"%PDF")
+    import shutil
+    import subprocess
+
+    tool = shutil.which("pdftotext")
+    if tool:
+        text = subprocess.run(
+            [tool, "-", "-"], input=pdf.content, capture_output=True, check=True
+        ).stdout.decode()
+        assert str(roles.other_org) in text and fair.name in text
 
 
 def test_create_event_page(roles, client):
