@@ -72,6 +72,7 @@ ROUTERS = [
     ("/imports", "jieli.imports.api"),
     ("/duplicates", "jieli.duplicates.api"),
     ("/enquiries", "jieli.enquiries.api"),
+    ("/events", "jieli.events.api"),
     ("/watch", "jieli.watchlists.api"),
     ("/notifications", "jieli.notifications.api"),
     ("/me", "jieli.organisations.api_me"),

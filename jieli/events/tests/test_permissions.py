@@ -264,3 +264,95 @@ def test_create_event_page(roles, client):
     assert response.status_code == 302, response.content.decode()[:2000]
     event = Event.objects.get()
     assert event.sessions.count() == 1 and event.status == "draft"
+
+
+URL = "/api/v1/events"
+JSON = "application/json"
+
+REQUEST_API = writes(
+    anonymous=(401, False),
+    registered=(422, False),
+    other_member=(201, True),
+    owner_member=(422, False),
+    owner_admin=(422, False),
+    secretariat=(422, False),
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_request_api(roles, fair, pair, role):
+    a, _b = pair
+    response = _check(
+        roles,
+        role,
+        REQUEST_API,
+        lambda c: c.post(f"{URL}/{fair.pk}/requests", {"recipient": a.pk}, content_type=JSON),
+    )
+    if response.status_code == 422:
+        assert response.json()["message"]
+
+
+ANSWER_API = writes(
+    anonymous=(401, False),
+    registered=(404, False),
+    other_member=(422, False),
+    owner_member=(200, True),
+    owner_admin=(404, False),
+    secretariat=(404, False),
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_answer_api(roles, fair, pair, role):
+    a, _b = pair
+    req = meeting_services.request_create(
+        viewer=viewer_of(roles.other_member), event=fair, recipient_id=a.pk
+    )
+    _check(
+        roles,
+        role,
+        ANSWER_API,
+        lambda c: c.post(
+            f"{URL}/{fair.pk}/requests/{req.pk}/answer", {"accept": True}, content_type=JSON
+        ),
+    )
+
+
+SCHEDULE_API = writes(
+    anonymous=(401, False),
+    registered=(404, False),
+    other_member=(404, False),
+    owner_member=(404, False),
+    owner_admin=(202, True),
+    secretariat=(202, True),
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_schedule_api(roles, fair, pair, role):
+    _check(
+        roles,
+        role,
+        SCHEDULE_API,
+        lambda c: c.post(f"{URL}/{fair.pk}/schedule", {"method": "greedy"}, content_type=JSON),
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"recipient": "x"}, {"recipient": 1, "extra": 1}, {"recipient": 1, "priority": 9}, "garbage"],
+    ids=["not a number", "unknown field", "priority out of range", "not json"],
+)
+def test_malformed_api_bodies_are_400(roles, fair, pair, client, body):
+    client.force_login(roles.other_member)
+    data = body if isinstance(body, str) else __import__("json").dumps(body)
+    response = client.post(f"{URL}/{fair.pk}/requests", data, content_type=JSON)
+    assert response.status_code == 400 and not MeetingRequest.objects.exists()
+
+
+def test_event_list_and_agenda_api(roles, fair, pair, client):
+    assert client.get(URL).json()["count"] == 1
+    assert client.get(f"{URL}/{fair.pk}").json()["sessions"]
+    assert client.get(f"{URL}/999999").status_code == 404
+    client.force_login(roles.other_member)
+    assert client.get(f"{URL}/{fair.pk}/agenda").json() == []
