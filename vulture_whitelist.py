@@ -263,3 +263,4 @@ _.on_solution_callback  # ortools calls it
 _.origin_id
 _.achievement_ids
 _.enterprise_id
+_.with_organisation  # events API MeetingOut field
