@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import segno
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
@@ -55,7 +56,10 @@ def agenda_pdf(event: Event, registration: Registration, meetings: Iterable[Meet
     rows: list[list[object]] = [[_("Time"), _("Table"), _("Meets"), _("Booth")]]
     for m in meetings:
         other = m.b if m.a_id == registration.pk else m.a
-        when = f"{m.starts_at:%Y-%m-%d %H:%M}–{m.ends_at:%H:%M}" if m.starts_at else ""
+        when = ""
+        if m.starts_at and m.ends_at:
+            start, end = timezone.localtime(m.starts_at), timezone.localtime(m.ends_at)
+            when = f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
         rows.append([when, m.table or "", str(other.organisation), other.booth or "—"])
     if len(rows) == 1:
         story.append(pdf.para(_("No meetings on your agenda yet."), st["body"]))

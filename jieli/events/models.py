@@ -32,7 +32,7 @@ class EventKind(models.TextChoices):
 
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Open to participants")
     CLOSED = "closed", _("Finished")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -131,6 +131,20 @@ def suggestions(viewer: Viewer, registration: Registration, *, k: int = 20) -> l
     return sorted(found.values(), key=lambda s: -s.score)[:k]
 
 
+def others_to_meet(registration: Registration) -> QuerySet[Registration]:
+    """The confirmed participants of other organisations not yet asked either way."""
+    asked = MeetingRequest.objects.filter(
+        Q(sender=registration) | Q(recipient=registration)
+    ).values_list("sender_id", "recipient_id")
+    seen = {pk for pair in asked for pk in pair}
+    return (
+        confirmed(registration.event)
+        .exclude(organisation=registration.organisation)
+        .exclude(pk__in=seen)
+        .order_by("organisation__name", "pk")
+    )
+
+
 def agenda(registration: Registration) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(Q(a=registration) | Q(b=registration))

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jieli.core.errors import InvalidInput, NotFound, ServiceError
@@ -230,10 +231,16 @@ def suggestions(request: JieliRequest, pk: int) -> HttpResponse:
         if reg.status == RegistrationStatus.CONFIRMED
         else []
     )
+    others = selectors.others_to_meet(reg) if reg.status == RegistrationStatus.CONFIRMED else []
     return render(
         request,
         "events/suggestions.html",
-        {"event": event, "registration": reg, "page": _page(request, found)},
+        {
+            "event": event,
+            "registration": reg,
+            "page": _page(request, found),
+            "others": _page(request, others, param="others"),
+        },
     )
 
 
@@ -339,7 +346,10 @@ def runs(request: JieliRequest, pk: int) -> HttpResponse:
 def announce(request: JieliRequest, pk: int) -> HttpResponse:
     event = _organiser_event(request, pk)
     n = meeting_services.schedule_announce(viewer=request.viewer, event=event)
-    messages.success(request, _("{n} meetings announced.").format(n=n))
+    messages.success(
+        request,
+        ngettext("{n} meeting announced.", "{n} meetings announced.", n).format(n=n),
+    )
     return redirect("events:manage", event.pk)
 
 

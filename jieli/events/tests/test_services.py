@@ -260,3 +260,14 @@ def test_schedule_refused_while_one_runs(roles, fair, participants):
     ScheduleRun.objects.create(event=fair, requested_by=UserFactory(), status="running")
     with pytest.raises(Conflict):
         meeting_services.schedule_start(viewer=viewer_of(roles.secretariat), event=fair)
+
+
+def test_suggestions_come_from_the_matching_engine_with_reasons(roles, fair, participants):
+    from jieli.events.selectors import suggestions
+
+    a, b = participants
+    found = suggestions(viewer_of(roles.other_member), b)
+    assert [s.registration.pk for s in found] == [a.pk]
+    assert found[0].score > 0 and found[0].pairs
+    # The other side sees the seeker, from its offer.
+    assert [s.registration.pk for s in suggestions(viewer_of(roles.owner_member), a)] == [b.pk]
