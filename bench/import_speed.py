@@ -6,6 +6,13 @@ given by ``--database-url``, dropped and created afresh), in a child process, me
 and peak RSS (and RSS at each 10 % of the file, to show whether memory stays flat). The CSL
 file holds 2,000 title/abstract pairs: a 100,000-row file uses each abstract ~50 times under
 random titles (a worst case for the duplicate check: true near-duplicates grow with the table).
+``--file stock`` is the realistic counterpart: a member's stock of distinct records. Every row's
+abstract is a mosaic of 3–5 sentences drawn from different real abstracts (CSL and ChinaXiv,
+≈ 7,600 texts) and its title joins halves of two real titles, so rows share sentences and
+words as real listings of one field do, but are not copies; 2 % of the rows are planted
+near-duplicates of an earlier row (a sentence dropped, a few characters changed, the title
+kept or lightly edited), and the run reports how many of them the check caught (a duplicate
+case between the copy and its original).
 ``BENCH_VERBOSE=1`` prints rows, seconds, RSS and CPU seconds every 10 %; ``BENCH_PROFILE=path``
 writes a cProfile of the import itself (wall-clock timer: cProfile's CPU timer costs more than
 the code it measures).
@@ -23,6 +30,7 @@ import json
 import os
 import platform
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -70,6 +78,82 @@ def _corpus(limit: int = 20000) -> list[tuple[str, str]]:
     return pairs
 
 
+_CHINAXIV = Path("data") / "chinaxiv" / "chinaxiv_dev.jsonl"
+PLANTED_SHARE = 0.02
+
+
+def _row(rng: random.Random, i: int, title: str, abstract: str) -> list[str]:
+    return [
+        f"B{i}",
+        title,
+        abstract,
+        rng.choice(REGIONS),
+        rng.choice(INDUSTRIES),
+        rng.choice(MATURITY),
+        rng.choice(["面议", str(rng.randint(5, 500))]),
+        rng.choice(MODES),
+        "; ".join(rng.sample(title[:12], 3)),
+    ]
+
+
+def _stock_texts() -> list[tuple[str, str]]:
+    """Every distinct real title/abstract pair under ../shared (CSL and ChinaXiv)."""
+    pairs = dict(_corpus(limit=10**6))
+    chinaxiv = CORPUS.parent.parent.parent / _CHINAXIV
+    with open(chinaxiv, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row.get("title") and row.get("abstract"):
+                pairs.setdefault(row["title"][:190], row["abstract"][:1900])
+    return sorted(pairs.items())
+
+
+def _sentences(text: str) -> list[str]:
+    parts = [s.strip() for s in re.split(r"(?<=[。；;！？])", text) if len(s.strip()) >= 12]
+    return parts or [text]
+
+
+def _jitter(rng: random.Random, text: str, edits: int) -> str:
+    chars = list(text)
+    for _ in range(edits):
+        if len(chars) > 2:
+            chars[rng.randrange(len(chars))] = rng.choice("的和及其一种新型方法系统装置")
+    return "".join(chars)
+
+
+def make_stock_csv(path: Path, rows: int, seed: int = 7) -> set[tuple[str, str]]:
+    """A realistic stock (see the module's docstring); returns the planted (copy, original)
+    external-ID pairs."""
+    rng = random.Random(seed)
+    texts = _stock_texts()
+    sentences = [_sentences(abstract) for _t, abstract in texts]
+    titles = [t for t, _a in texts]
+    planted: set[tuple[str, str]] = set()
+    written: list[tuple[str, str]] = []
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            if written and rng.random() < PLANTED_SHARE:
+                j = rng.randrange(len(written))
+                title, abstract = written[j]
+                parts = _sentences(abstract)
+                if len(parts) > 2:
+                    parts.pop(rng.randrange(len(parts)))
+                abstract = _jitter(rng, "".join(parts), 3)
+                title = _jitter(rng, title, rng.choice([0, 1, 2]))
+                planted.add((f"B{i}", f"B{j}"))
+            else:
+                a, b = rng.sample(range(len(titles)), 2)
+                ta, tb = titles[a], titles[b]
+                title = (ta[: max(4, len(ta) // 2)] + tb[len(tb) // 2 :])[:190]
+                picks = rng.sample(range(len(sentences)), rng.randint(3, 5))
+                abstract = "".join(rng.choice(sentences[k]) for k in picks)[:1900]
+            written.append((title, abstract))
+            writer.writerow(_row(rng, i, title, abstract))
+    return planted
+
+
 def make_csv(path: Path, rows: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     pairs = _corpus()
@@ -79,19 +163,7 @@ def make_csv(path: Path, rows: int, seed: int = 7) -> None:
         for i in range(rows):
             title, _abs = rng.choice(pairs)
             _t, abstract = rng.choice(pairs)
-            writer.writerow(
-                [
-                    f"B{i}",
-                    title,
-                    abstract,
-                    rng.choice(REGIONS),
-                    rng.choice(INDUSTRIES),
-                    rng.choice(MATURITY),
-                    rng.choice(["面议", str(rng.randint(5, 500))]),
-                    rng.choice(MODES),
-                    "; ".join(rng.sample(title[:12], 3)),
-                ]
-            )
+            writer.writerow(_row(rng, i, title, abstract))
 
 
 CHILD = r"""
@@ -139,7 +211,17 @@ usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu = usage.ru_utime + usage.ru_stime - cpu0
 rss_kib = usage.ru_maxrss
 from jieli.duplicates.models import DuplicateCase
-print(json.dumps({"rows": result.total, "created": result.created,
+from jieli.achievements.models import Achievement
+planted_found = None
+if len(sys.argv) > 4:
+    planted = {tuple(p) for p in json.load(open(sys.argv[4]))}
+    ext = dict(Achievement.objects.values_list("pk", "external_id"))
+    pairs = set()
+    for a, b in DuplicateCase.objects.values_list("record_a_id", "record_b_id"):
+        pairs.add((ext.get(a), ext.get(b)))
+        pairs.add((ext.get(b), ext.get(a)))
+    planted_found = sum(1 for p in planted if p in pairs)
+print(json.dumps({"planted_found": planted_found,"rows": result.total, "created": result.created,
                   "rejected": result.rejected, "seconds": seconds,
                   "rows_per_s": result.total / seconds, "peak_rss_mib": rss_kib / 1024,
                   "cpu_seconds": cpu, "rows_per_cpu_s": result.total / cpu,
@@ -163,7 +245,7 @@ def _fresh_postgres(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def run_once(csv_path: Path) -> dict:
+def run_once(csv_path: Path, planted: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as var:
         env = {**os.environ, "JIELI_VAR_DIR": var}
         env.pop("DATABASE_URL", None)
@@ -171,7 +253,8 @@ def run_once(csv_path: Path) -> dict:
             _fresh_postgres(DATABASE_URL)
             env["DATABASE_URL"] = DATABASE_URL
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(csv_path), "1" if DUPLICATE_CHECK else "0", MODE],
+            [sys.executable, "-c", CHILD, str(csv_path), "1" if DUPLICATE_CHECK else "0", MODE]
+            + ([str(planted)] if planted else []),
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,
@@ -212,6 +295,13 @@ def main() -> int:
     )
     parser.add_argument("--database-url", default="", help="a PostgreSQL database (recreated)")
     parser.add_argument("--mode", default="valid-rows", choices=["valid-rows", "all-or-nothing"])
+    parser.add_argument(
+        "--file",
+        default="recombined",
+        choices=["recombined", "stock"],
+        help="recombined: 2,000 abstracts re-used under random titles (worst case); "
+        "stock: distinct mosaics of real sentences with 2 %% planted near-duplicates",
+    )
     args = parser.parse_args()
     global DUPLICATE_CHECK, DATABASE_URL, MODE
     DUPLICATE_CHECK = args.duplicate_check
@@ -221,12 +311,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for size in [int(s) for s in args.sizes.split(",")]:
             path = Path(tmp) / f"achievements-{size}.csv"
-            make_csv(path, size)
-            runs = [run_once(path) for _ in range(args.runs if size <= 10000 else 1)]
+            planted_path = None
+            if args.file == "stock":
+                planted = make_stock_csv(path, size)
+                planted_path = Path(tmp) / f"planted-{size}.json"
+                planted_path.write_text(json.dumps(sorted(planted)))
+            else:
+                make_csv(path, size)
+            runs = [run_once(path, planted_path) for _ in range(args.runs if size <= 10000 else 1)]
             median = statistics.median(r["rows_per_s"] for r in runs)
             best = min(runs, key=lambda r: abs(r["rows_per_s"] - median))
             entry = {
                 "size": size,
+                "file": args.file,
+                "planted": len(json.loads(planted_path.read_text())) if planted_path else None,
                 "runs": len(runs),
                 "file_mib": path.stat().st_size / 2**20,
                 **best,

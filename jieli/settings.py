@@ -383,13 +383,11 @@ JIELI_DENSE_ENCODERS = _env_list("JIELI_DENSE_ENCODERS", "use,e5")
 # Teach the segmenter industry, discipline and keyword terms (process-wide, once).
 JIELI_DOMAIN_DICTIONARY = _env_bool("JIELI_DOMAIN_DICTIONARY", True)
 # Enquiries: new enquiries one user may send per 24 hours; hours before an unanswered enquiry
-# is reminded to its owner (and twice that before the secretariat sees it as a dropped baton);
-# the largest attachment.
+# is reminded to its owner (and twice that before the secretariat sees it as a dropped baton).
 JIELI_ENQUIRIES_PER_DAY = int(os.environ.get("JIELI_ENQUIRIES_PER_DAY", "10"))
 JIELI_ENQUIRY_ANSWER_HOURS = int(os.environ.get("JIELI_ENQUIRY_ANSWER_HOURS", "72"))
-JIELI_ENQUIRY_ATTACHMENT_MAX_BYTES = int(
-    os.environ.get("JIELI_ENQUIRY_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
-)
+# Documents people attach (enquiry messages, project deliverables): jieli/core/uploads.py.
+JIELI_DOCUMENT_MAX_BYTES = int(os.environ.get("JIELI_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 JIELI_IMPORT_MAX_BYTES = int(os.environ.get("JIELI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 # --- Uploads (H8): limits checked while streaming an import file (jieli/imports/limits.py),
 # the cap on the rejected-rows file, and how long uploaded files are kept (a daily job purges).

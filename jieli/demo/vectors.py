@@ -116,6 +116,7 @@ def demo_vectors_load(*, encoders: list[str] | None = None) -> dict[str, int]:
                         text_sha1=sha,
                         dim=int(vec.shape[0]),
                         vector=np.ascontiguousarray(vec, dtype="<f2").tobytes(),
+                        source_updated_at=row.updated_at,
                     )
                 )
             with transaction.atomic():

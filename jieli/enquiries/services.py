@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from jieli.core import registry
 from jieli.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from jieli.core.history import change_record
+from jieli.core.uploads import check_documents
 from jieli.core.viewer import Viewer
 from jieli.enquiries import notify
-from jieli.enquiries.attachments import check_attachments
 from jieli.enquiries.models import (
     Broker,
     Enquiry,
@@ -262,7 +262,7 @@ def enquiry_reply(
         enquiry, sides = _locked(viewer, pk)
         if enquiry.stage not in OPEN and enquiry.stage != Stage.CONTRACT:
             raise Conflict(_("This enquiry is closed; no more messages can be posted."))
-        checked = check_attachments(list(files))
+        checked = check_documents(list(files))
         message = EnquiryMessage.objects.create(
             enquiry=enquiry, author_id=uid, side=_side(sides), body=text
         )

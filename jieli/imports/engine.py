@@ -68,6 +68,11 @@ class Options:
     # Called with the running result inside the transaction of every written batch, so what
     # it stores is exactly what was committed (the job's honest counts if its worker dies).
     checkpoint: Callable[[Result], None] | None = None
+    # All-or-nothing only: the file's first rows that an earlier run of the same job wrote and
+    # committed before its worker died (``Result.written_rows`` of that run); they are checked
+    # again but not written again, so the resumed run finishes the file instead of leaving it
+    # half imported.
+    resume_after: int = 0
 
 
 @dataclass
@@ -91,6 +96,9 @@ class Result:
     rejected_path: str = ""
     fatal: str = ""
     written: bool = False
+    # All-or-nothing: the rows of the file consumed by committed write batches (where a
+    # resumed run starts; stored with each batch by the checkpoint).
+    written_rows: int = 0
 
     @property
     def ok(self) -> bool:
@@ -524,16 +532,23 @@ class Run:
             return
         # Pass 2: write in batches, each its own short transaction (others can sign in and
         # write between them); if any row fails now, everything written is put back.
+        resume_after = self.options.resume_after
+        self.result.written_rows = resume_after
         batch: list[Record] = []
+        done = 0
         for done, rec in enumerate(self._records(self._source(), converter, {}), start=1):
+            if done <= resume_after:
+                continue  # written by the interrupted run this one resumes
             batch.append(rec)
             if len(batch) >= BATCH_SIZE:
+                self.result.written_rows = done  # checkpointed with the batch
                 self._write_batch(writer, batch, rejected)
                 batch = []
                 self._tick(self.result.total // 2 + done // 2, estimate)
                 if self.result.rejected:
                     break
         if batch and not self.result.rejected:
+            self.result.written_rows = done
             self._write_batch(writer, batch, rejected)
         if self.result.rejected:
             if not self.options.dry_run:

@@ -16,21 +16,57 @@ from jieli.imports.engine import Options
 from jieli.imports.models import ImportJob, JobStatus
 from jieli.imports.readers import ImportFileError
 
+MAX_RESUMES = 3  # a file that kills its worker every time is not retried for ever
 
-def _checkpoint(job_id: int, run: Any, result: Any) -> None:
-    """What the import has written so far; runs inside the batch's own transaction."""
-    counts = {
+
+def _counts(result: Any, base: dict[str, int]) -> dict[str, int]:
+    """The job's counts: this run's plus those of the interrupted runs it resumes."""
+    return {
         "processed_rows": result.total,
-        "created_count": result.created,
-        "updated_count": result.updated,
-        "unchanged_count": result.unchanged,
+        "created_count": base.get("created_count", 0) + result.created,
+        "updated_count": base.get("updated_count", 0) + result.updated,
+        "unchanged_count": base.get("unchanged_count", 0) + result.unchanged,
         "rejected_count": result.rejected,
     }
+
+
+def _checkpoint(job_id: int, run: Any, result: Any, base: dict[str, int]) -> None:
+    """What the import has written so far; runs inside the batch's own transaction."""
+    counts = _counts(result, base)
     ImportJob.objects.filter(pk=job_id).update(**counts)
     if run is not None:
         from jieli.core.jobs import job_checkpoint
 
-        job_checkpoint(run, counts)
+        job_checkpoint(run, {**counts, "written_rows": result.written_rows})
+
+
+def import_resume_after_death(*, job: ImportJob, written_rows: int) -> bool:
+    """An all-or-nothing import whose worker died after committing some batches: queue it
+    again to finish the file from the first row not written (the rows before are checked but
+    not written again). False when it cannot be resumed (nothing was written, another mode, a
+    dry run, or it has been resumed too often): the caller marks it failed."""
+    from jieli.imports.models import ImportMode
+
+    resume = dict((job.report or {}).get("resume") or {})
+    if (
+        job.mode != ImportMode.ALL_OR_NOTHING
+        or job.dry_run
+        or written_rows <= 0
+        or resume.get("attempts", 0) >= MAX_RESUMES
+        or not job.upload
+    ):
+        return False
+    resume.update(
+        rows=written_rows,
+        attempts=resume.get("attempts", 0) + 1,
+        created_count=job.created_count,
+        updated_count=job.updated_count,
+        unchanged_count=job.unchanged_count,
+    )
+    queued = ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        status=JobStatus.QUEUED, report={**(job.report or {}), "resume": resume}
+    )
+    return bool(queued)
 
 
 def execute_job(job_id: int, *, run: Any = None) -> ImportJob:
@@ -54,6 +90,8 @@ def execute_job(job_id: int, *, run: Any = None) -> ImportJob:
     from django.core.files.storage import default_storage
 
     rejected_path = default_storage.path(rejected_name)
+    resume = dict((job.report or {}).get("resume") or {})
+    base = {k: int(resume.get(k, 0)) for k in ("created_count", "updated_count", "unchanged_count")}
     options = Options(
         kind=job.kind,
         mode=job.mode,
@@ -64,7 +102,8 @@ def execute_job(job_id: int, *, run: Any = None) -> ImportJob:
         mapping=job.mapping,
         file_name=job.file_name,
         rejected_out=rejected_path,
-        checkpoint=lambda result: _checkpoint(job.pk, run, result),
+        checkpoint=lambda result: _checkpoint(job.pk, run, result, base),
+        resume_after=int(resume.get("rows", 0)),
     )
 
     def progress(done: int, total: int) -> None:
@@ -99,21 +138,44 @@ def execute_job(job_id: int, *, run: Any = None) -> ImportJob:
             report={"fatal": message},
         )
     else:
+        report = result.as_report()
+        if resume:
+            report["notes"] = [*report["notes"], _resume_note(resume, result)]
+            report["resume"] = resume
+        counts = _counts(result, base) if result.ok else {}
         ImportJob.objects.filter(pk=job.pk).update(
             status=JobStatus.DONE,
             progress=100,
             total_rows=result.total,
             processed_rows=result.total,
-            created_count=result.created,
-            updated_count=result.updated,
-            unchanged_count=result.unchanged,
+            created_count=counts.get("created_count", result.created),
+            updated_count=counts.get("updated_count", result.updated),
+            unchanged_count=counts.get("unchanged_count", result.unchanged),
             rejected_count=result.rejected,
-            report=result.as_report(),
+            report=report,
             rejected_file=rejected_name if result.rejected_path else "",
             finished_at=timezone.now(),
         )
     job.refresh_from_db()
     return job
+
+
+def _resume_note(resume: dict[str, Any], result: Any) -> str:
+    rows = int(resume.get("rows", 0))
+    if result.ok:
+        return _(
+            "The worker running this import stopped after the first {rows} rows were written; "
+            "the import was resumed from row {next} and finished the file."
+        ).format(rows=rows, next=rows + 1)
+    return _(
+        "The worker running this import stopped after the first {rows} rows were written "
+        "({created} records created, {updated} updated); the resumed run found a row it could "
+        "not write, so only its own writes were put back and those earlier records are kept."
+    ).format(
+        rows=rows,
+        created=resume.get("created_count", 0),
+        updated=resume.get("updated_count", 0),
+    )
 
 
 def import_files_purge(*, now: Any = None) -> int:

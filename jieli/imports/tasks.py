@@ -2,8 +2,10 @@
 
 Each run is recorded with a heartbeat (``jieli.core.jobs``). If its worker dies, the reaper
 marks the import failed: its counts are those checkpointed with each committed batch, so they
-match what was written (``valid-rows`` keeps its committed batches; ``all-or-nothing`` writes
-in one transaction, so nothing of it was kept).
+match what was written. ``valid-rows`` keeps its committed batches (importing the file again
+finishes it: rows with an external ID are updated, not duplicated); an ``all-or-nothing``
+import that had committed batches is queued again and resumes from the first row not written
+(``running.import_resume_after_death``), so the file still ends up imported whole.
 """
 
 from __future__ import annotations
@@ -37,9 +39,16 @@ def purge_import_files() -> None:
 def import_worker_died(run: JobRun) -> None:
     """Mark the import failed, with the counts of what its committed batches wrote."""
     from jieli.imports.models import ImportJob, JobStatus
+    from jieli.imports.running import import_resume_after_death
 
     job = ImportJob.objects.filter(pk=int(run.ref or 0), status=JobStatus.RUNNING).first()
     if job is None:
+        return
+    written_rows = int((run.counts or {}).get("written_rows", 0))
+    if import_resume_after_death(job=job, written_rows=written_rows):
+        from django.db import transaction
+
+        transaction.on_commit(lambda: run_import_job(job.pk))
         return
     written = job.created_count + job.updated_count
     if written:

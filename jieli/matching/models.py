@@ -18,7 +18,9 @@ class ListingVector(BaseModel):
     """A listing's sentence embedding from one encoder, computed by a background job.
 
     ``text_sha1`` is the hash of the text that was encoded, so an edit that leaves the text
-    alone does not re-encode, and a stale vector is recognised.
+    alone does not re-encode, and a stale vector is recognised. ``source_updated_at`` is the
+    listing's ``updated_at`` when that text was read: the minute-by-minute job looks only at
+    listings changed since (an indexed anti-join) instead of hashing every listing's text.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=ListingKind.choices)
@@ -27,6 +29,7 @@ class ListingVector(BaseModel):
     text_sha1 = models.CharField(_("text fingerprint"), max_length=40)
     dim = models.PositiveIntegerField(_("dimensions"))
     vector = models.BinaryField(_("vector"))  # float16, little endian
+    source_updated_at = models.DateTimeField(_("listing version encoded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("listing vector")

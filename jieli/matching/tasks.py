@@ -3,7 +3,8 @@
 They run on their own consumer (``jieli_worker --queue bulk``) so that imports, exports and
 e-mail on the user queue never wait for them. Vectors are committed a batch at a time with
 the count of the run (``job_checkpoint``), so a killed worker loses at most one batch and the
-next run continues from what is stored (pending = missing or stale text hash).
+next run continues from what is stored (pending = no vector, or a listing changed since its
+vector's text was read whose text hash differs).
 """
 
 from __future__ import annotations

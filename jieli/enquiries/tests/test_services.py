@@ -265,7 +265,7 @@ def test_attachment_refused_nothing_saved(roles, demand, upload, words):
 
 
 def test_attachment_too_large_or_too_many(roles, demand, settings):
-    settings.JIELI_ENQUIRY_ATTACHMENT_MAX_BYTES = 100
+    settings.JIELI_DOCUMENT_MAX_BYTES = 100
     enquiry = send(roles.other_member, "demand", demand.pk)
     before = state()
     with pytest.raises(InvalidInput) as exc:

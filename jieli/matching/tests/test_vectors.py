@@ -51,6 +51,53 @@ def test_vectors_are_computed_once_per_text(listings):
     assert services.vectors_compute(kind="achievement", encoder="use") == 1
 
 
+def test_the_minute_job_reads_only_listings_changed_since_their_vector(listings, monkeypatch):
+    """The bulk worker asks every minute; it must not hash every listing's text each time."""
+    from jieli.matching import services as services_module
+
+    assert services.vectors_compute(kind="achievement", encoder="use") == 3
+    read: list[int] = []
+    original = services_module.text_for
+
+    def counting(kind, row):
+        read.append(row.pk)
+        return original(kind, row)
+
+    monkeypatch.setattr(services_module, "text_for", counting)
+    assert services.vectors_pending(kind="achievement", encoder="use") == []
+    assert read == []  # nothing changed: no listing read at all
+    # Published again with the same text: read once, not re-encoded, and not read again.
+    listings[1].confirmed_at = listings[1].updated_at
+    listings[1].save()
+    assert services.vectors_pending(kind="achievement", encoder="use") == []
+    assert read == [listings[1].pk]
+    stored = ListingVector.objects.get(object_id=listings[1].pk)
+    assert stored.source_updated_at == listings[1].updated_at
+    assert services.vectors_pending(kind="achievement", encoder="use") == []
+    assert read == [listings[1].pk]
+
+
+def test_an_edit_made_while_its_text_was_being_encoded_is_encoded_again(listings, monkeypatch):
+    from jieli.matching import services as services_module
+
+    original = services_module._pending_versions
+
+    def edit_after_reading(*, kind, encoder):
+        pending = original(kind=kind, encoder=encoder)
+        listings[0].summary = "编码期间改过的摘要。"
+        listings[0].save()
+        return pending
+
+    monkeypatch.setattr(services_module, "_pending_versions", edit_after_reading)
+    assert services.vectors_compute(kind="achievement", encoder="use") == 3
+    monkeypatch.setattr(services_module, "_pending_versions", original)
+    # The stored vector is of the text read before the edit: the listing is pending again.
+    assert [pk for pk, _t in services.vectors_pending(kind="achievement", encoder="use")] == [
+        listings[0].pk
+    ]
+    assert services.vectors_compute(kind="achievement", encoder="use") == 1
+
+
 def test_dense_component_waits_for_coverage(listings):
     index = index_for("achievement")
     index.sync()
@@ -200,9 +247,9 @@ def test_vector_batches_encode_outside_the_transaction_and_write_in_one_statemen
     writes = [len(list(g)) for k, g in itertools.groupby(events, key=lambda e: e[1]) if k]
     assert writes == [2, 2, 2]
     assert ListingVector.objects.filter(encoder="use", dim=4).count() == 5
-    # A stale vector is replaced in place, not duplicated.
+    # A stale vector (stored before versions were recorded) is replaced in place, not duplicated.
     stale = ListingVector.objects.filter(dim=4).first()
-    ListingVector.objects.filter(pk=stale.pk).update(text_sha1="stale")
+    ListingVector.objects.filter(pk=stale.pk).update(text_sha1="stale", source_updated_at=None)
     assert services.vectors_compute(kind="achievement", encoder="use") == 1
     assert ListingVector.objects.filter(object_id=stale.object_id).count() == 1
     assert ListingVector.objects.get(pk=stale.pk).text_sha1 != "stale"

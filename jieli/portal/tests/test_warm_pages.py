@@ -33,3 +33,19 @@ def test_warming_the_pages_renders_them_and_writes_nothing(settings, monkeypatch
         q["sql"] for q in queries if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE")
     ]
     assert writes == []
+
+
+def test_the_warm_master_freezes_its_objects_out_of_the_collector(monkeypatch):
+    """Full collections walked the whole warm index in every worker (~0.3 s on the demo)."""
+    import gc
+
+    monkeypatch.setattr(jieli_serve, "_warm", lambda stdout: None)
+    app = jieli_serve.JieliGunicorn.__new__(jieli_serve.JieliGunicorn)
+    app.stdout = None
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        app.load()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -1,4 +1,5 @@
-"""Attachment checks for enquiry messages: how many, how large, which types.
+"""The one check for documents people attach (enquiry messages, a project stage's deliverables
+…): how many, how large, which types.
 
 A file is accepted only if its extension is on the list AND its first bytes are what that type
 starts with, so a renamed executable is refused whatever it is called. Everything is checked
@@ -45,12 +46,14 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
-def check_attachments(files: Sequence[UploadedFile]) -> list[tuple[str, UploadedFile]]:
+def check_documents(
+    files: Sequence[UploadedFile], *, max_files: int = MAX_FILES
+) -> list[tuple[str, UploadedFile]]:
     """The files with their cleaned names, or InvalidInput (field ``files``) naming the first
-    file refused."""
-    if len(files) > MAX_FILES:
-        raise _refuse(_("At most {n} files per message.").format(n=MAX_FILES))
-    limit = settings.JIELI_ENQUIRY_ATTACHMENT_MAX_BYTES
+    file refused. Each file at most ``JIELI_DOCUMENT_MAX_BYTES``."""
+    if len(files) > max_files:
+        raise _refuse(_("At most {n} files at a time.").format(n=max_files))
+    limit = settings.JIELI_DOCUMENT_MAX_BYTES
     out = []
     for upload in files:
         name = os.path.basename(upload.name or "").strip()[:200] or "file"
