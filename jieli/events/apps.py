@@ -9,3 +9,6 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from jieli.events import tasks  # noqa: F401  (registers the jobs)
+        from jieli.events.notices import register_notices
+
+        register_notices()

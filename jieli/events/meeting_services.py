@@ -17,6 +17,7 @@ from jieli.core import registry
 from jieli.core.errors import Conflict, InvalidInput, NotFound
 from jieli.core.history import change_record
 from jieli.core.viewer import Viewer
+from jieli.events import notices
 from jieli.events.models import (
     Event,
     EventStatus,
@@ -105,6 +106,7 @@ def request_create(
             action="meeting_request",
             changes={"status": [None, "pending"]},
         )
+        notices.request_sent(req, uid)
     return req
 
 
@@ -162,6 +164,7 @@ def request_answer(
             changes={"status": [before, req.status]},
             reason=reason,
         )
+        notices.request_answered(req, uid)
     return req
 
 
@@ -203,13 +206,27 @@ def schedule_announce(*, viewer: Viewer, event: Event) -> int:
     if not is_organiser(viewer, event):
         raise NotFound()
     with transaction.atomic():
-        count = Meeting.objects.filter(
+        fresh = Meeting.objects.filter(
             event=event, status=Meeting.Status.SCHEDULED, announced=False
-        ).update(announced=True)
+        )
+        people = sorted(
+            {uid_ for pair in fresh.values_list("a__user_id", "b__user_id") for uid_ in pair}
+        )
+        count = fresh.update(announced=True)
         change_record(
             target=event, actor_id=uid, action="announce", changes={"announced": [0, count]}
         )
+        notices.schedule_announced(event, people, uid, batch=_announce_batch(event))
     return count
+
+
+def _announce_batch(event: Event) -> int:
+    """Each announcement notifies once (a repeated announcement after re-scheduling again)."""
+    from jieli.core.models import ChangeRecord
+
+    return ChangeRecord.objects.filter(
+        object_id=event.pk, action="announce", content_type__model="event"
+    ).count()
 
 
 def _meeting_for_organiser(viewer: Viewer, meeting_id: int) -> Meeting:

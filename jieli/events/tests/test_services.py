@@ -271,3 +271,23 @@ def test_suggestions_come_from_the_matching_engine_with_reasons(roles, fair, par
     assert found[0].score > 0 and found[0].pairs
     # The other side sees the seeker, from its offer.
     assert [s.registration.pk for s in suggestions(viewer_of(roles.owner_member), a)] == [b.pk]
+
+
+def test_requests_answers_and_announcements_notify(roles, fair, participants):
+    from jieli.notifications.models import Notification
+
+    req = accepted_meeting(roles, fair)
+    kinds = dict(Notification.objects.values_list("recipient_id", "kind"))
+    assert kinds[roles.owner_member.pk] == "events.requested"
+    assert kinds[roles.other_member.pk] == "events.answered"
+    run_schedule(roles.secretariat, fair)
+    meeting_services.schedule_announce(viewer=viewer_of(roles.secretariat), event=fair)
+    announced = Notification.objects.filter(kind="events.announced")
+    assert sorted(announced.values_list("recipient_id", flat=True)) == sorted(
+        [roles.owner_member.pk, roles.other_member.pk]
+    )
+    from jieli.notifications.kinds import get_kind
+
+    for n in Notification.objects.all():
+        assert get_kind(n.kind).render(n).title
+    assert req.pk
