@@ -62,7 +62,7 @@ def _fair(staff: Viewer, name: str, day: Any, now: Any, **extra: Any) -> Any:
         **extra,
     }
     event = services.event_create(viewer=staff, organiser_id=None, data=data)
-    return services.event_move(viewer=staff, event_id=event.pk, action="open")
+    return services.event_move(viewer=staff, event_id=event.pk, move="open")
 
 
 def _register(user: Any, event: Any, now: Any, staff: Viewer) -> Any:
@@ -92,7 +92,7 @@ def _register(user: Any, event: Any, now: Any, staff: Viewer) -> Any:
         need_ids=needs,
         now=now,
     )
-    return services.registration_decide(viewer=staff, registration_id=reg.pk, action="confirm")
+    return services.registration_decide(viewer=staff, registration_id=reg.pk, move="confirm")
 
 
 def demo_events(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) -> int:
@@ -145,7 +145,7 @@ def demo_events(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) -> i
     ):
         services.checkin(viewer=staff, event=past, token=meeting.a.checkin_token)
         if n % 6 == 5:
-            meeting_services.meeting_move(viewer=staff, meeting_id=meeting.pk, action="no_show")
+            meeting_services.meeting_move(viewer=staff, meeting_id=meeting.pk, move="no_show")
             continue
         for reg in (meeting.a, meeting.b):
             meeting_services.outcome_record(
@@ -153,7 +153,7 @@ def demo_events(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) -> i
                 meeting_id=meeting.pk,
                 outcome=outcomes[n % len(outcomes)],
             )
-    services.event_move(viewer=staff, event_id=past.pk, action="finish")
+    services.event_move(viewer=staff, event_id=past.pk, move="finish")
     # The upcoming fair: open for registration and booking; two people registered, one request.
     day = (now + timedelta(days=14)).replace(minute=0, second=0, microsecond=0)
     upcoming = _fair(staff, "2026 秋季科技成果路演与对接会（演示）", day, now, tables=6)

@@ -22,7 +22,7 @@ class EventAdmin(ServiceOnlyAdmin):
         done = 0
         for event in queryset:
             try:
-                services.event_move(viewer=viewer, event_id=event.pk, action="cancel")
+                services.event_move(viewer=viewer, event_id=event.pk, move="cancel")
                 done += 1
             except ServiceError as exc:
                 self.message_user(request, f"{event}: {exc.message}", messages.WARNING)
@@ -42,9 +42,7 @@ class RegistrationAdmin(ServiceOnlyAdmin):
         done = 0
         for reg in queryset:
             try:
-                services.registration_decide(
-                    viewer=viewer, registration_id=reg.pk, action="confirm"
-                )
+                services.registration_decide(viewer=viewer, registration_id=reg.pk, move="confirm")
                 done += 1
             except ServiceError as exc:
                 self.message_user(request, f"{reg}: {exc.message}", messages.WARNING)

@@ -245,19 +245,19 @@ MEETING_MOVES = {
 }
 
 
-def meeting_move(*, viewer: Viewer, meeting_id: int, action: str) -> Meeting:
+def meeting_move(*, viewer: Viewer, meeting_id: int, move: str) -> Meeting:
     """The organiser frees an announced meeting (the next run may move it), or marks it held or
     a no-show."""
     uid = _user(viewer)
-    if action not in MEETING_MOVES:
+    if move not in MEETING_MOVES:
         raise InvalidInput(_("Unknown action."))
-    sources, target = MEETING_MOVES[action]
+    sources, target = MEETING_MOVES[move]
     with transaction.atomic():
         meeting = _meeting_for_organiser(viewer, meeting_id)
         if meeting.status not in sources:
             raise Conflict(_("This meeting cannot be changed that way in its current state."))
         before = {"status": meeting.status, "announced": meeting.announced}
-        if action == "free":
+        if move == "free":
             meeting.announced = False
         elif target is not None:
             meeting.status = target
@@ -266,7 +266,7 @@ def meeting_move(*, viewer: Viewer, meeting_id: int, action: str) -> Meeting:
         change_record(
             target=meeting,
             actor_id=uid,
-            action=f"meeting_{action}",
+            action=f"meeting_{move}",
             changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
         )
     return meeting

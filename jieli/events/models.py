@@ -75,7 +75,10 @@ class Event(BaseModel):
         _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -93,7 +96,9 @@ class Event(BaseModel):
 
 
 class Session(BaseModel):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event")
+    )
     name = models.CharField(_("name"), max_length=100)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -120,8 +125,15 @@ class Registration(BaseModel):
         VISITOR = "visitor", _("Visitor")
         EXHIBITOR = "exhibitor", _("Exhibitor")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
@@ -143,7 +155,7 @@ class Registration(BaseModel):
         choices=RegistrationStatus.choices,
         default=RegistrationStatus.PENDING,
     )
-    checkin_token = models.CharField(max_length=32, unique=True, editable=False)
+    checkin_token = models.CharField(_("check-in code"), max_length=32, unique=True, editable=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
 
     class Meta:
@@ -172,12 +184,18 @@ class RequestStatus(models.TextChoices):
 
 
 class MeetingRequest(BaseModel):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="requests")
-    sender = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="sent")
-    recipient = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="received")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="requests", verbose_name=_("event")
+    )
+    sender = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="sent", verbose_name=_("from")
+    )
+    recipient = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="received", verbose_name=_("to")
+    )
     message = models.TextField(_("message"), max_length=1000, blank=True)
     score = models.FloatField(_("match score"), default=0.5)
-    reasons = models.JSONField(default=list, blank=True)
+    reasons = models.JSONField(_("match reasons"), default=list, blank=True)
     sender_priority = models.PositiveSmallIntegerField(_("priority"), default=2)
     recipient_priority = models.PositiveSmallIntegerField(_("priority"), default=2)
     status = models.CharField(
@@ -185,7 +203,7 @@ class MeetingRequest(BaseModel):
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     expires_at = models.DateTimeField(_("expires"))
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -213,14 +231,27 @@ class Meeting(BaseModel):
         HELD = "held", _("Held")
         NO_SHOW = "no_show", _("No-show")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meetings")
-    request = models.OneToOneField(
-        MeetingRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="meeting"
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("event")
     )
-    a = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
-    b = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
-    weight = models.FloatField(default=0.5)
-    session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True)
+    request = models.OneToOneField(
+        MeetingRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meeting",
+        verbose_name=_("meeting request"),
+    )
+    a = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="+", verbose_name=_("requester")
+    )
+    b = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested")
+    )
+    weight = models.FloatField(_("weight"), default=0.5)
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("session")
+    )
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     table = models.PositiveSmallIntegerField(_("table"), null=True, blank=True)
@@ -235,7 +266,7 @@ class Meeting(BaseModel):
     outcome_b = models.CharField(
         _("outcome"), max_length=12, choices=Outcome.choices, blank=True, default=""
     )
-    project_url = models.CharField(max_length=300, blank=True)
+    project_url = models.CharField(_("project"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["starts_at", "table", "id"]
@@ -250,23 +281,30 @@ class ScheduleRun(BaseModel):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="runs")
-    method = models.CharField(max_length=10, default="solver")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="runs", verbose_name=_("event")
     )
-    time_limit = models.PositiveSmallIntegerField(default=30)
-    placed = models.PositiveIntegerField(default=0)
-    unplaced = models.PositiveIntegerField(default=0)
-    objective = models.BigIntegerField(default=0)
-    bound = models.BigIntegerField(default=0)
-    greedy_placed = models.PositiveIntegerField(default=0)
-    greedy_objective = models.BigIntegerField(default=0)
-    seconds = models.FloatField(default=0)
-    progress = models.JSONField(default=dict, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(_("method"), max_length=10, default="solver")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    time_limit = models.PositiveSmallIntegerField(_("time limit (seconds)"), default=30)
+    placed = models.PositiveIntegerField(_("placed"), default=0)
+    unplaced = models.PositiveIntegerField(_("not placed"), default=0)
+    objective = models.BigIntegerField(_("total weight"), default=0)
+    bound = models.BigIntegerField(_("proven bound"), default=0)
+    greedy_placed = models.PositiveIntegerField(_("placed first-come"), default=0)
+    greedy_objective = models.BigIntegerField(_("total weight first-come"), default=0)
+    seconds = models.FloatField(_("seconds"), default=0)
+    progress = models.JSONField(_("progress"), default=dict, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

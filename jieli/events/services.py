@@ -165,11 +165,11 @@ EVENT_MOVES = {
 }
 
 
-def event_move(*, viewer: Viewer, event_id: int, action: str) -> Event:
+def event_move(*, viewer: Viewer, event_id: int, move: str) -> Event:
     uid = _user(viewer)
-    if action not in EVENT_MOVES:
+    if move not in EVENT_MOVES:
         raise InvalidInput(_("Unknown action."))
-    sources, target = EVENT_MOVES[action]
+    sources, target = EVENT_MOVES[move]
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(pk=event_id).first()
         if event is None:
@@ -184,7 +184,7 @@ def event_move(*, viewer: Viewer, event_id: int, action: str) -> Event:
         change_record(
             target=event,
             actor_id=uid,
-            action=f"event_{action}",
+            action=f"event_{move}",
             changes={"status": [before, target]},
         )
     return event
@@ -275,13 +275,13 @@ REGISTRATION_MOVES = {
 }
 
 
-def registration_decide(*, viewer: Viewer, registration_id: int, action: str) -> Registration:
+def registration_decide(*, viewer: Viewer, registration_id: int, move: str) -> Registration:
     """The organiser validates (or refuses) a registration; confirming over capacity is
     refused."""
     uid = _user(viewer)
-    if action not in REGISTRATION_MOVES:
+    if move not in REGISTRATION_MOVES:
         raise InvalidInput(_("Unknown action."))
-    sources, target = REGISTRATION_MOVES[action]
+    sources, target = REGISTRATION_MOVES[move]
     with transaction.atomic():
         reg = Registration.objects.select_for_update().filter(pk=registration_id).first()
         if reg is None:
@@ -305,7 +305,7 @@ def registration_decide(*, viewer: Viewer, registration_id: int, action: str) ->
         change_record(
             target=reg,
             actor_id=uid,
-            action=f"registration_{action}",
+            action=f"registration_{move}",
             changes={"status": [before, target]},
         )
     return reg

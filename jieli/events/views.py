@@ -107,7 +107,7 @@ def event_move(request: JieliRequest, pk: int) -> HttpResponse:
     event = _organiser_event(request, pk)
     try:
         services.event_move(
-            viewer=request.viewer, event_id=event.pk, action=request.POST.get("action", "")
+            viewer=request.viewer, event_id=event.pk, move=request.POST.get("action", "")
         )
     except ServiceError as exc:
         message_service_error(request, exc)
@@ -208,7 +208,7 @@ def registration_decide(request: JieliRequest, pk: int, reg_id: int) -> HttpResp
     event = _organiser_event(request, pk)
     try:
         services.registration_decide(
-            viewer=request.viewer, registration_id=reg_id, action=request.POST.get("action", "")
+            viewer=request.viewer, registration_id=reg_id, move=request.POST.get("action", "")
         )
     except ServiceError as exc:
         message_service_error(request, exc)
@@ -359,7 +359,7 @@ def meeting_move(request: JieliRequest, pk: int, meeting_id: int) -> HttpRespons
     event = _organiser_event(request, pk)
     try:
         meeting_services.meeting_move(
-            viewer=request.viewer, meeting_id=meeting_id, action=request.POST.get("action", "")
+            viewer=request.viewer, meeting_id=meeting_id, move=request.POST.get("action", "")
         )
     except ServiceError as exc:
         message_service_error(request, exc)

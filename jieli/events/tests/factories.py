@@ -42,7 +42,7 @@ def open_fair(organiser_user: Any, organiser_id: int | None = None, **overrides:
     event = services.event_create(
         viewer=viewer, organiser_id=organiser_id, data=fair_data(**overrides)
     )
-    return services.event_move(viewer=viewer, event_id=event.pk, action="open")
+    return services.event_move(viewer=viewer, event_id=event.pk, move="open")
 
 
 def register(user: Any, org: Any, event: Event, **kw: Any) -> Registration:
@@ -72,7 +72,7 @@ def confirmed_pair(
     b = register(roles.other_member, roles.other_org, event, need_ids=[need.pk])
     for reg in (a, b):
         services.registration_decide(
-            viewer=viewer_of(roles.secretariat), registration_id=reg.pk, action="confirm"
+            viewer=viewer_of(roles.secretariat), registration_id=reg.pk, move="confirm"
         )
         reg.refresh_from_db()
     return a, b

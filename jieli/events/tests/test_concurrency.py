@@ -66,7 +66,7 @@ def test_one_request_answered_twice_at_once_makes_one_meeting():
 
     for reg in (a, b):
         services.registration_decide(
-            viewer=viewer_of(roles.secretariat), registration_id=reg.pk, action="confirm"
+            viewer=viewer_of(roles.secretariat), registration_id=reg.pk, move="confirm"
         )
     req = meeting_services.request_create(
         viewer=viewer_of(roles.other_member), event=fair, recipient_id=a.pk

@@ -145,7 +145,7 @@ def test_request_refusals(roles, fair, participants):
     colleague = member_of(roles.other_org, username="colleague")
     c = register(colleague, roles.other_org, fair)
     services.registration_decide(
-        viewer=viewer_of(roles.secretariat), registration_id=c.pk, action="confirm"
+        viewer=viewer_of(roles.secretariat), registration_id=c.pk, move="confirm"
     )
     with pytest.raises(InvalidInput):  # to one's own organisation
         meeting_services.request_create(viewer=other, event=fair, recipient_id=c.pk)
