@@ -264,3 +264,16 @@ _.origin_id
 _.achievement_ids
 _.enterprise_id
 _.with_organisation  # events API MeetingOut field
+
+# --- facilities: API output fields (facilities/api.py), fields and properties read by the
+# templates and the admin, Django form conventions (field_order, clean_<field>) ---------------
+_.operator_name
+_.platform_name
+_.requester_organisation
+_.available
+_.status_changed_at
+_.hidden_reason
+_.basis_name
+_.field_order
+_.clean_offerings
+_.clean_windows

@@ -74,6 +74,7 @@ ROUTERS = [
     ("/enquiries", "jieli.enquiries.api"),
     ("/events", "jieli.events.api"),
     ("/watch", "jieli.watchlists.api"),
+    ("/facilities", "jieli.facilities.api"),
     ("/notifications", "jieli.notifications.api"),
     ("/me", "jieli.organisations.api_me"),
 ]

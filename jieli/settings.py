@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "jieli.enquiries",
     "jieli.watchlists",
     "jieli.events",
+    "jieli.facilities",
     "jieli.demo",
     "jieli.portal",
     "axes",  # login throttling (see "Security" below)

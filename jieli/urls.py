@@ -27,5 +27,6 @@ urlpatterns = [
     path("events/", include("jieli.events.urls")),
     path("matching/", include("jieli.matching.urls")),
     path("watch/", include("jieli.watchlists.urls")),
+    path("facilities/", include("jieli.facilities.urls")),
     path("", include("jieli.portal.urls")),
 ]

@@ -72,6 +72,17 @@ ACTION_LABELS: dict[str, Any] = {
     "walk_in": _("walk-in meeting added"),
     "outcome": _("outcome recorded"),
     "open_project": _("project opened"),
+    # facilities: platforms, zones and clusters; platform bookings
+    "unpublish": _("unpublished (back to draft)"),
+    "hide": _("hidden by the secretariat"),
+    "booking_request": _("booking requested"),
+    "booking_accept": _("booking accepted"),
+    "booking_decline": _("booking declined"),
+    "booking_propose": _("another window proposed"),
+    "booking_accept_proposal": _("proposed window accepted"),
+    "booking_decline_proposal": _("proposed window declined"),
+    "booking_cancel": _("booking cancelled"),
+    "booking_expire": _("booking expired unanswered"),
 }
 
 

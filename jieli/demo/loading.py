@@ -32,6 +32,7 @@ from jieli.core.validators import credit_code_check_char
 from jieli.core.viewer import Viewer
 from jieli.demo.enquiries import demo_enquiries
 from jieli.demo.events import demo_events
+from jieli.demo.facilities import demo_facilities
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORLD_FILE = DATA_DIR / "demo_world.json"
@@ -53,6 +54,7 @@ class DemoSummary:
     achievements_by_status: dict[str, int] = field(default_factory=dict)
     enquiries: int = 0
     meetings: int = 0
+    facilities: int = 0
     seconds: float = 0.0
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)
     message: str = ""
@@ -107,7 +109,8 @@ def demo_load(*, stdout: TextIO | Any | None = None, limit: int | None = None) -
         f"{summary.users} users, {summary.experts} experts, {summary.demands} demands, "
         f"{summary.achievements} achievements ("
         + ", ".join(f"{k} {v}" for k, v in sorted(summary.achievements_by_status.items()))
-        + f"), {summary.enquiries} enquiries, {summary.meetings} fair meetings."
+        + f"), {summary.enquiries} enquiries, {summary.meetings} fair meetings, "
+        + f"{summary.facilities} facility records."
     )
     out("")
     out("Demo sign-ins (demo data only, never use in production):")
@@ -132,6 +135,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
     _create_watchlists(users["member"])
     enquiries = demo_enquiries(users, orgs, staff)
     meetings = demo_events(users, orgs, staff)
+    facilities = demo_facilities(users, orgs, staff)
     return DemoSummary(
         loaded=True,
         organisations=len(orgs),
@@ -142,6 +146,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
         achievements_by_status=by_status,
         enquiries=enquiries,
         meetings=meetings,
+        facilities=facilities,
         sign_ins=sign_ins,
     )
 

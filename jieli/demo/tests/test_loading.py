@@ -240,3 +240,17 @@ def test_load_creates_a_finished_fair_with_schedule_and_outcomes_and_an_open_one
     report = event_report(finished)
     assert sum(n for _label, n in report.outcomes) >= 3 and report.requests["declined"] >= 1
     assert upcoming.registrations.count() >= 2 and upcoming.requests.count() == 1
+
+
+def test_demo_facilities_show_every_part(loaded):
+    from jieli.facilities.models import Booking, BookingStatus, Cluster, PilotPlatform, Zone
+    from jieli.facilities.selectors import clusters_in_region, zones_in_region
+
+    assert loaded.facilities == (
+        PilotPlatform.objects.count() + Zone.objects.count() + Cluster.objects.count() + 6
+    )
+    assert PilotPlatform.objects.filter(status="published").count() >= 4
+    assert {z.region_id for z in zones_in_region(ANONYMOUS, "1308")} == {"1308"}
+    assert zones_in_region(ANONYMOUS, "3710").exists()  # Weihai
+    assert clusters_in_region(ANONYMOUS, "13").exists()  # Hebei: Chengde
+    assert set(Booking.objects.values_list("status", flat=True)) == set(BookingStatus.values)

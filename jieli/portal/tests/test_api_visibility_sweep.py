@@ -24,6 +24,7 @@ from jieli.demands.tests.factories import DemandFactory
 from jieli.duplicates.models import DuplicateCase
 from jieli.enquiries.models import Broker, Enquiry, Introduction
 from jieli.experts.tests.factories import ExpertFactory, expert_user
+from jieli.facilities.models import Booking, Cluster, PilotPlatform, Zone
 from jieli.imports.models import ImportJob
 from jieli.notifications.models import Notification
 from jieli.notifications.services import notification_send
@@ -43,6 +44,8 @@ MISSING = 987654321
 JSON = "application/json"
 ACTIONS = ["submit", "publish", "return", "reconfirm", "archive"]
 ENQUIRY_ACTIONS = ["discuss", "sign_intention", "sign_contract", "decline", "close"]
+BOOKING_ACTIONS = ["accept", "decline", "propose", "accept_proposal", "decline_proposal", "cancel"]
+STATUS_ACTIONS = ["publish", "unpublish", "hide"]
 
 
 @pytest.fixture(autouse=True)
@@ -141,6 +144,27 @@ def _world() -> dict[str, Any]:
         booking_opens=now,
         booking_closes=now,
     )
+    # Facilities: a draft platform of the hidden organisation with a booking between outsiders,
+    # a draft zone and a draft cluster (only the secretariat sees drafts it manages).
+    platform = PilotPlatform.objects.create(
+        name="隐秘平台子",
+        operator=hidden_org,
+        region_id="3701",
+        capabilities="隐秘能力",
+        capacity_unit="天",
+        capacity_per_day=3,
+    )
+    booking = Booking.objects.create(
+        platform=platform,
+        requester=UserFactory(username="hidden_requester"),
+        requester_organisation=hidden_org,
+        units=1,
+        start_date="2030-01-01",
+        end_date="2030-01-02",
+        purpose="隐秘预约卯",
+    )
+    zone = Zone.objects.create(name="隐秘承接区丑", region_id="3710")
+    cluster = Cluster.objects.create(name="隐秘集群寅", region_id="1308")
     users = {
         "anonymous": None,
         "registered": UserFactory(username="registered"),
@@ -166,6 +190,10 @@ def _world() -> dict[str, Any]:
         "enquiry": enquiry,
         "introduction": introduction,
         "event": event,
+        "platform": platform,
+        "booking": booking,
+        "zone": zone,
+        "cluster": cluster,
         "users": users,
     }
 
@@ -179,6 +207,7 @@ def _hidden_from(role: str) -> set[str]:
         return own
     hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
     hidden |= {"enquiry", "introduction", "event"}
+    hidden |= {"platform", "booking", "zone", "cluster"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
     return hidden
@@ -203,6 +232,10 @@ TARGETS = {
     # Inside an event's path: the event is what is hidden; these point at nothing (1).
     "request_id": [],
     "run_id": [],
+    "platform_id": ["platform"],
+    "booking_id": ["booking"],
+    "zone_id": ["zone"],
+    "cluster_id": ["cluster"],
 }
 TITLES = {
     "org": "隐秘申请机构",
@@ -219,6 +252,10 @@ TITLES = {
     "enquiry": "隐秘咨询辛",
     "introduction": "隐秘引荐壬",
     "event": "隐秘对接会子",
+    "platform": "隐秘平台子",
+    "booking": "隐秘预约卯",
+    "zone": "隐秘承接区丑",
+    "cluster": "隐秘集群寅",
 }
 
 
@@ -258,6 +295,13 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
             "note": "引荐",
         },
         "/api/v1/enquiries/brokers": {"user": ref or world["users"]["registered"].pk},
+        "/api/v1/facilities/bookings": {
+            "platform": ref or world["platform"].pk,
+            "units": 1,
+            "start_date": "2030-01-01",
+            "end_date": "2030-01-02",
+            "purpose": "试验",
+        },
         "/api/v1/matching/feedback": {
             "source_kind": "achievement",
             "source_id": ref or world["draft"].pk,
@@ -286,8 +330,10 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
         return {"action": "admit", "reason": "理由"}
     if path.endswith("/decision"):
         return {"decision": "keep", "note": "理由"}
-    if "/actions/" in path:
+    if "/actions/" in path or "/status/" in path:
         return {"reason": "理由"}
+    if method == "PATCH" and path.startswith("/api/v1/facilities/"):
+        return {"name": "改"}
     if path.startswith("/api/v1/enquiries/"):
         for end, body in (
             ("/messages", {"body": "问"}),
@@ -351,9 +397,16 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
         names = re.findall(r"{(\w+)}", path)
         id_params = [n for n in names if n in TARGETS]
         assert set(names) <= set(TARGETS) | {"action"}, f"new path parameter in {path}"
-        actions = (
-            (ENQUIRY_ACTIONS if "enquiries" in path else ACTIONS) if "action" in names else [None]
-        )
+        if "action" not in names:
+            actions: list[str | None] = [None]
+        elif "enquiries" in path:
+            actions = list(ENQUIRY_ACTIONS)
+        elif "/facilities/bookings/" in path:
+            actions = list(BOOKING_ACTIONS)
+        elif "/facilities/" in path:
+            actions = list(STATUS_ACTIONS)
+        else:
+            actions = list(ACTIONS)
         if not id_params:
             url = path + (_query(path) if method == "GET" else "")
             r = _call(client, method, url, _body(method, path, world, None))
@@ -413,8 +466,11 @@ def test_body_ids_and_duplicate_check_hide_what_the_role_may_not_see(role):
         "/api/v1/demands",
         "/api/v1/matching/feedback",
         "/api/v1/enquiries",
+        "/api/v1/facilities/bookings",
     ):
         ref_target = "org" if path.endswith(("achievements", "demands")) else "draft"
+        if path.endswith("/bookings"):
+            ref_target = "platform"
         if ref_target not in hidden:
             continue
         got = _call(client, "POST", path, _body("POST", path, world, world[ref_target].pk))
