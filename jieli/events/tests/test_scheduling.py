@@ -157,7 +157,7 @@ def test_session_fairs_keep_every_invariant_and_reach_the_bound(problem: Problem
 def test_bipartite_colouring_is_proper_and_balanced(data) -> None:  # type: ignore[no-untyped-def]
     from collections import Counter
 
-    from jieli.events.scheduling import bipartite_colouring
+    from jieli.events.colouring import bipartite_colouring
 
     k = data.draw(st.integers(1, 6))
     pairs = data.draw(
