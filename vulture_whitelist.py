@@ -265,6 +265,24 @@ _.achievement_ids
 _.enterprise_id
 _.with_organisation  # events API MeetingOut field
 
+# --- pipeline: model fields and choices the services set and the templates, admin and API read;
+# board fields read only by templates (pipeline/board.html, timeline.html, _next_steps.html) ----
+_.followup_asked_at  # set by reminders.outcomes_followup, filtered on
+_.GOVERNMENT  # FundingKind choices, offered by forms and the API
+_.ALLIANCE
+_.LOAN
+_.INVESTMENT
+_.DEVELOPMENT  # ContractKind choice
+_.ready_at  # ProjectStage, shown on the board and in the history
+_.done_at
+_.uploaded_by  # Deliverable
+_.recorded_by  # Outcome
+_.project_title  # API output field (pipeline/api.py BatonStageOut)
+_.may_upload  # Board card fields read by pipeline/board.html
+_.may_close
+_.stage_label  # timeline entries, read by pipeline/timeline.html
+_.what  # NextStep, read by pipeline/_next_steps.html
+
 # --- facilities: API output fields (facilities/api.py), fields and properties read by the
 # templates and the admin, Django form conventions (field_order, clean_<field>) ---------------
 _.operator_name

@@ -7,6 +7,7 @@ hosts and a database URL.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "jieli.watchlists",
     "jieli.events",
     "jieli.facilities",
+    "jieli.pipeline",
     "jieli.demo",
     "jieli.portal",
     "axes",  # login throttling (see "Security" below)
@@ -389,6 +391,15 @@ JIELI_ENQUIRIES_PER_DAY = int(os.environ.get("JIELI_ENQUIRIES_PER_DAY", "10"))
 JIELI_ENQUIRY_ANSWER_HOURS = int(os.environ.get("JIELI_ENQUIRY_ANSWER_HOURS", "72"))
 # Documents people attach (enquiry messages, project deliverables): jieli/core/uploads.py.
 JIELI_DOCUMENT_MAX_BYTES = int(os.environ.get("JIELI_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Turnkey projects: days the receiver of a hand-off has to answer it, per stage ("default" for
+# the others; JSON in the environment), and the days after a baton drops at which its owners are
+# reminded (then every last gap; from the third reminder the secretariat too).
+JIELI_PIPELINE_HANDOFF_DAYS = json.loads(
+    os.environ.get("JIELI_PIPELINE_HANDOFF_DAYS", '{"default": 5, "acceptance": 10}')
+)
+JIELI_PIPELINE_REMINDER_DAYS = [
+    int(d) for d in _env_list("JIELI_PIPELINE_REMINDER_DAYS", "0,3,7,14")
+]
 JIELI_IMPORT_MAX_BYTES = int(os.environ.get("JIELI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 # --- Uploads (H8): limits checked while streaming an import file (jieli/imports/limits.py),
 # the cap on the rejected-rows file, and how long uploaded files are kept (a daily job purges).

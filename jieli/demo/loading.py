@@ -33,6 +33,7 @@ from jieli.core.viewer import Viewer
 from jieli.demo.enquiries import demo_enquiries
 from jieli.demo.events import demo_events
 from jieli.demo.facilities import demo_facilities
+from jieli.demo.pipeline import demo_pipeline
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORLD_FILE = DATA_DIR / "demo_world.json"
@@ -55,6 +56,7 @@ class DemoSummary:
     enquiries: int = 0
     meetings: int = 0
     facilities: int = 0
+    projects: int = 0
     seconds: float = 0.0
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)
     message: str = ""
@@ -110,7 +112,7 @@ def demo_load(*, stdout: TextIO | Any | None = None, limit: int | None = None) -
         f"{summary.achievements} achievements ("
         + ", ".join(f"{k} {v}" for k, v in sorted(summary.achievements_by_status.items()))
         + f"), {summary.enquiries} enquiries, {summary.meetings} fair meetings, "
-        + f"{summary.facilities} facility records."
+        f"{summary.facilities} facility records, {summary.projects} turnkey projects."
     )
     out("")
     out("Demo sign-ins (demo data only, never use in production):")
@@ -136,6 +138,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
     enquiries = demo_enquiries(users, orgs, staff)
     meetings = demo_events(users, orgs, staff)
     facilities = demo_facilities(users, orgs, staff)
+    projects = demo_pipeline(users, orgs, staff)
     return DemoSummary(
         loaded=True,
         organisations=len(orgs),
@@ -147,6 +150,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
         enquiries=enquiries,
         meetings=meetings,
         facilities=facilities,
+        projects=projects,
         sign_ins=sign_ins,
     )
 

@@ -29,6 +29,7 @@ from jieli.experts import selectors as expert_selectors
 from jieli.organisations import selectors as organisation_selectors
 from jieli.organisations import services as organisation_services
 from jieli.organisations.forms import RegisterForm
+from jieli.pipeline import selectors as pipeline_selectors
 from jieli.portal import selectors as search_selectors
 
 # The listing filters accept at most 200 characters; a longer paste is cut, not refused.
@@ -161,12 +162,15 @@ def workspace(request: HttpRequest) -> HttpResponse:
             if value in WORKSPACE_STATUSES
         ],
         "expert": expert_selectors.expert_for_user(viewer),
+        # The relay: what the viewer's organisations must do next in turnkey projects.
+        "pipeline_steps": pipeline_selectors.next_steps(viewer),
     }
     if viewer.is_staff_role:
         context["queues"] = {
             "achievements": achievement_selectors.achievement_review_queue(viewer).count(),
             "demands": demand_selectors.demand_review_queue(viewer).count(),
             "organisations": organisation_selectors.admission_queue(viewer).count(),
+            "batons": pipeline_selectors.dropped_batons(viewer).count(),
         }
     return render(request, "portal/workspace.html", context)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from jieli.achievements.models import Achievement
 from jieli.achievements.selectors import visible_achievements
@@ -254,3 +255,23 @@ def test_demo_facilities_show_every_part(loaded):
     assert zones_in_region(ANONYMOUS, "3710").exists()  # Weihai
     assert clusters_in_region(ANONYMOUS, "13").exists()  # Hebei: Chengde
     assert set(Booking.objects.values_list("status", flat=True)) == set(BookingStatus.values)
+
+
+def test_demo_projects_show_the_relay_and_its_dropped_batons(loaded):
+    from jieli.pipeline.models import Project, ProjectStage
+    from jieli.pipeline.reminders import batons_remind, outcomes_followup
+    from jieli.pipeline.selectors import baton_kinds, dropped_batons
+
+    assert loaded.projects == Project.objects.count() >= 12
+    staff = viewer_for_user(get_user_model().objects.get(username="secretariat"))
+    batons = list(dropped_batons(staff))
+    kinds = {k for s in batons for k, _since in baton_kinds(s, timezone.now())}
+    assert kinds == {"overdue", "handoff", "no_owner"}
+    current = set(
+        ProjectStage.objects.filter(status__in=["active", "ready"]).values_list("key", flat=True)
+    )
+    assert len(current) >= 5  # projects at many different stages
+    assert Project.objects.filter(status="closed").count() == 1
+    assert Project.objects.exclude(zone=None).count() == 2
+    assert ProjectStage.objects.filter(status="skipped").exists()
+    assert batons_remind() > 0 and outcomes_followup() == 1

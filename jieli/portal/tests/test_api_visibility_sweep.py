@@ -36,6 +36,7 @@ from jieli.organisations.tests.factories import (
     member_of,
     secretariat_user,
 )
+from jieli.pipeline.models import Contract, Project, ProjectStage
 from jieli.watchlists import services as watch
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,7 @@ MISSING = 987654321
 JSON = "application/json"
 ACTIONS = ["submit", "publish", "return", "reconfirm", "archive"]
 ENQUIRY_ACTIONS = ["discuss", "sign_intention", "sign_contract", "decline", "close"]
+PIPELINE_ACTIONS = ["mark_ready", "accept", "refuse", "skip", "reinstate"]
 BOOKING_ACTIONS = ["accept", "decline", "propose", "accept_proposal", "decline_proposal", "cancel"]
 STATUS_ACTIONS = ["publish", "unpublish", "hide"]
 
@@ -144,6 +146,22 @@ def _world() -> dict[str, Any]:
         booking_opens=now,
         booking_closes=now,
     )
+    # A turnkey project between outsiders, with a contract: only its parties and the secretariat.
+    project = Project.objects.create(
+        title="隐秘工程子", origin="achievement", enterprise=hidden_org, agency=hidden_org
+    )
+    ProjectStage.objects.create(
+        project=project, key="needs", position=0, status="active", owner_organisation=hidden_org
+    )
+    contract = Contract.objects.create(
+        project=project,
+        kind="licence",
+        title="隐秘合同丑",
+        party_a=hidden_org,
+        party_b=hidden_org,
+        amount=1,
+        signed_on="2026-01-01",
+    )
     # Facilities: a draft platform of the hidden organisation with a booking between outsiders,
     # a draft zone and a draft cluster (only the secretariat sees drafts it manages).
     platform = PilotPlatform.objects.create(
@@ -190,6 +208,8 @@ def _world() -> dict[str, Any]:
         "enquiry": enquiry,
         "introduction": introduction,
         "event": event,
+        "project": project,
+        "contract": contract,
         "platform": platform,
         "booking": booking,
         "zone": zone,
@@ -206,7 +226,7 @@ def _hidden_from(role: str) -> set[str]:
     if role == "secretariat":
         return own
     hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
-    hidden |= {"enquiry", "introduction", "event"}
+    hidden |= {"enquiry", "introduction", "event", "project", "contract"}
     hidden |= {"platform", "booking", "zone", "cluster"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
@@ -232,6 +252,8 @@ TARGETS = {
     # Inside an event's path: the event is what is hidden; these point at nothing (1).
     "request_id": [],
     "run_id": [],
+    "project_id": ["project"],
+    "contract_id": ["contract"],
     "platform_id": ["platform"],
     "booking_id": ["booking"],
     "zone_id": ["zone"],
@@ -252,6 +274,8 @@ TITLES = {
     "enquiry": "隐秘咨询辛",
     "introduction": "隐秘引荐壬",
     "event": "隐秘对接会子",
+    "project": "隐秘工程子",
+    "contract": "隐秘合同丑",
     "platform": "隐秘平台子",
     "booking": "隐秘预约卯",
     "zone": "隐秘承接区丑",
@@ -396,11 +420,13 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
     for method, path, _op in _operations():
         names = re.findall(r"{(\w+)}", path)
         id_params = [n for n in names if n in TARGETS]
-        assert set(names) <= set(TARGETS) | {"action"}, f"new path parameter in {path}"
+        assert set(names) <= set(TARGETS) | {"action", "stage"}, f"new path parameter in {path}"
         if "action" not in names:
             actions: list[str | None] = [None]
         elif "enquiries" in path:
             actions = list(ENQUIRY_ACTIONS)
+        elif "/pipeline/" in path:
+            actions = list(PIPELINE_ACTIONS)
         elif "/facilities/bookings/" in path:
             actions = list(BOOKING_ACTIONS)
         elif "/facilities/" in path:
@@ -428,7 +454,7 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
                 def url_for(
                     pk: int, path: str = path, param: str = param, action: str | None = action
                 ) -> str:
-                    url = path.replace("{" + param + "}", str(pk))
+                    url = path.replace("{" + param + "}", str(pk)).replace("{stage}", "needs")
                     url = url.replace("{action}", action) if action else url
                     return re.sub(r"{\w+}", "1", url)
 

@@ -1,0 +1,342 @@
+"""Reads for the pipeline: the one visibility rule for projects, the board, dropped batons,
+the portfolio and each organisation's next steps.
+
+A project is seen by its parties — the people of the taking enterprise, the service agency, the
+research institute and every stage's owner organisation, and every stage's owner person — and by
+the secretariat. Everyone else gets a 404 for the project, its stages, files and contracts.
+
+A **dropped baton** is a stage of an open project that (a) was handed over and not answered
+within its service level (``handoff_days``), (b) is in progress past its due date, or (c) is in
+progress, handed over or next to take the baton with no owner person. Detection takes ``now``
+(a controllable clock); nothing is stored about it, so it is never stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jieli.core.errors import NotFound
+from jieli.core.history import history_for
+from jieli.core.models import ChangeRecord
+from jieli.core.viewer import Viewer
+from jieli.pipeline.models import (
+    Project,
+    ProjectStage,
+    ProjectStatus,
+    StageStatus,
+)
+from jieli.pipeline.stages import FINISHED, allowed_moves
+
+BATON_KINDS = {
+    "handoff": _("Hand-off not answered in time"),
+    "overdue": _("Stage past its due date"),
+    "no_owner": _("No owner person"),
+}
+
+
+def _today(now: datetime) -> date:
+    return timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
+
+
+def visible_projects(viewer: Viewer) -> QuerySet[Project]:
+    """The one rule: which projects ``viewer`` may see at all."""
+    qs = Project.objects.select_related("enterprise", "agency", "institute", "zone")
+    if viewer.is_staff_role:
+        return qs
+    if viewer.user_id is None:
+        return qs.none()
+    orgs = viewer.organisation_ids
+    owned = ProjectStage.objects.filter(project=OuterRef("pk")).filter(
+        Q(owner_user_id=viewer.user_id) | Q(owner_organisation_id__in=orgs)
+    )
+    q: Q | Exists = Exists(owned)
+    if orgs:
+        q |= Q(enterprise_id__in=orgs) | Q(agency_id__in=orgs) | Q(institute_id__in=orgs)
+    return qs.filter(q)
+
+
+def project_get(viewer: Viewer, pk: int) -> Project:
+    project = visible_projects(viewer).filter(pk=pk).first()
+    if project is None:
+        raise NotFound()
+    return project
+
+
+def stages_of(project: Project) -> list[ProjectStage]:
+    return list(
+        project.stages.select_related("owner_organisation", "owner_user")
+        .prefetch_related("deliverables")
+        .order_by("position")
+    )
+
+
+def receiver_of(stages: list[ProjectStage], stage: ProjectStage) -> ProjectStage | None:
+    """The stage that takes the baton from ``stage``: the next one not skipped (None: the last;
+    the taking enterprise receives the delivery)."""
+    for later in stages:
+        if later.position > stage.position and later.status != StageStatus.SKIPPED:
+            return later
+    return None
+
+
+def _owner_side(viewer: Viewer, org_id: int | None, user_id: int | None) -> bool:
+    return viewer.belongs_to(org_id) or (user_id is not None and user_id == viewer.user_id)
+
+
+def sides_of(
+    viewer: Viewer, project: Project, stage: ProjectStage, stages: list[ProjectStage]
+) -> frozenset[str]:
+    """Which sides of one stage's hand-off the viewer is on (empty: none)."""
+    if viewer.user_id is None:
+        return frozenset()
+    sides = set()
+    if _owner_side(viewer, stage.owner_organisation_id, stage.owner_user_id):  # type: ignore[attr-defined]
+        sides.add("giver")
+    receiver = receiver_of(stages, stage)
+    if receiver is None:
+        if viewer.belongs_to(project.enterprise_id):  # type: ignore[attr-defined]
+            sides.add("receiver")
+    elif _owner_side(viewer, receiver.owner_organisation_id, receiver.owner_user_id):  # type: ignore[attr-defined]
+        sides.add("receiver")
+    if viewer.belongs_to(project.agency_id):  # type: ignore[attr-defined]
+        sides.add("runner")
+    if viewer.is_staff_role:
+        sides.add("secretariat")
+    return frozenset(sides)
+
+
+def may_run(viewer: Viewer, project: Project) -> bool:
+    """The service agency's people and the secretariat plan and close the project."""
+    return viewer.is_staff_role or viewer.belongs_to(project.agency_id)  # type: ignore[attr-defined]
+
+
+def may_record(viewer: Viewer, project: Project) -> bool:
+    """Contracts, payments and outcomes: the agency, the enterprise, the institute, the
+    secretariat."""
+    return may_run(viewer, project) or any(
+        viewer.belongs_to(pk)
+        for pk in (project.enterprise_id, project.institute_id)  # type: ignore[attr-defined]
+    )
+
+
+# --- dropped batons ----------------------------------------------------------------------------
+
+
+def baton_q(now: datetime) -> Q:
+    """Stages holding a dropped baton at ``now`` (of open projects; see the module text)."""
+    handoff = Q(status=StageStatus.READY, answer_due_at__lt=now)
+    overdue = Q(status=StageStatus.ACTIVE, due_date__lt=_today(now))
+    no_owner = Q(owner_user__isnull=True) & (
+        Q(status__in=[StageStatus.ACTIVE, StageStatus.READY]) | Q(is_next=True)
+    )
+    return Q(project__status=ProjectStatus.OPEN) & (handoff | overdue | no_owner)
+
+
+def baton_kinds(stage: ProjectStage, now: datetime) -> list[tuple[str, datetime]]:
+    """The batons ``stage`` holds at ``now``: (kind, since when)."""
+    out: list[tuple[str, datetime]] = []
+    if stage.project.status != ProjectStatus.OPEN:
+        return out
+    if stage.status == StageStatus.READY and stage.answer_due_at and stage.answer_due_at < now:
+        out.append(("handoff", stage.answer_due_at))
+    if stage.status == StageStatus.ACTIVE and stage.due_date and stage.due_date < _today(now):
+        since = datetime.combine(stage.due_date + timedelta(days=1), time.min)
+        out.append(("overdue", timezone.make_aware(since) if timezone.is_aware(now) else since))
+    if stage.owner_user_id is None and (  # type: ignore[attr-defined]
+        stage.status in (StageStatus.ACTIVE, StageStatus.READY) or stage.is_next
+    ):
+        out.append(("no_owner", stage.next_since or stage.started_at or stage.created_at))
+    return out
+
+
+def dropped_batons(viewer: Viewer, *, now: datetime | None = None) -> QuerySet[ProjectStage]:
+    """Stages with a dropped baton: every one for the secretariat; for others, those of the
+    projects they may see where they own the stage or run the project."""
+    now = now or timezone.now()
+    qs = ProjectStage.objects.filter(baton_q(now)).select_related(
+        "project", "owner_organisation", "owner_user"
+    )
+    if viewer.is_staff_role:
+        return qs.order_by("due_date", "project_id", "position")
+    if viewer.user_id is None:
+        return qs.none()
+    orgs = viewer.organisation_ids
+    mine = Q(owner_organisation_id__in=orgs) | Q(owner_user_id=viewer.user_id)
+    mine |= Q(project__agency_id__in=orgs)
+    return qs.filter(mine).order_by("due_date", "project_id", "position")
+
+
+@dataclass
+class BatonRow:
+    stage: ProjectStage
+    kinds: list[tuple[str, Any, datetime]]  # (key, label, since)
+
+
+def baton_rows(stages: Any, now: datetime | None = None) -> list[BatonRow]:
+    now = now or timezone.now()
+    return [
+        BatonRow(s, [(k, BATON_KINDS[k], since) for k, since in baton_kinds(s, now)])
+        for s in stages
+    ]
+
+
+# --- the board, the timeline ---------------------------------------------------------------
+
+
+@dataclass
+class StageCard:
+    stage: ProjectStage
+    moves: list[str]
+    batons: list[tuple[str, Any, datetime]]
+    receiver: ProjectStage | None
+    sides: frozenset[str]
+    may_upload: bool
+
+
+@dataclass
+class Board:
+    project: Project
+    cards: list[StageCard]
+    may_run: bool
+    may_record: bool
+    may_close: bool
+    open_stages: int = 0
+    history: list[Any] = field(default_factory=list)
+
+
+def board_for(viewer: Viewer, project: Project, *, now: datetime | None = None) -> Board:
+    now = now or timezone.now()
+    stages = stages_of(project)
+    cards = []
+    for s in stages:
+        s.project = project
+        sides = sides_of(viewer, project, s, stages)
+        moves = allowed_moves(s.key, s.status, sides) if project.status == "open" else []
+        cards.append(
+            StageCard(
+                stage=s,
+                moves=moves,
+                batons=[(k, BATON_KINDS[k], since) for k, since in baton_kinds(s, now)],
+                receiver=receiver_of(stages, s),
+                sides=sides,
+                may_upload=s.status == StageStatus.ACTIVE
+                and bool(sides & {"giver", "runner", "secretariat"}),
+            )
+        )
+    open_count = sum(1 for s in stages if s.status not in FINISHED)
+    running = may_run(viewer, project)
+    return Board(
+        project=project,
+        cards=cards,
+        may_run=running and project.status == ProjectStatus.OPEN,
+        may_record=may_record(viewer, project),
+        may_close=running and project.status == ProjectStatus.OPEN,
+        open_stages=open_count,
+    )
+
+
+def timeline(project: Project) -> list[ChangeRecord]:
+    """The project's history and its stages', newest first."""
+    entries = list(history_for(project))
+    for stage in project.stages.all():
+        for entry in history_for(stage):
+            entry.stage_label = stage.get_key_display()  # type: ignore[attr-defined]
+            entries.append(entry)
+    return sorted(entries, key=lambda e: (e.created_at, e.pk), reverse=True)
+
+
+# --- the portfolio, the workspace ------------------------------------------------------------
+
+
+PORTFOLIO_ORDER = ("-created_at", "-id")
+
+
+def portfolio(
+    viewer: Viewer,
+    *,
+    region: str = "",
+    stage: str = "",
+    status: str = "",
+    dropped: bool = False,
+    zone: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Project]:
+    """Visible projects, filtered: the taking enterprise's region (a code and its subdivisions),
+    the stage in progress or handed over, the status, only those holding a dropped baton."""
+    qs = visible_projects(viewer)
+    if region:
+        qs = qs.filter(enterprise__region_id__startswith=region)
+    if zone:
+        qs = qs.filter(zone_id=zone)
+    if stage:
+        current = ProjectStage.objects.filter(
+            project=OuterRef("pk"), key=stage, status__in=[StageStatus.ACTIVE, StageStatus.READY]
+        )
+        qs = qs.filter(Exists(current))
+    if status:
+        qs = qs.filter(status=status)
+    if dropped:
+        batons = ProjectStage.objects.filter(baton_q(now or timezone.now()), project=OuterRef("pk"))
+        qs = qs.filter(Exists(batons))
+    return qs.order_by(*PORTFOLIO_ORDER)
+
+
+def current_stage(project: Project) -> ProjectStage | None:
+    return (
+        project.stages.filter(status__in=[StageStatus.ACTIVE, StageStatus.READY])
+        .order_by("position")
+        .first()
+    )
+
+
+@dataclass
+class NextStep:
+    stage: ProjectStage
+    what: Any  # translated: what the viewer's organisation must do
+
+
+def next_steps(viewer: Viewer, *, limit: int = 20) -> list[NextStep]:
+    """What the viewer's organisations must do next: stages in progress they own (hand over),
+    hand-offs waiting for them (accept or refuse), and stages of projects they run that have
+    no owner person."""
+    if viewer.user_id is None or not (viewer.organisation_ids or viewer.is_staff_role):
+        return []
+    orgs = viewer.organisation_ids
+    mine = Q(owner_organisation_id__in=orgs) | Q(owner_user_id=viewer.user_id)
+    base = ProjectStage.objects.filter(project__status=ProjectStatus.OPEN).select_related(
+        "project", "owner_organisation", "owner_user"
+    )
+    out: list[NextStep] = []
+    for s in base.filter(mine, status=StageStatus.ACTIVE).order_by("due_date", "pk")[:limit]:
+        out.append(NextStep(s, _("Finish the stage and hand it over with its deliverables")))
+    for s in base.filter(status=StageStatus.READY).order_by("answer_due_at", "pk")[: limit * 5]:
+        stages = stages_of(s.project)
+        receiver = receiver_of(stages, s)
+        takes = (
+            viewer.belongs_to(s.project.enterprise_id)  # type: ignore[attr-defined]
+            if receiver is None
+            else _owner_side(viewer, receiver.owner_organisation_id, receiver.owner_user_id)  # type: ignore[attr-defined]
+        )
+        if takes:
+            out.append(NextStep(s, _("Accept or refuse the hand-off")))
+    unowned = base.filter(
+        Q(project__agency_id__in=orgs) | Q(owner_organisation_id__in=orgs),
+        owner_user__isnull=True,
+    ).filter(Q(status__in=[StageStatus.ACTIVE, StageStatus.READY]) | Q(is_next=True))
+    for s in unowned.order_by("project_id", "position")[:limit]:
+        out.append(NextStep(s, _("Name the person who owns this stage")))
+    return out[:limit]
+
+
+def contracts_of(viewer: Viewer, project_id: int) -> QuerySet[Any]:
+    """The project's contracts with their milestones and payments (404 when hidden)."""
+    project = project_get(viewer, project_id)
+    return project.contracts.select_related("party_a", "party_b").prefetch_related(
+        "milestones", "payments"
+    )

@@ -1,0 +1,154 @@
+"""Opening a project in one step: from a demand's match, an enquiry with a signed intention,
+an achievement, and through the registry hook a fair's meeting uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from jieli.achievements.tests.factories import AchievementFactory
+from jieli.core import registry
+from jieli.core.errors import InvalidInput, NotFound, PermissionDenied
+from jieli.core.history import history_for
+from jieli.enquiries import services as enquiry_services
+from jieli.notifications.models import Notification
+from jieli.organisations.tests.factories import viewer_of
+from jieli.pipeline.models import Origin, ProjectStage, StageStatus
+from jieli.pipeline.tests.factories import open_project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_from_a_match(world):
+    project = open_project(world)
+    assert project.origin == Origin.MATCH
+    assert project.enterprise_id == world.roles.owner_org.pk  # the demand's owner takes it
+    assert project.institute_id == world.institute.pk  # the achievement's owner
+    assert list(project.achievements.all()) == [world.achievement]
+    stages = list(project.stages.order_by("position"))
+    assert [s.key for s in stages] == [
+        "needs",
+        "selection",
+        "maturation",
+        "integration",
+        "pilot",
+        "industrialisation",
+        "acceptance",
+    ]
+    assert stages[0].status == StageStatus.ACTIVE and stages[1].is_next
+    assert all(s.owner_organisation_id for s in stages)
+    assert stages[0].owner_user_id == world.agent.pk  # the opener owns the agency's stages
+    assert stages[5].owner_organisation_id == world.roles.owner_org.pk
+    assert history_for(project).first().action == "project_open"
+    assert Notification.objects.filter(kind="pipeline.opened", recipient=world.researcher).exists()
+
+
+def test_the_registry_hook_is_the_service(world):
+    opener = registry.project_opener()
+    assert opener is not None
+    # The enterprise has no service agency of its own and none was named: refused.
+    with pytest.raises(InvalidInput) as exc:
+        opener(
+            viewer=viewer_of(world.roles.owner_member),
+            origin="meeting",
+            origin_id=7,
+            title="展会洽谈成果",
+            achievement_ids=[world.achievement.pk],
+            demand_id=None,
+            enterprise_id=world.roles.owner_org.pk,
+        )
+    assert "agency" in exc.value.fields
+    project = opener(
+        viewer=viewer_of(world.agent),
+        origin="meeting",
+        origin_id=7,
+        title="展会洽谈成果",
+        achievement_ids=[world.achievement.pk],
+        demand_id=None,
+        enterprise_id=world.roles.owner_org.pk,
+    )
+    assert project.origin == "meeting" and project.get_absolute_url().endswith(f"/{project.pk}/")
+
+
+def test_hidden_achievement_is_404_and_nothing_is_written(world):
+    hidden = AchievementFactory(owner=world.institute, draft=True)
+    with pytest.raises(NotFound):
+        open_project(world, achievement_ids=[hidden.pk])
+    assert not ProjectStage.objects.exists()
+
+
+def test_outsider_may_not_open(world):
+    from jieli.pipeline import services
+
+    with pytest.raises(PermissionDenied):
+        services.project_open_from(
+            viewer=viewer_of(world.roles.other_member),
+            origin="achievement",
+            origin_id=None,
+            title="x",
+            achievement_ids=[world.achievement.pk],
+            demand_id=None,
+            enterprise_id=world.roles.owner_org.pk,
+            agency_id=world.agency.pk,
+        )
+
+
+def _enquiry_at(world, stage_moves):
+    enquiry = enquiry_services.enquiry_create(
+        viewer=viewer_of(world.roles.owner_member),
+        kind="achievement",
+        target_id=world.achievement.pk,
+        purpose="licence",
+        message="希望许可",
+        sender_organisation=world.roles.owner_org.pk,
+    )
+    enquiry_services.enquiry_reply(viewer=viewer_of(world.researcher), pk=enquiry.pk, body="欢迎")
+    for action in stage_moves:
+        enquiry_services.enquiry_move(
+            viewer=viewer_of(world.roles.owner_member), pk=enquiry.pk, action=action
+        )
+    return enquiry
+
+
+def test_open_from_an_enquiry_only_with_a_signed_intention(world):
+    from jieli.pipeline import services
+
+    early = _enquiry_at(world, ["discuss"])
+    with pytest.raises(InvalidInput):
+        services.project_open_from(
+            viewer=viewer_of(world.roles.owner_member),
+            origin="enquiry",
+            origin_id=early.pk,
+            title="",
+            achievement_ids=[],
+            demand_id=None,
+            enterprise_id=None,
+            agency_id=world.agency.pk,
+        )
+    enquiry_services.enquiry_move(
+        viewer=viewer_of(world.roles.owner_member), pk=early.pk, action="sign_intention"
+    )
+    project = services.project_open_from(
+        viewer=viewer_of(world.roles.owner_member),
+        origin="enquiry",
+        origin_id=early.pk,
+        title="",
+        achievement_ids=[],
+        demand_id=None,
+        enterprise_id=None,
+        agency_id=world.agency.pk,
+    )
+    assert project.title == world.achievement.title
+    assert project.enterprise_id == world.roles.owner_org.pk
+    assert list(project.achievements.all()) == [world.achievement]
+    # someone outside the enquiry: 404
+    with pytest.raises(NotFound):
+        services.project_open_from(
+            viewer=viewer_of(world.roles.other_member),
+            origin="enquiry",
+            origin_id=early.pk,
+            title="",
+            achievement_ids=[],
+            demand_id=None,
+            enterprise_id=None,
+            agency_id=world.agency.pk,
+        )
