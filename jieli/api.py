@@ -73,6 +73,7 @@ ROUTERS = [
     ("/duplicates", "jieli.duplicates.api"),
     ("/enquiries", "jieli.enquiries.api"),
     ("/evaluations", "jieli.evaluations.api"),
+    ("/events", "jieli.events.api"),
     ("/pipeline", "jieli.pipeline.api"),
     ("/watch", "jieli.watchlists.api"),
     ("/facilities", "jieli.facilities.api"),

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "jieli.enquiries",
     "jieli.watchlists",
     "jieli.evaluations",
+    "jieli.events",
     "jieli.facilities",
     "jieli.pipeline",
     "jieli.demo",

@@ -32,6 +32,7 @@ from jieli.core.validators import credit_code_check_char
 from jieli.core.viewer import Viewer
 from jieli.demo.enquiries import demo_enquiries
 from jieli.demo.evaluations import demo_evaluations
+from jieli.demo.events import demo_events
 from jieli.demo.facilities import demo_facilities
 from jieli.demo.pipeline import demo_pipeline
 
@@ -55,6 +56,7 @@ class DemoSummary:
     achievements_by_status: dict[str, int] = field(default_factory=dict)
     enquiries: int = 0
     evaluations: int = 0
+    meetings: int = 0
     facilities: int = 0
     projects: int = 0
     seconds: float = 0.0
@@ -112,6 +114,7 @@ def demo_load(*, stdout: TextIO | Any | None = None, limit: int | None = None) -
         f"{summary.achievements} achievements ("
         + ", ".join(f"{k} {v}" for k, v in sorted(summary.achievements_by_status.items()))
         + f"), {summary.enquiries} enquiries, {summary.evaluations} evaluations, "
+        f"{summary.meetings} fair meetings, "
         f"{summary.facilities} facility records, {summary.projects} turnkey projects."
     )
     out("")
@@ -137,6 +140,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
     _create_watchlists(users["member"])
     enquiries = demo_enquiries(users, orgs, staff)
     evaluations, panel_sign_ins = demo_evaluations(users, staff, DEMO_PASSWORD)
+    meetings = demo_events(users, orgs, staff)
     facilities = demo_facilities(users, orgs, staff)
     projects = demo_pipeline(users, orgs, staff)
     return DemoSummary(
@@ -149,6 +153,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
         achievements_by_status=by_status,
         enquiries=enquiries,
         evaluations=evaluations,
+        meetings=meetings,
         facilities=facilities,
         projects=projects,
         sign_ins=sign_ins + panel_sign_ins,

@@ -154,6 +154,22 @@ def _world() -> dict[str, Any]:
         confidentiality="owner",
         snapshot={"title": "隐秘报告丑"},
     )
+    # A draft fair of the hidden organisation: its people and the secretariat see it.
+    from django.utils import timezone
+
+    from jieli.events.models import Event
+
+    now = timezone.now()
+    event = Event.objects.create(
+        name="隐秘对接会子",
+        kind="fair",
+        organiser=hidden_org,
+        created_by=hidden_admin,
+        registration_opens=now,
+        registration_closes=now,
+        booking_opens=now,
+        booking_closes=now,
+    )
     # A turnkey project between outsiders, with a contract: only its parties and the secretariat.
     project = Project.objects.create(
         title="隐秘工程子", origin="achievement", enterprise=hidden_org, agency=hidden_org
@@ -217,6 +233,7 @@ def _world() -> dict[str, Any]:
         "introduction": introduction,
         "evaluation": evaluation,
         "report": report,
+        "event": event,
         "project": project,
         "contract": contract,
         "platform": platform,
@@ -237,6 +254,7 @@ def _hidden_from(role: str) -> set[str]:
     hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
     hidden |= {"enquiry", "introduction", "evaluation", "report"}
     hidden |= {"enquiry", "introduction", "project", "contract"}
+    hidden |= {"enquiry", "introduction", "event", "project", "contract"}
     hidden |= {"platform", "booking", "zone", "cluster"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
@@ -260,6 +278,10 @@ TARGETS = {
     "introduction_id": ["introduction"],
     "evaluation_id": ["evaluation"],
     "report_id": ["report"],
+    "event_id": ["event"],
+    # Inside an event's path: the event is what is hidden; these point at nothing (1).
+    "request_id": [],
+    "run_id": [],
     "project_id": ["project"],
     "contract_id": ["contract"],
     "platform_id": ["platform"],
@@ -283,6 +305,7 @@ TITLES = {
     "introduction": "隐秘引荐壬",
     "evaluation": "隐秘评价子",
     "report": "隐秘报告丑",
+    "event": "隐秘对接会子",
     "project": "隐秘工程子",
     "contract": "隐秘合同丑",
     "platform": "隐秘平台子",
@@ -390,6 +413,14 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
         ):
             if path.endswith(end):
                 return body
+    if path.startswith("/api/v1/events/"):
+        for end, body in (
+            ("/requests", {"recipient": 1}),
+            ("/answer", {"accept": True}),
+            ("/schedule", {"method": "greedy"}),
+        ):
+            if path.endswith(end):
+                return body
     if method == "PATCH":
         return {"title": "改", "name": "改", "address": "改"}
     return {}
@@ -470,7 +501,8 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
                     pk: int, path: str = path, param: str = param, action: str | None = action
                 ) -> str:
                     url = path.replace("{" + param + "}", str(pk)).replace("{stage}", "needs")
-                    return url.replace("{action}", action) if action else url
+                    url = url.replace("{action}", action) if action else url
+                    return re.sub(r"{\w+}", "1", url)
 
                 hidden_url = url_for(world[target].pk)
                 got = _call(client, method, hidden_url, _body(method, path, world, None))
