@@ -100,7 +100,7 @@ class EvaluationPage(Page):
     results: list[EvaluationOut]
 
 
-class RequestIn(InputSchema):
+class EvaluationRequestIn(InputSchema):
     achievement_id: Id
     purpose: Literal["licensing", "investment", "pledge", "portfolio"]
     deadline: ApiDate
@@ -227,7 +227,7 @@ def list_evaluations(request: HttpRequest, params: Query[PageQuery]):
 
 
 @router.post("", response={201: EvaluationOut, **ERRORS}, auth=REQUIRED_AUTH)
-def request_evaluation(request: HttpRequest, payload: RequestIn):
+def request_evaluation(request: HttpRequest, payload: EvaluationRequestIn):
     """Request an evaluation: as the owner, as a member (the owner consents), or as the
     secretariat."""
     evaluation = services.evaluation_request(viewer=viewer_of(request), **payload.dict())
