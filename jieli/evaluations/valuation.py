@@ -276,9 +276,9 @@ def tornado(
 def recorded_contract_comparables(achievement_id: int) -> list[dict[str, Any]]:
     """Comparable transactions recorded on the platform for the market approach.
 
-    Empty until the pipeline app records contracts: ``jieli.pipeline`` sits one layer below this
-    app, so once it lands this function reads its signed contracts for listings like this one
-    (a pipeline selector) and returns them as comparables ``{"name", "price", "year"}``. Until
-    then the market approach uses only the comparables the panel enters.
+    Empty on purpose (docs/decisions/0007): a pipeline contract's amount is visible only to its
+    project's parties, and a report may be public, so contracts become comparables only once
+    their parties opt in to sharing them anonymised. Until then the market approach uses the
+    comparables the panel enters.
     """
     return []
