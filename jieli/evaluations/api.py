@@ -24,6 +24,7 @@ from jieli.core.api import (
     paginate,
     viewer_of,
 )
+from jieli.core.errors import NotFound
 from jieli.evaluations import panel_services, selectors, services, valuation_services
 from jieli.evaluations.models import Evaluation, EvaluationReport, IndexSystem
 
@@ -376,7 +377,10 @@ def ask_reconsider(request: HttpRequest, evaluation_id: Id):
 @router.get("/{evaluation_id}/results", response={200: ResultsOut, **ERRORS}, auth=REQUIRED_AUTH)
 def results(request: HttpRequest, evaluation_id: Id):
     """Weighted mean, median and spread per node; outliers; Kendall's W and ICC(2,k)."""
-    evaluation = selectors.evaluation_get(viewer_of(request), evaluation_id)
+    viewer = viewer_of(request)
+    evaluation = selectors.evaluation_get(viewer, evaluation_id)
+    if not selectors.results_visible(selectors.sides_of(viewer, evaluation), evaluation):
+        raise NotFound()  # as on the page: no interim scores outside the panel while it scores
     r = selectors.panel_results(evaluation)
     return ResultsOut(
         raters=r.raters,

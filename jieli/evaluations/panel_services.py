@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jieli.core import registry
 from jieli.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from jieli.core.history import change_record
 from jieli.core.viewer import Viewer
@@ -26,7 +27,6 @@ from jieli.evaluations.services import (
     require_user,
     text,
 )
-from jieli.experts.models import Expert
 
 STAFFABLE = (Stage.STAFFING, Stage.SCORING)
 
@@ -48,7 +48,13 @@ def seat_invite(
     require_side(viewer, evaluation, "manager")
     if evaluation.stage not in STAFFABLE:
         raise InvalidInput(_("This cannot be done at the evaluation's current stage."))
-    expert = Expert.objects.filter(pk=expert_id, is_active=True, user__isnull=False).first()
+    # Through the experts' own visibility rule: an agency must not seat (or learn of) an expert
+    # it may not see; a hidden one is refused exactly like a missing one.
+    expert = (
+        registry.visible(viewer, "expert")
+        .filter(pk=expert_id, is_active=True, user__isnull=False)
+        .first()
+    )
     if expert is None:
         raise InvalidInput(fields={"expert": [_("Choose an active expert with an account.")]})
     live = evaluation.seats.filter(status__in=LIVE_SEATS)

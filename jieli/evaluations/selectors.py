@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Q, QuerySet
 
+from jieli.core import registry
 from jieli.core.errors import NotFound
 from jieli.core.viewer import Viewer
 from jieli.evaluations import indexes, stats
@@ -24,6 +25,7 @@ from jieli.evaluations.models import (
     EvaluationReport,
     PanelSeat,
     SeatStatus,
+    Stage,
 )
 
 LIVE_SEATS = (SeatStatus.INVITED, SeatStatus.ACCEPTED)
@@ -73,6 +75,12 @@ def viewer_seat(viewer: Viewer, evaluation: Evaluation) -> PanelSeat | None:
         .select_related("expert")
         .first()
     )
+
+
+def results_visible(sides: frozenset[str], evaluation: Evaluation) -> bool:
+    """Interim panel scores are for the panel and the managers until scoring is over: shown to
+    the owner or requester while experts still score, they invite pressure and bias."""
+    return bool(sides & {"manager", "panel"}) or evaluation.stage in (Stage.VALUING, Stage.ISSUED)
 
 
 def sides_of(viewer: Viewer, evaluation: Evaluation) -> frozenset[str]:
@@ -203,9 +211,12 @@ def visible_reports(viewer: Viewer) -> QuerySet[EvaluationReport]:
     qs = EvaluationReport.objects.select_related("evaluation", "achievement")
     if viewer.is_staff_role:
         return qs
-    q = Q(confidentiality=Confidentiality.PUBLIC)
+    # Readers by confidentiality see a report only while they may see its achievement: a report
+    # names it, its owner and its value, and must not outlive the listing's being hidden.
+    achievement_visible = Q(achievement__in=registry.visible(viewer, "achievement").values("pk"))
+    q = Q(confidentiality=Confidentiality.PUBLIC) & achievement_visible
     if viewer.sees_member_content:
-        q |= Q(confidentiality=Confidentiality.MEMBERS)
+        q |= Q(confidentiality=Confidentiality.MEMBERS) & achievement_visible
     if viewer.user_id is not None:
         q |= Q(evaluation__in=visible_evaluations(viewer).values("pk"))
     return qs.filter(q)

@@ -119,10 +119,6 @@ def evaluation_new(request: JieliRequest, achievement_id: int) -> HttpResponse:
     return render(request, "evaluations/new.html", {"form": form, "achievement": achievement})
 
 
-def _results_visible(sides: frozenset[str], evaluation: Any) -> bool:
-    return bool(sides & {"manager", "panel"}) or evaluation.stage in (Stage.VALUING, Stage.ISSUED)
-
-
 @login_required
 def evaluation_detail(request: JieliRequest, pk: int) -> HttpResponse:
     viewer = request.viewer
@@ -158,7 +154,7 @@ def evaluation_detail(request: JieliRequest, pk: int) -> HttpResponse:
             initial[f"score_{s.indicator}"] = s.value
             initial[f"justification_{s.indicator}"] = s.justification
         ctx["score_form"] = forms.ScoreForm(evaluation.index_system.tree, initial=initial)
-    if _results_visible(sides, evaluation):
+    if selectors.results_visible(sides, evaluation):
         ctx["results"] = selectors.panel_results(evaluation)
         ctx["may_reconsider"] = (
             bool(sides & {"chair", "manager"})

@@ -61,7 +61,7 @@ def test_detail_page_and_api(roles, achievement, role):
     if response.status_code == 404:
         assert evaluation.title not in response.content.decode()
     _check(users, role, READ, lambda c: c.get(f"{URL}/{evaluation.pk}"))
-    _check(users, role, READ, lambda c: c.get(f"{URL}/{evaluation.pk}/results"))
+    _check(users, role, INTERIM, lambda c: c.get(f"{URL}/{evaluation.pk}/results"))
 
 
 SCORE = writes(
@@ -235,3 +235,43 @@ def test_achievement_page_and_api_show_the_summary_by_confidentiality(roles, ach
     assert bool(data["summaries"]) is SUMMARY_SEEN[role]
     if data["summaries"]:
         assert data["summaries"][0]["kind"] == "evaluation"
+
+
+INTERIM = reads(
+    anonymous=401,
+    registered=404,
+    other_member=404,
+    owner_member=404,  # may follow the evaluation, not read the scores while experts score
+    owner_admin=404,
+    secretariat=200,
+    expert=200,
+)
+
+
+@pytest.mark.parametrize("role", EXPERT_ROLES)
+def test_interim_results_only_to_the_panel_and_managers_while_scoring(roles, achievement, role):
+    from jieli.evaluations import panel_services
+
+    evaluation, users, built = staged(roles, achievement, "scoring")
+    panel_services.scores_submit(
+        viewer=viewer_of(built.experts[0]),
+        evaluation_id=evaluation.pk,
+        scores=scores_for(evaluation, 80, 1),
+    )
+    _check(users, role, INTERIM, lambda c: c.get(f"{URL}/{evaluation.pk}/results"))
+
+
+def test_a_report_is_not_served_once_its_achievement_is_hidden(client, roles, achievement):
+    from jieli.achievements.models import Achievement
+
+    built = build(roles, achievement, upto="issued")
+    report = EvaluationReport.objects.get(evaluation=built.evaluation)
+    EvaluationReport.objects.filter(pk=report.pk).update(confidentiality="public")
+    assert client.get(f"{URL}/reports/{report.pk}").status_code == 200
+    Achievement.objects.filter(pk=achievement.pk).update(dual_use=True)
+    assert client.get(f"/achievements/{achievement.pk}/").status_code == 404
+    assert client.get(f"{URL}/reports/{report.pk}").status_code == 404
+    assert client.get(reverse("evaluations:report", args=[report.pk])).status_code == 404
+    # The owner still reads its own report.
+    client.force_login(roles.owner_admin)
+    assert client.get(f"{URL}/reports/{report.pk}").status_code == 200

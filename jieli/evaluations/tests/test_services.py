@@ -283,6 +283,17 @@ def test_accreditation_only_by_the_secretariat_and_agency_staffs(roles, achievem
         viewer=viewer_of(agent), evaluation_id=evaluation.pk, expert_id=user.expert_profile.pk
     )
     assert seat.status == SeatStatus.INVITED
+    # An expert the agency may not see (profile not public) is refused like a missing one,
+    # and nothing is written or sent.
+    (hidden,) = experts(1, "hidden")
+    type(hidden.expert_profile).objects.filter(pk=hidden.expert_profile.pk).update(is_public=False)
+    for expert_id in (hidden.expert_profile.pk, 10**9):
+        with pytest.raises(InvalidInput) as refused:
+            panel_services.seat_invite(
+                viewer=viewer_of(agent), evaluation_id=evaluation.pk, expert_id=expert_id
+            )
+        assert refused.value.fields == {"expert": [str(refused.value.fields["expert"][0])]}
+    assert not evaluation.seats.filter(expert=hidden.expert_profile).exists()
 
 
 def test_editing_an_index_in_use_makes_a_new_version(roles, achievement):
