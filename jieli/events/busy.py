@@ -57,20 +57,24 @@ def _occurrences(component: Any, start: datetime, window_end: datetime) -> Itera
     """The starts of a repeating event up to the window's end, bounded."""
     from dateutil.rrule import rrulestr
 
-    rules = component.get("rrule")
+    try:
+        rules = component.get("rrule")
+        exdate = component.get("exdate")
+        excluded = _dates(exdate) if exdate else set()
+    except Exception as exc:
+        raise _refuse(_("A repeating event's rule cannot be read.")) from exc
     if rules is None:
         yield start
         return
     rules = rules if isinstance(rules, list) else [rules]
-    excluded = _dates(component.get("exdate")) if component.get("exdate") else set()
     for rule in rules:
-        freq = str((rule.get("FREQ") or [""])[0]).upper()
+        try:
+            freq = str((rule.get("FREQ") or [""])[0]).upper()
+            recurrence = rrulestr(rule.to_ical().decode(), dtstart=start)
+        except Exception as exc:  # a broken property raises on access; dateutil ValueError
+            raise _refuse(_("A repeating event's rule cannot be read.")) from exc
         if freq in ("SECONDLY", "MINUTELY"):
             raise _refuse(_("A repeating event repeats every second or minute; refused."))
-        try:
-            recurrence = rrulestr(rule.to_ical().decode(), dtstart=start)
-        except (ValueError, TypeError) as exc:
-            raise _refuse(_("A repeating event's rule cannot be read.")) from exc
         for walked, at in enumerate(recurrence, 1):
             if walked > MAX_REPEATS:
                 raise _refuse(
@@ -111,6 +115,7 @@ def parse_busy(data: bytes, window: Interval) -> list[Interval]:
         raise _refuse(_("This is not a valid .ics calendar file."))
     window_start, window_end = window
     busy: list[Interval] = []
+    walked = 0
     for component in calendar.walk("VEVENT"):
         if str(component.get("status", "")).upper() == "CANCELLED":
             continue
@@ -127,13 +132,14 @@ def parse_busy(data: bytes, window: Interval) -> list[Interval]:
                 end = start + timedelta(days=1)
             else:
                 end = start
-        except (KeyError, ValueError, TypeError) as exc:
+        except Exception as exc:  # missing (KeyError) or broken (icalendar's errors) values
             raise _refuse(_("An event in the calendar has no valid start or end.")) from exc
         length = end - start
         if length <= timedelta(0):
             continue
         for at in _occurrences(component, start, window_end):
-            if len(busy) >= MAX_TOTAL:
+            walked += 1  # every repetition walked counts, inside the fair or before it
+            if walked > MAX_TOTAL:
                 raise _refuse(
                     _("The calendar holds more than {n} busy times; refused.").format(n=MAX_TOTAL)
                 )
