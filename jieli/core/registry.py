@@ -234,8 +234,9 @@ class ProjectOpener(Protocol):
     Called by apps that sit beside or above the pipeline without importing it (a fair's meeting
     whose outcome is "intention signed" or "contract"). ``origin`` names the source ("meeting"),
     ``origin_id`` its id; ``agency_id`` the service agency to run it (None: the opener
-    chooses, e.g. the viewer's own agency); the opener checks that ``viewer`` may open it and returns the project
-    (which has ``get_absolute_url``); it raises a ``ServiceError`` when it refuses.
+    chooses, e.g. the viewer's own agency). The opener checks that ``viewer`` may open it and
+    returns the project (which has ``get_absolute_url``); it raises a ``ServiceError`` when it
+    refuses.
     """
 
     def __call__(

@@ -55,7 +55,7 @@ def _dates(prop: Any) -> set[datetime]:
 
 def _occurrences(component: Any, start: datetime, window_end: datetime) -> Iterator[datetime]:
     """The starts of a repeating event up to the window's end, bounded."""
-    from dateutil.rrule import rrulestr
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
     try:
         rules = component.get("rrule")
@@ -169,9 +169,7 @@ def overlaps(slot_start: Any, slot_end: Any, busy: list[Interval]) -> bool:
     return any(lo < slot_end and slot_start < hi for lo, hi in busy)
 
 
-def busy_import(
-    *, viewer: Viewer, event_id: int, upload: UploadedFile
-) -> tuple[Registration, int]:
+def busy_import(*, viewer: Viewer, event_id: int, upload: UploadedFile) -> tuple[Registration, int]:
     """Replace the viewer's busy times for the event with those of the calendar; returns the
     registration and how many meeting slots that makes unavailable."""
     if viewer.user_id is None:

@@ -123,9 +123,9 @@ class _Resolver:
         key = text.strip()
         if key not in self.orgs:
             found = list(
-                Organisation.objects.filter(
-                    Q(credit_code=key.upper()) | Q(name=key)
-                ).values_list("pk", flat=True)[:2]
+                Organisation.objects.filter(Q(credit_code=key.upper()) | Q(name=key)).values_list(
+                    "pk", flat=True
+                )[:2]
             )
             self.orgs[key] = found
         found = self.orgs[key]

@@ -233,4 +233,3 @@ def bar_chart(rows: list[tuple[str, int]]) -> dict[str, Any]:
             {"label": label, "value": n, "width": width, "y": ROW * i, "value_x": width + 6}
         )
     return {"bars": bars, "height": ROW * len(bars)}
-

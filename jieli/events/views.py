@@ -222,9 +222,9 @@ def import_registrations(request: JieliRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                ngettext(
-                    "{n} registration imported.", "{n} registrations imported.", n
-                ).format(n=n),
+                ngettext("{n} registration imported.", "{n} registrations imported.", n).format(
+                    n=n
+                ),
             )
             return redirect("events:manage", event.pk)
     return render(

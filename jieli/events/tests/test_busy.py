@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import translation
 
 from jieli.core.errors import InvalidInput, NotFound
 from jieli.core.models import ChangeRecord
@@ -96,7 +96,7 @@ def test_weekly_rule_and_exdate_expand_inside_the_fair(roles, fair, participants
         f"DTSTART:{utc(s.starts_at + timedelta(minutes=50))}\r\nDURATION:PT5M\r\n"
         "RRULE:FREQ=DAILY\r\n",  # endless but walked only up to the fair's end
     )
-    reg, blocked = load(roles, fair, cal)
+    _reg, blocked = load(roles, fair, cal)
     assert blocked == 2  # 09:00 (weekly) and 09:50 (daily)
 
 

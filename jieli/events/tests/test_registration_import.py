@@ -18,7 +18,6 @@ from jieli.organisations.tests.factories import OrganisationFactory, member_of, 
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
