@@ -202,3 +202,19 @@ def test_many_rules_bounded_in_total(roles, fair, participants):
     with pytest.raises(InvalidInput) as info:
         load(roles, fair, ics(*[rule] * 10))
     assert "more than 20000 busy times" in info.value.message
+
+
+def test_api(client, roles, fair, participants):
+    url = f"/api/v1/events/{fair.pk}/busy"
+    s = first_session(fair)
+    data = ics(f"DTSTART:{utc(s.starts_at)}\r\nDURATION:PT1H\r\n")
+    assert client.post(url, {"file": SimpleUploadedFile("c.ics", data)}).status_code == 401
+    client.force_login(roles.registered)
+    assert client.post(url, {"file": SimpleUploadedFile("c.ics", data)}).status_code == 404
+    client.force_login(roles.other_member)
+    bad = client.post(url, {"file": SimpleUploadedFile("c.ics", b"garbage")})
+    assert bad.status_code == 422 and bad.json()["fields"]["file"]
+    assert busy_before(roles, fair) == []
+    ok = client.post(url, {"file": SimpleUploadedFile("c.ics", data)})
+    assert ok.status_code == 200 and ok.json()["unavailable_slots"] == 3
+    assert len(ok.json()["busy"]) == 1

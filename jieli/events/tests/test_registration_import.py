@@ -201,3 +201,21 @@ def test_page_shows_the_report_and_imports(client, roles, fair, listings):
     assert Registration.objects.filter(event=fair).count() == 2
     client.force_login(roles.other_member)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [(None, 401), ("registered", 404), ("other_member", 404), ("secretariat", 201)],
+)
+def test_api(client, roles, fair, listings, who, status):
+    if who:
+        client.force_login(getattr(roles, who))
+    url = f"/api/v1/events/{fair.pk}/registrations/import"
+    response = client.post(url, {"file": upload(good_rows(roles, listings))})
+    assert response.status_code == status, response.content
+    assert Registration.objects.filter(event=fair).count() == (2 if status == 201 else 0)
+    if status == 201:
+        assert response.json() == {"imported": 2}
+        refused = client.post(url, {"file": upload(HEADER + "未知机构,x,上午,,,,\n")})
+        assert refused.status_code == 422
+        assert "未知机构" in refused.json()["fields"]["file"][0]  # row 2, in the default zh-hans
