@@ -322,3 +322,4 @@ _.basis_name
 _.field_order
 _.clean_offerings
 _.clean_windows
+_.unavailable_slots  # events/api.py BusyOut: an API schema field

@@ -131,6 +131,45 @@ def test_organise_fair_request_answer_schedule_agendas(open_as, lang):
     assert pdf_bytes.startswith(b"%PDF")
     (SHOTS / f"agenda-{'zh' if lang == 'zh-hans' else 'en'}.pdf").write_bytes(pdf_bytes)
     _shoot(engineer, lang, "agenda")
+
+    # The engineer's calendar: garbage is refused with a message, a real one is read.
+    engineer.get_by_test_id("busy").click()
+    busy_form = engineer.get_by_test_id("busy-form")
+    busy_form.locator("[name=file]").set_input_files(
+        {"name": "cal.ics", "mimeType": "text/calendar", "buffer": b"not a calendar"}
+    )
+    busy_form.get_by_role("button", name=exactly(lang, "Read the calendar")).click()
+    expect(engineer.get_by_test_id("busy-report")).to_contain_text(
+        tr(lang, "This is not a valid .ics calendar file.")
+    )
+    _shoot(engineer, lang, "busy-refused")
+    start = f"{day.replace('-', '')}T090000"
+    calendar = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//e2e//\r\nBEGIN:VEVENT\r\nUID:1@e2e\r\n"
+        f"DTSTART:{start}\r\nDURATION:PT45M\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    busy_form = engineer.get_by_test_id("busy-form")
+    busy_form.locator("[name=file]").set_input_files(
+        {"name": "cal.ics", "mimeType": "text/calendar", "buffer": calendar.encode()}
+    )
+    busy_form.get_by_role("button", name=exactly(lang, "Read the calendar")).click()
+    expect(engineer.get_by_role("alert")).to_be_visible()
+    engineer.get_by_test_id("busy").click()
+    expect(engineer.get_by_test_id("busy-list").locator("li")).to_have_count(1)
+
+    # The organiser's registration import refuses a file with an unknown organisation.
+    staff.goto(f"{event_path}registrations/import/")
+    import_form = staff.get_by_test_id("import-form")
+    import_form.locator("[name=file]").set_input_files(
+        {
+            "name": "regs.csv",
+            "mimeType": "text/csv",
+            "buffer": "organisation,person,sessions\n无此单位,nobody,1\n".encode(),
+        }
+    )
+    import_form.get_by_role("button", name=exactly(lang, "Import")).click()
+    expect(staff.get_by_test_id("import-report")).to_contain_text("无此单位")
+    _shoot(staff, lang, "import-refused")
     university.goto(f"{event_path}agenda/")
     university.get_by_role("main").locator("select[name=outcome]").select_option("intention")
     university.get_by_role("button", name=exactly(lang, "Record")).click()
@@ -140,3 +179,12 @@ def test_organise_fair_request_answer_schedule_agendas(open_as, lang):
     expect(staff.get_by_test_id("report-numbers")).to_be_visible()
     expect(staff.locator("svg.bar-chart").first).to_be_visible()
     _shoot(staff, lang, "report")
+    # The charts' text stays readable on a phone (it scales with the chart's width).
+    staff.set_viewport_size({"width": 375, "height": 812})
+    sizes = staff.locator("svg.bar-chart text").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize)"
+        " * e.ownerSVGElement.getBoundingClientRect().width"
+        " / e.ownerSVGElement.viewBox.baseVal.width)"
+    )
+    assert sizes and min(sizes) >= 13, sizes
+    staff.set_viewport_size({"width": 1440, "height": 900})

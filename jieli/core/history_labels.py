@@ -78,6 +78,8 @@ ACTION_LABELS: dict[str, Any] = {
     "register": _("registered"),
     "registration_confirm": _("registration confirmed"),
     "registration_reject": _("registration refused"),
+    "registration_import": _("registration imported by the organiser"),
+    "busy_import": _("busy times imported from a calendar"),
     "checkin": _("checked in"),
     "meeting_request": _("meeting requested"),
     "meeting_accept": _("meeting accepted"),

@@ -250,8 +250,10 @@ class ProjectOpener(Protocol):
 
     Called by apps that sit beside or above the pipeline without importing it (a fair's meeting
     whose outcome is "intention signed" or "contract"). ``origin`` names the source ("meeting"),
-    ``origin_id`` its id; the opener checks that ``viewer`` may open it and returns the project
-    (which has ``get_absolute_url``); it raises a ``ServiceError`` when it refuses.
+    ``origin_id`` its id; ``agency_id`` the service agency to run it (None: the opener
+    chooses, e.g. the viewer's own agency). The opener checks that ``viewer`` may open it and
+    returns the project (which has ``get_absolute_url``); it raises a ``ServiceError`` when it
+    refuses.
     """
 
     def __call__(
@@ -264,6 +266,7 @@ class ProjectOpener(Protocol):
         achievement_ids: list[int],
         demand_id: int | None,
         enterprise_id: int | None,
+        agency_id: int | None = None,
     ) -> Any: ...
 
 

@@ -167,4 +167,23 @@ def demo_events(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) -> i
         recipient_id=a.pk,
         message="想了解贵校成果的授权条件。",
     )
+    _busy(viewer_for_user(users["member"]), upcoming)
     return Meeting.objects.filter(event=past).exclude(starts_at=None).count()
+
+
+def _busy(viewer: Viewer, event: Any) -> None:
+    """The member's calendar (.ics) marks the first hour of the fair busy."""
+    from datetime import UTC
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jieli.events.busy import busy_import
+
+    start = event.sessions.order_by("starts_at").first().starts_at.astimezone(UTC)
+    calendar = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Jieli demo//\r\nBEGIN:VEVENT\r\n"
+        f"UID:demo-busy@jieli\r\nDTSTART:{start:%Y%m%dT%H%M%SZ}\r\nDURATION:PT1H\r\n"
+        "SUMMARY:部门例会\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    upload = SimpleUploadedFile("calendar.ics", calendar.encode(), content_type="text/calendar")
+    busy_import(viewer=viewer, event_id=event.pk, upload=upload)

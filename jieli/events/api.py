@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from jieli.core.api import (
@@ -23,7 +24,7 @@ from jieli.core.api import (
     viewer_of,
 )
 from jieli.core.errors import NotFound
-from jieli.events import meeting_services, selectors
+from jieli.events import busy, meeting_services, registration_import, selectors
 from jieli.events.models import Event, MeetingRequest, ScheduleRun
 
 router = Router(tags=["events"])
@@ -263,3 +264,42 @@ def get_run(request: HttpRequest, event_id: Id, run_id: Id):
     if run is None:
         raise NotFound()
     return RunOut.build(run)
+
+
+class ImportedOut(Schema):
+    imported: int
+
+
+@router.post(
+    "/{event_id}/registrations/import",
+    response={201: ImportedOut, **ERRORS},
+    auth=REQUIRED_AUTH,
+)
+def import_registrations(
+    request: HttpRequest,
+    event_id: Id,
+    file: UploadedFile = File(...),  # noqa: B008
+) -> tuple[int, ImportedOut]:
+    """The organiser imports registrations from a CSV or XLSX file, all or none: a refused
+    file is a 422 whose ``fields.file`` lists each problem with its row number."""
+    n = registration_import.registrations_import(
+        viewer=viewer_of(request), event_id=event_id, upload=file
+    )
+    return 201, ImportedOut(imported=n)
+
+
+class BusyOut(Schema):
+    busy: list[list[str]]
+    unavailable_slots: int
+
+
+@router.post("/{event_id}/busy", response={200: BusyOut, **ERRORS}, auth=REQUIRED_AUTH)
+def import_busy(
+    request: HttpRequest,
+    event_id: Id,
+    file: UploadedFile = File(...),  # noqa: B008
+) -> BusyOut:
+    """A participant uploads an .ics calendar: its busy times replace the previous ones and
+    the overlapping meeting slots become unavailable (422 for a refused calendar)."""
+    reg, blocked = busy.busy_import(viewer=viewer_of(request), event_id=event_id, upload=file)
+    return BusyOut(busy=reg.busy, unavailable_slots=blocked)

@@ -177,3 +177,24 @@ class WalkInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["a"].choices = participants  # type: ignore[attr-defined]
         self.fields["b"].choices = participants  # type: ignore[attr-defined]
+
+
+class RegistrationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Registrations file (CSV or XLSX)"),
+        help_text=_(
+            "Columns: organisation (name or credit code), person (e-mail or user name), "
+            "sessions (names or numbers separated by semicolons), and optionally role "
+            "(visitor or exhibitor), booth, offers and needs (listing numbers)."
+        ),
+    )
+
+
+class BusyImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Your calendar (.ics)"),
+        help_text=_(
+            "Your busy times during the fair make the overlapping meeting slots unavailable. "
+            "A new file replaces the busy times of the previous one."
+        ),
+    )

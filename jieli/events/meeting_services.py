@@ -373,6 +373,19 @@ def may_open_project(viewer: Viewer, meeting: Meeting) -> bool:
     )
 
 
+def _organiser_agency(viewer: Viewer, event: Event) -> int | None:
+    """The service agency that runs the project: the viewer's own (the opener's default) or,
+    when the viewer belongs to none, the fair's organiser if it is a member service agency."""
+    from jieli.organisations.models import MembershipStatus, Organisation, OrganisationType
+
+    agencies = Organisation.objects.filter(
+        org_type=OrganisationType.SERVICE_AGENCY, membership_status=MembershipStatus.MEMBER
+    )
+    if event.organiser_id is None or agencies.filter(pk__in=viewer.organisation_ids).exists():
+        return None
+    return event.organiser_id if agencies.filter(pk=event.organiser_id).exists() else None
+
+
 def meeting_open_project(*, viewer: Viewer, meeting_id: int) -> Any:
     """Open a transformation project from the meeting through the pipeline's hook."""
     _user(viewer)
@@ -400,6 +413,7 @@ def meeting_open_project(*, viewer: Viewer, meeting_id: int) -> Any:
         )
         project = opener(
             viewer=viewer,
+            agency_id=_organiser_agency(viewer, meeting.event),
             origin="meeting",
             origin_id=meeting.pk,
             title=f"{meeting.event.name}: {meeting.a.organisation} × {meeting.b.organisation}",

@@ -157,6 +157,9 @@ class Registration(BaseModel):
     )
     checkin_token = models.CharField(_("check-in code"), max_length=32, unique=True, editable=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # Busy times from the participant's calendar (.ics import): [[start ISO, end ISO], ...],
+    # merged and clipped to the event's sessions; the scheduler leaves overlapping slots out.
+    busy = models.JSONField(_("busy times"), default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

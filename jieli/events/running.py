@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from jieli.core.history import change_record
 from jieli.events import scheduling
+from jieli.events.busy import overlaps, stored
 from jieli.events.models import (
     Event,
     Meeting,
@@ -38,8 +39,12 @@ def build_problem(event: Event) -> tuple[scheduling.Problem, list[scheduling.Slo
     availability: dict[int, frozenset[int]] = {}
     regs = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
     for reg in regs.prefetch_related("sessions"):
+        busy = stored(reg)  # from the participant's calendar: those slots are left out
         availability[reg.pk] = frozenset(
-            i for session in reg.sessions.all() for i in by_session.get(session.pk, [])
+            i
+            for session in reg.sessions.all()
+            for i in by_session.get(session.pk, [])
+            if not (busy and overlaps(slots[i].start, slots[i].end, busy))
         )
     meetings = []
     fixed: dict[int, tuple[int, int]] = {}

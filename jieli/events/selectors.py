@@ -218,11 +218,29 @@ def event_report(event: Event) -> Report:
     )
 
 
+ROW = 46  # chart units per row: a 14-unit label line, then a 14-unit bar
+
+
+def fit(label: str, room: float = 296) -> str:
+    """The label cut with "…" to fit ``room`` chart units at 14 units a wide (CJK) character
+    and about 8 a narrow one: Chinese labels keep ~20 characters, English ones ~36."""
+    used = 0.0
+    for i, ch in enumerate(label):
+        used += 14 if ord(ch) > 0x2E7F else 8
+        if used > room:
+            return label[: max(0, i - 1)] + "…"
+    return label
+
+
 def bar_chart(rows: list[tuple[str, int]]) -> dict[str, Any]:
-    """A server-side SVG bar chart: rows at 28 px, bars up to 200 px for the largest value."""
+    """A server-side SVG bar chart in a 300-unit-wide box shown at most ~350 px wide: each row
+    is its label on a line of its own (the whole width, so long Chinese or English labels stay
+    whole at 375 px) over its bar (up to 230 units for the largest value) and the value."""
     top = max((n for _label, n in rows), default=0) or 1
-    bars = [
-        {"label": label, "value": n, "width": round(200 * n / top, 1), "y": 28 * i}
-        for i, (label, n) in enumerate(rows)
-    ]
-    return {"bars": bars, "height": 28 * len(bars)}
+    bars = []
+    for i, (label, n) in enumerate(rows):
+        width = round(230 * n / top, 1)
+        bars.append(
+            {"label": fit(label), "value": n, "width": width, "y": ROW * i, "value_x": width + 6}
+        )
+    return {"bars": bars, "height": ROW * len(bars)}

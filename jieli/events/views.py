@@ -18,14 +18,16 @@ from django.views.decorators.http import require_POST
 from jieli.core.errors import InvalidInput, NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.http import JieliRequest, message_service_error
-from jieli.events import meeting_services, selectors, services
+from jieli.events import busy, meeting_services, registration_import, selectors, services
 from jieli.events.calendar import agenda_ics, agenda_pdf, qr_svg
 from jieli.events.forms import (
     AnswerForm,
+    BusyImportForm,
     CheckinForm,
     EventForm,
     OutcomeForm,
     RegistrationForm,
+    RegistrationImportForm,
     RequestForm,
     ScheduleForm,
     WalkInForm,
@@ -199,6 +201,71 @@ def manage(request: JieliRequest, pk: int) -> HttpResponse:
                 event=event, status=Meeting.Status.UNSCHEDULED
             ).count(),
         },
+    )
+
+
+@login_required
+def import_registrations(request: JieliRequest, pk: int) -> HttpResponse:
+    """The organiser uploads a CSV/XLSX of registrations: all imported or none."""
+    event = _organiser_event(request, pk)
+    form = RegistrationImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = registration_import.registrations_import(
+                viewer=request.viewer, event_id=event.pk, upload=form.cleaned_data["file"]
+            )
+        except InvalidInput as exc:
+            apply_service_error(form, exc)
+        except ServiceError as exc:
+            message_service_error(request, exc)
+            return redirect("events:manage", event.pk)
+        else:
+            messages.success(
+                request,
+                ngettext("{n} registration imported.", "{n} registrations imported.", n).format(
+                    n=n
+                ),
+            )
+            return redirect("events:manage", event.pk)
+    return render(
+        request,
+        "events/import_registrations.html",
+        {"event": event, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def busy_upload(request: JieliRequest, pk: int) -> HttpResponse:
+    """A participant uploads their calendar; busy times make the overlapping slots unavailable."""
+    event = selectors.event_get(request.viewer, pk)
+    reg = _my_reg(request, event)
+    form = BusyImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _reg, blocked = busy.busy_import(
+                viewer=request.viewer, event_id=event.pk, upload=form.cleaned_data["file"]
+            )
+        except InvalidInput as exc:
+            apply_service_error(form, exc)
+        except ServiceError as exc:
+            message_service_error(request, exc)
+            return redirect("events:agenda", event.pk)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Calendar read: {n} meeting slot is now unavailable for you.",
+                    "Calendar read: {n} meeting slots are now unavailable for you.",
+                    blocked,
+                ).format(n=blocked),
+            )
+            return redirect("events:agenda", event.pk)
+    return render(
+        request,
+        "events/busy.html",
+        {"event": event, "form": form, "page": _page(request, busy.stored(reg))},
+        status=400 if form.errors else 200,
     )
 
 
