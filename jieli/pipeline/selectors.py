@@ -68,6 +68,14 @@ def project_get(viewer: Viewer, pk: int) -> Project:
     return project
 
 
+def party_ids(project: Project) -> set[int]:
+    """The project's party organisations: the taking enterprise, the service agency, the
+    research institute and every stage's owner organisation."""
+    ids = {project.enterprise_id, project.agency_id, project.institute_id}  # type: ignore[attr-defined]
+    ids.update(project.stages.values_list("owner_organisation_id", flat=True))
+    return {pk for pk in ids if pk is not None}
+
+
 def stages_of(project: Project) -> list[ProjectStage]:
     return list(
         project.stages.select_related("owner_organisation", "owner_user")

@@ -27,6 +27,7 @@ from jieli.core.viewer import Viewer
 from jieli.enquiries.selectors import sides_of as enquiry_sides
 from jieli.enquiries.selectors import visible_enquiries
 from jieli.facilities.selectors import visible_bookings, visible_zones
+from jieli.matching.selectors import demand_match_page
 from jieli.organisations.models import Membership, MembershipStatus, Organisation, OrganisationType
 from jieli.pipeline import notify
 from jieli.pipeline.models import (
@@ -39,7 +40,14 @@ from jieli.pipeline.models import (
     StageKey,
     StageStatus,
 )
-from jieli.pipeline.selectors import may_run, project_get, receiver_of, sides_of, stages_of
+from jieli.pipeline.selectors import (
+    may_run,
+    party_ids,
+    project_get,
+    receiver_of,
+    sides_of,
+    stages_of,
+)
 from jieli.pipeline.stages import FINISHED, MOVES, NEVER_SKIPPED
 
 MAX_TITLE = 200
@@ -130,6 +138,19 @@ def demand_for(viewer: Viewer, pk: int | None) -> Any:
     return demand
 
 
+def _check_matched(viewer: Viewer, demand_id: int, achievement_ids: Sequence[int]) -> None:
+    """Each achievement must be one of the demand's matches as the viewer sees them on the
+    demand's matches page (a demand the viewer may not see: NotFound)."""
+    page = demand_match_page(viewer, demand_id=demand_id)
+    matched = {m.pk for m in page.achievements}
+    if any(pk not in matched for pk in achievement_ids):
+        raise InvalidInput(
+            fields={
+                "achievements": [_("Choose achievements among the demand's matches.")]
+            }
+        )
+
+
 def _member_of(org_id: int | None, user_id: int | None) -> bool:
     if org_id is None or user_id is None:
         return False
@@ -191,6 +212,8 @@ def project_open_from(
         )
     achievements = achievements_for(viewer, achievement_ids)
     demand = demand_for(viewer, demand_id)
+    if origin == Origin.MATCH:
+        _check_matched(viewer, demand.pk, achievement_ids)
     if enterprise_id is None and demand is not None:
         enterprise_id = demand.owner_id
     enterprise = _organisation(enterprise_id, "enterprise")
@@ -585,14 +608,25 @@ def project_link_facilities(
     *, viewer: Viewer, pk: int, booking_id: int | None, zone_id: int | None
 ) -> Project:
     """The runner or the secretariat links the project to a pilot-test platform booking and an
-    undertaking zone (None unlinks); each must be one the viewer may see."""
+    undertaking zone (None unlinks); each must be one the viewer may see, and the booking must
+    have been requested by one of the project's parties (``selectors.party_ids``)."""
     uid = _require_user(viewer)
     with transaction.atomic():
         project = _locked(viewer, pk)
         if not may_run(viewer, project):
             raise PermissionDenied(_("Only the service agency running it plans this project."))
-        if booking_id is not None and not visible_bookings(viewer).filter(pk=booking_id).exists():
-            raise InvalidInput(fields={"booking": [_("Choose a booking you may see.")]})
+        if booking_id is not None:
+            booking = visible_bookings(viewer).filter(pk=booking_id).first()
+            if booking is None:
+                raise InvalidInput(fields={"booking": [_("Choose a booking you may see.")]})
+            if booking.requester_organisation_id not in party_ids(project):  # type: ignore[attr-defined]
+                raise InvalidInput(
+                    fields={
+                        "booking": [
+                            _("Choose a booking requested by one of the project's parties.")
+                        ]
+                    }
+                )
         if zone_id is not None and not visible_zones(viewer).filter(pk=zone_id).exists():
             raise InvalidInput(fields={"zone": [_("Choose an undertaking zone.")]})
         before = [project.booking_id, project.zone_id]  # type: ignore[attr-defined]

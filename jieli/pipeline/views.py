@@ -25,6 +25,7 @@ from jieli.core.viewer import Viewer
 from jieli.enquiries.selectors import visible_enquiries
 from jieli.facilities.selectors import visible_bookings, visible_zones
 from jieli.imports.exports import csv_chunks, write_xlsx
+from jieli.matching.selectors import demand_match_page
 from jieli.organisations.models import Membership, OrganisationType
 from jieli.organisations.selectors import visible_organisations
 from jieli.pipeline import contract_services, exports, selectors, services
@@ -72,7 +73,10 @@ def _zones(viewer: Viewer) -> list[tuple[int, str]]:
 def _facilities_form(viewer: Viewer, project: Any, data: Any = None) -> FacilitiesForm:
     bookings = [
         (b.pk, str(b))
-        for b in visible_bookings(viewer).select_related("platform").order_by("-created_at")[:200]
+        for b in visible_bookings(viewer)
+        .filter(requester_organisation_id__in=selectors.party_ids(project))
+        .select_related("platform")
+        .order_by("-created_at")[:200]
     ]
     return FacilitiesForm(
         data,
@@ -188,12 +192,11 @@ def project_open(request: JieliRequest, origin: str, pk: int) -> HttpResponse:
         context["source"] = achievement.title
         initial["title"] = achievement.title
     else:
-        from jieli.matching.selectors import matches_for_demand
-
-        demand = services.demand_for(viewer, pk)
-        context["source"] = demand.title
-        initial["title"] = demand.title
-        context["matches"] = matches_for_demand(viewer, demand_id=pk, k=10)
+        # The same matches as the demand's matches page, which the service checks against.
+        page = demand_match_page(viewer, demand_id=pk)
+        context["source"] = page.demand.title
+        initial["title"] = page.demand.title
+        context["matches"] = page.achievements
     mine = _org_choices(viewer, OrganisationType.ENTERPRISE)
     agencies = _org_choices(viewer, OrganisationType.SERVICE_AGENCY)
     form = OpenForm(request.POST or None, enterprises=mine, agencies=agencies, initial=initial)

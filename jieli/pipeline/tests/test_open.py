@@ -152,3 +152,38 @@ def test_open_from_an_enquiry_only_with_a_signed_intention(world):
             enterprise_id=None,
             agency_id=world.agency.pk,
         )
+
+
+def test_open_from_a_match_checks_the_achievement_is_one_of_the_demands_matches(world):
+    from jieli.core.listing import Visibility
+    from jieli.demands.tests.factories import PublishedDemandFactory
+
+    # Visible, but about something else: not among the demand's matches — refused (422).
+    unrelated = AchievementFactory(
+        owner=world.institute, title="水稻抗倒伏育种方法", summary="水稻育种。", keywords=["水稻"]
+    )
+    with pytest.raises(InvalidInput) as exc:
+        open_project(world, achievement_ids=[unrelated.pk])
+    assert "achievements" in exc.value.fields
+    # A demand the opener may not see: 404, as everywhere.
+    hidden = PublishedDemandFactory(
+        owner=world.roles.other_org, visibility=Visibility.PRIVATE, keywords=["固态电池"]
+    )
+    with pytest.raises(NotFound):
+        open_project(world, demand_id=hidden.pk, origin_id=hidden.pk)
+    assert not ProjectStage.objects.exists()
+    assert open_project(world).origin == Origin.MATCH  # the real match opens
+
+
+def test_open_page_from_a_match_refuses_an_achievement_that_is_not_a_match(client, world):
+    unrelated = AchievementFactory(owner=world.institute, title="水稻抗倒伏育种方法")
+    client.force_login(world.agent)
+    url = f"/pipeline/open/match/{world.demand.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200 and world.achievement.title in page.content.decode()
+    refused = client.post(
+        url,
+        {"title": "x", "achievement": str(unrelated.pk), "agency": str(world.agency.pk)},
+    )
+    assert refused.status_code == 400
+    assert not ProjectStage.objects.exists()
