@@ -25,6 +25,7 @@ from jieli.core.errors import NotFound
 from jieli.core.history import history_for
 from jieli.core.models import ChangeRecord
 from jieli.core.viewer import Viewer
+from jieli.enquiries.selectors import sides_of as enquiry_sides
 from jieli.pipeline.models import (
     Project,
     ProjectStage,
@@ -131,6 +132,16 @@ def may_record(viewer: Viewer, project: Project) -> bool:
         viewer.belongs_to(pk)
         for pk in (project.enterprise_id, project.institute_id)  # type: ignore[attr-defined]
     )
+
+
+# Enquiry stages a project opens from: an intention has been signed (or a contract).
+OPENING_STAGES = ("intention", "contract")
+
+
+def may_open_from_enquiry(viewer: Viewer, enquiry: Any) -> bool:
+    """Whether ``viewer`` may open a project from ``enquiry`` (one it may see): a side of the
+    thread (sender, owner, broker, secretariat) once an intention has been signed."""
+    return enquiry.stage in OPENING_STAGES and bool(enquiry_sides(viewer, enquiry))
 
 
 # --- dropped batons ----------------------------------------------------------------------------

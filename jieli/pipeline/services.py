@@ -41,6 +41,7 @@ from jieli.pipeline.models import (
     StageStatus,
 )
 from jieli.pipeline.selectors import (
+    may_open_from_enquiry,
     may_run,
     party_ids,
     project_get,
@@ -183,7 +184,7 @@ def project_open_from(
             raise NotFound()
         if not enquiry_sides(viewer, enquiry):
             raise NotFound()
-        if enquiry.stage not in ("intention", "contract"):
+        if not may_open_from_enquiry(viewer, enquiry):
             raise InvalidInput(
                 _("A project opens from an enquiry once an intention has been signed.")
             )

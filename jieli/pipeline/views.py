@@ -48,8 +48,16 @@ PAGE = 20
 
 
 def open_action(viewer: Viewer, kind: str, record: Any) -> list[tuple[str, str]]:
-    """ "Open a turnkey project" on an achievement's or a demand's page (``core.registry``)."""
-    if viewer.user_id is None or getattr(record, "status", "") != "published":
+    """ "Open a turnkey project" on an achievement's or a demand's page, and on an enquiry's
+    page once an intention has been signed, for the people who may open it (``core.registry``).
+    """
+    if viewer.user_id is None:
+        return []
+    if kind == "enquiry":
+        if not selectors.may_open_from_enquiry(viewer, record):
+            return []
+        return [(_("Open a turnkey project"), reverse("pipeline:open", args=["enquiry", record.pk]))]
+    if getattr(record, "status", "") != "published":
         return []
     if not (viewer.organisation_ids or viewer.is_staff_role):
         return []

@@ -187,3 +187,31 @@ def test_open_page_from_a_match_refuses_an_achievement_that_is_not_a_match(clien
     )
     assert refused.status_code == 400
     assert not ProjectStage.objects.exists()
+
+
+def test_the_enquiry_page_offers_open_a_project_once_an_intention_is_signed(client, world):
+    """The pipeline registers the action for kind "enquiry" (``core.registry``); the enquiry's
+    page shows it to the thread's sides at "intention signed", to nobody before."""
+    from django.urls import reverse
+
+    enquiry = _enquiry_at(world, ["discuss"])
+    page_url = reverse("enquiries:detail", args=[enquiry.pk])
+    open_url = reverse("pipeline:open", args=["enquiry", enquiry.pk])
+    client.force_login(world.roles.owner_member)
+    assert open_url not in client.get(page_url).content.decode()
+    enquiry_services.enquiry_move(
+        viewer=viewer_of(world.roles.owner_member), pk=enquiry.pk, action="sign_intention"
+    )
+    for user in (world.roles.owner_member, world.researcher, world.roles.secretariat):
+        client.force_login(user)
+        body = client.get(page_url).content.decode()
+        assert open_url in body and 'data-testid="listing-actions"' in body, user
+    # Someone off the thread gets no action (the page itself is hidden: 404).
+    client.force_login(world.roles.other_member)
+    assert client.get(page_url).status_code == 404
+    assert registry.listing_actions(viewer_of(world.roles.other_member), "enquiry", enquiry) == []
+    # Following the action opens the project.
+    client.force_login(world.roles.owner_member)
+    opened = client.post(open_url, {"title": "许可项目", "agency": str(world.agency.pk)})
+    assert opened.status_code == 302
+    assert ProjectStage.objects.filter(project__origin="enquiry").exists()
