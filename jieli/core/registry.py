@@ -232,7 +232,8 @@ def startup_jobs() -> list[Callable[[], Any]]:
 
 
 class ProjectOpener(Protocol):
-    """``pipeline.services.project_open_from``: open a turnkey project from an outcome elsewhere.
+    """``pipeline.opening_services.project_open_from``: open a turnkey project from an outcome
+    recorded elsewhere.
 
     Called by apps that sit beside or above the pipeline without importing it (a fair's meeting
     whose outcome is "intention signed" or "contract"). ``origin`` names the source ("meeting"),

@@ -29,7 +29,7 @@ from jieli.core.api import (
     paginate,
     viewer_of,
 )
-from jieli.pipeline import contract_services, selectors, services
+from jieli.pipeline import contract_services, opening_services, selectors, services
 from jieli.pipeline.models import Contract, Project
 from jieli.pipeline.services import MAX_REASON, MAX_TEXT, MAX_TITLE
 
@@ -338,7 +338,7 @@ def list_projects(request: HttpRequest, params: Query[PortfolioQuery]):
 def open_project(request: HttpRequest, payload: OpenIn):
     """Open a project in one step from an enquiry with a signed intention (``origin_id``), a
     demand's match (``demand_id`` and the matched ``achievement_ids``) or an achievement."""
-    project = services.project_open_from(
+    project = opening_services.project_open_from(
         viewer=viewer_of(request),
         origin=payload.origin,
         origin_id=payload.origin_id,

@@ -28,7 +28,7 @@ from jieli.imports.exports import csv_chunks, write_xlsx
 from jieli.matching.selectors import demand_match_page
 from jieli.organisations.models import Membership, OrganisationType
 from jieli.organisations.selectors import visible_organisations
-from jieli.pipeline import contract_services, exports, selectors, services
+from jieli.pipeline import contract_services, exports, opening_services, selectors, services
 from jieli.pipeline.forms import (
     ContractForm,
     FacilitiesForm,
@@ -56,7 +56,8 @@ def open_action(viewer: Viewer, kind: str, record: Any) -> list[tuple[str, str]]
     if kind == "enquiry":
         if not selectors.may_open_from_enquiry(viewer, record):
             return []
-        return [(_("Open a turnkey project"), reverse("pipeline:open", args=["enquiry", record.pk]))]
+        url = reverse("pipeline:open", args=["enquiry", record.pk])
+        return [(_("Open a turnkey project"), url)]
     if getattr(record, "status", "") != "published":
         return []
     if not (viewer.organisation_ids or viewer.is_staff_role):
@@ -196,7 +197,7 @@ def project_open(request: JieliRequest, origin: str, pk: int) -> HttpResponse:
         context["source"] = enquiry.target_title
         initial["title"] = enquiry.target_title
     elif origin == Origin.ACHIEVEMENT:
-        achievement = services.achievements_for(viewer, [pk])[0]
+        achievement = opening_services.achievements_for(viewer, [pk])[0]
         context["source"] = achievement.title
         initial["title"] = achievement.title
     else:
@@ -217,7 +218,7 @@ def project_open(request: JieliRequest, origin: str, pk: int) -> HttpResponse:
             try:
                 if origin == Origin.MATCH and not chosen.isdigit():
                     raise InvalidInput(fields={"__all__": [_("Choose a matched achievement.")]})
-                project = services.project_open_from(
+                project = opening_services.project_open_from(
                     viewer=viewer,
                     origin=origin,
                     origin_id=pk,

@@ -17,7 +17,7 @@ from jieli.organisations.tests.factories import (
     member_of,
     viewer_of,
 )
-from jieli.pipeline import services
+from jieli.pipeline import opening_services, services
 from jieli.pipeline.models import Project
 
 
@@ -86,7 +86,7 @@ def open_project(world: World, **overrides: Any) -> Project:
         "agency_id": world.agency.pk,
     }
     data.update(overrides)
-    return services.project_open_from(viewer=viewer_of(world.agent), **data)
+    return opening_services.project_open_from(viewer=viewer_of(world.agent), **data)
 
 
 def hand_over(world: World, project: Project, key: str, giver: Any, receiver: Any) -> None:

@@ -77,10 +77,10 @@ def test_hidden_achievement_is_404_and_nothing_is_written(world):
 
 
 def test_outsider_may_not_open(world):
-    from jieli.pipeline import services
+    from jieli.pipeline import opening_services
 
     with pytest.raises(PermissionDenied):
-        services.project_open_from(
+        opening_services.project_open_from(
             viewer=viewer_of(world.roles.other_member),
             origin="achievement",
             origin_id=None,
@@ -110,11 +110,11 @@ def _enquiry_at(world, stage_moves):
 
 
 def test_open_from_an_enquiry_only_with_a_signed_intention(world):
-    from jieli.pipeline import services
+    from jieli.pipeline import opening_services
 
     early = _enquiry_at(world, ["discuss"])
     with pytest.raises(InvalidInput):
-        services.project_open_from(
+        opening_services.project_open_from(
             viewer=viewer_of(world.roles.owner_member),
             origin="enquiry",
             origin_id=early.pk,
@@ -127,7 +127,7 @@ def test_open_from_an_enquiry_only_with_a_signed_intention(world):
     enquiry_services.enquiry_move(
         viewer=viewer_of(world.roles.owner_member), pk=early.pk, action="sign_intention"
     )
-    project = services.project_open_from(
+    project = opening_services.project_open_from(
         viewer=viewer_of(world.roles.owner_member),
         origin="enquiry",
         origin_id=early.pk,
@@ -142,7 +142,7 @@ def test_open_from_an_enquiry_only_with_a_signed_intention(world):
     assert list(project.achievements.all()) == [world.achievement]
     # someone outside the enquiry: 404
     with pytest.raises(NotFound):
-        services.project_open_from(
+        opening_services.project_open_from(
             viewer=viewer_of(world.roles.other_member),
             origin="enquiry",
             origin_id=early.pk,
