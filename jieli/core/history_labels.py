@@ -80,6 +80,7 @@ ACTION_LABELS: dict[str, Any] = {
     "booking_accept_proposal": _("proposed window accepted"),
     "booking_decline_proposal": _("proposed window declined"),
     "booking_cancel": _("booking cancelled"),
+    "booking_withdraw": _("accepted booking cancelled by the operator"),
     "booking_expire": _("booking expired unanswered"),
 }
 
