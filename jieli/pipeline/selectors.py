@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,8 @@ from jieli.core.models import ChangeRecord
 from jieli.core.viewer import Viewer
 from jieli.enquiries.selectors import sides_of as enquiry_sides
 from jieli.pipeline.models import (
+    ContractStatus,
+    Payment,
     Project,
     ProjectStage,
     ProjectStatus,
@@ -261,11 +264,15 @@ def board_for(viewer: Viewer, project: Project, *, now: datetime | None = None) 
 
 
 def timeline(project: Project) -> list[ChangeRecord]:
-    """The project's history and its stages', newest first."""
+    """The project's history, its stages' and its contracts', newest first."""
     entries = list(history_for(project))
     for stage in project.stages.all():
         for entry in history_for(stage):
             entry.stage_label = stage.get_key_display()  # type: ignore[attr-defined]
+            entries.append(entry)
+    for contract in project.contracts.all():
+        for entry in history_for(contract):
+            entry.stage_label = contract.title  # type: ignore[attr-defined]
             entries.append(entry)
     return sorted(entries, key=lambda e: (e.created_at, e.pk), reverse=True)
 
@@ -351,6 +358,16 @@ def next_steps(viewer: Viewer, *, limit: int = 20) -> list[NextStep]:
     for s in unowned.order_by("project_id", "position")[:limit]:
         out.append(NextStep(s, _("Name the person who owns this stage")))
     return out[:limit]
+
+
+def contract_totals(viewer: Viewer, project_id: int) -> dict[str, Decimal]:
+    """The amounts of the project's contracts in force and the payments received on them (a
+    void contract counts in neither)."""
+    project = project_get(viewer, project_id)
+    active = project.contracts.filter(status=ContractStatus.ACTIVE)
+    amount = active.aggregate(total=Sum("amount"))["total"]
+    received = Payment.objects.filter(contract__in=active).aggregate(total=Sum("amount"))["total"]
+    return {"amount": amount or Decimal(0), "received": received or Decimal(0)}
 
 
 def contracts_of(viewer: Viewer, project_id: int) -> QuerySet[Any]:
