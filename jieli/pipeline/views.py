@@ -31,6 +31,7 @@ from jieli.organisations.selectors import visible_organisations
 from jieli.pipeline import contract_services, exports, opening_services, selectors, services
 from jieli.pipeline.forms import (
     ContractForm,
+    DoneForm,
     FacilitiesForm,
     FundingForm,
     MilestoneForm,
@@ -40,8 +41,9 @@ from jieli.pipeline.forms import (
     PaymentForm,
     PortfolioFilterForm,
     StageForm,
+    VoidForm,
 )
-from jieli.pipeline.models import Deliverable, Origin, StageKey
+from jieli.pipeline.models import Deliverable, Milestone, Origin, StageKey
 from jieli.pipeline.stages import MOVES
 
 PAGE = 20
@@ -255,6 +257,9 @@ def board(request: JieliRequest, pk: int) -> HttpResponse:
             "board": selectors.board_for(viewer, project),
             "project": project,
             "contracts": selectors.contracts_of(viewer, pk),
+            "totals": selectors.contract_totals(viewer, pk),
+            "void_form": VoidForm(),
+            "done_form": DoneForm(),
             "move_form": MoveForm(),
             "move_labels": {name: move.label for name, move in MOVES.items()},
             "payment_form": PaymentForm(),
@@ -404,16 +409,19 @@ def project_close(request: JieliRequest, pk: int) -> HttpResponse:
 # --- contracts, funding, outcomes -----------------------------------------------------------
 
 
-@login_required
-def contract_new(request: JieliRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer
-    project = selectors.project_get(viewer, pk)
-    parties = [
+def _parties(project: Any) -> list[tuple[int, str]]:
+    return [
         (o.pk, o.display_name)
         for o in (project.enterprise, project.agency, project.institute)
         if o is not None
     ]
-    form = ContractForm(request.POST or None, parties=parties)
+
+
+@login_required
+def contract_new(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
+    project = selectors.project_get(viewer, pk)
+    form = ContractForm(request.POST or None, parties=_parties(project))
     status = 200
     if request.method == "POST":
         status = 400
@@ -430,6 +438,74 @@ def contract_new(request: JieliRequest, pk: int) -> HttpResponse:
         "pipeline/form.html",
         {"project": project, "form": form, "heading": _("Record a technology contract")},
         status=status,
+    )
+
+
+@login_required
+def contract_edit(request: JieliRequest, pk: int, contract_id: int) -> HttpResponse:
+    """Correct a recorded contract (the people who record contracts)."""
+    viewer = request.viewer
+    project = selectors.project_get(viewer, pk)
+    contract = selectors.contracts_of(viewer, pk).filter(pk=contract_id).first()
+    if contract is None:
+        raise NotFound()
+    initial = {
+        name: getattr(contract, f"{name}_id" if name.startswith("party_") else name)
+        for name in contract_services.CONTRACT_FIELDS
+    }
+    form = ContractForm(request.POST or None, parties=_parties(project), initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                contract_services.contract_update(
+                    viewer=viewer, contract_id=contract_id, **form.cleaned_data
+                )
+            except ServiceError as exc:
+                apply_service_error(form, exc)
+                status = exc.status if exc.status in (404, 409) else 400
+            else:
+                messages.success(request, _("The contract was corrected."))
+                return redirect(reverse("pipeline:board", args=[pk]) + "#contracts")
+    return render(
+        request,
+        "pipeline/form.html",
+        {"project": project, "form": form, "heading": _("Correct the contract")},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def contract_void(request: JieliRequest, pk: int, contract_id: int) -> HttpResponse:
+    if not selectors.contracts_of(request.viewer, pk).filter(pk=contract_id).exists():
+        raise NotFound()
+    return _small_post(
+        request,
+        pk,
+        VoidForm(request.POST),
+        lambda d: contract_services.contract_void(
+            viewer=request.viewer, contract_id=contract_id, **d
+        ),
+        _("The contract is void; it no longer counts in the totals."),
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request: JieliRequest, pk: int, milestone_id: int) -> HttpResponse:
+    contracts = selectors.contracts_of(request.viewer, pk)
+    if not Milestone.objects.filter(pk=milestone_id, contract__in=contracts).exists():
+        raise NotFound()
+    return _small_post(
+        request,
+        pk,
+        DoneForm(request.POST),
+        lambda d: contract_services.milestone_done(
+            viewer=request.viewer, milestone_id=milestone_id, **d
+        ),
+        _("The milestone is marked done."),
     )
 
 

@@ -257,3 +257,43 @@ def test_mark_a_milestone_done(world, project):
     assert entry.changes["milestones"] == ["样品交付", f"样品交付 ✓ {today.isoformat()}"]
     with pytest.raises(Conflict):
         contract_services.milestone_done(viewer=agent, milestone_id=milestone.pk, done_on=today)
+
+
+def test_contract_pages_correct_void_and_mark_done(client, world, project):
+    from django.urls import reverse
+
+    contract = _contract(world, project, amount="80")
+    milestone = contract_services.milestone_add(
+        viewer=viewer_of(world.agent),
+        contract_id=contract.pk,
+        title="样品交付",
+        due_on=date(2026, 5, 1),
+    )
+    client.force_login(world.agent)
+    edit = reverse("pipeline:contract_edit", args=[project.pk, contract.pk])
+    assert client.get(edit).status_code == 200
+    data = {
+        "kind": "licence",
+        "title": "技术许可合同（更正）",
+        "party_a": world.roles.owner_org.pk,
+        "party_b": world.institute.pk,
+        "amount": "90",
+        "signed_on": "2026-03-01",
+    }
+    assert client.post(edit, {**data, "amount": "-1"}).status_code == 400
+    assert client.post(edit, data).status_code == 302
+    contract.refresh_from_db()
+    assert (contract.title, contract.amount) == ("技术许可合同（更正）", Decimal("90"))
+    done = reverse("pipeline:milestone_done", args=[project.pk, milestone.pk])
+    assert client.post(done, {"done_on": timezone.localdate().isoformat()}).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.done_on == timezone.localdate()
+    board = reverse("pipeline:board", args=[project.pk])
+    body = client.get(board).content.decode()
+    assert 'data-testid="contract-totals"' in body and 'data-testid="milestone-done"' in body
+    void = reverse("pipeline:contract_void", args=[project.pk, contract.pk])
+    assert client.post(void, {"reason": "录入错误"}).status_code == 302
+    body = client.get(board).content.decode()
+    assert 'data-testid="contract-void"' in body and "录入错误" in body
+    assert client.get(edit).status_code == 200  # shown, but a correction is refused (409)
+    assert client.post(edit, data).status_code == 409
