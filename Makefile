@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install assets lint types unit pg browsers e2e messages compilemessages \
-	check-messages clean demo-vectors bench-pages fuzz
+	check-messages clean demo-vectors bench-pages fuzz pdf-fonts
 
 $(UV):
 	@mkdir -p var
@@ -67,7 +67,11 @@ types: install
 check-messages: install
 	$(PY) -m jieli.core.i18n_tools check
 
-unit: install assets compilemessages
+# The CJK TrueType font PDFs embed and poppler (pdftotext/pdftoppm) for their tests: apt when missing.
+pdf-fonts:
+	@bash scripts/pdf-fonts.sh
+
+unit: install assets compilemessages pdf-fonts
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -p no:cacheprovider
 
@@ -80,7 +84,7 @@ pg: install compilemessages
 browsers:
 	@bash e2e/browsers.sh
 
-e2e: install assets compilemessages browsers
+e2e: install assets compilemessages browsers pdf-fonts
 	$(VENV)/bin/pytest -c e2e/pytest.ini e2e
 
 test: assets lint types check-messages unit pg e2e

@@ -237,6 +237,34 @@ _.PURCHASE  # choices read as values by the forms, API enums and templates
 _.CONSULTATION
 _.VISIT
 
+# --- events: choices and fields read by templates and forms, CP-SAT parameters and callbacks ----
+_.EXHIBITION  # EventKind choices
+_.FAIR
+_.ROADSHOW
+_.ONLINE
+_.NONE  # Outcome "not recorded"
+_.co_hosts  # event page, form
+_.organiser  # event form field and FK
+_.clean_sessions  # Django form clean_<field>
+_.recipient_priority  # the weight of an accepted meeting
+_.requested_by  # ScheduleRun: who ran it (history actor)
+_.unplaced  # runs partial
+_.greedy_placed
+_.greedy_objective
+_.gap_percent
+_.requested  # suggestions: already asked
+_.may_open  # agenda template
+_.max_time_in_seconds  # ortools CpSolverParameters
+_.num_workers
+_.relative_gap_limit
+_.random_seed
+_.on_solution_callback  # ortools calls it
+# core.registry.ProjectOpener keyword parameters (called by events.meeting_services)
+_.origin_id
+_.achievement_ids
+_.enterprise_id
+_.with_organisation  # events API MeetingOut field
+
 # --- pipeline: model fields and choices the services set and the templates, admin and API read;
 # board fields read only by templates (pipeline/board.html, timeline.html, _next_steps.html) ----
 _.followup_asked_at  # set by reminders.outcomes_followup, filtered on

@@ -18,6 +18,7 @@ commands:
   index rebuild
   bench retrieve|classify ...
   bench pages [--listings N] [--requests R]   server-side page latency (bench/pages.py)
+  bench schedule [--participants N] [--requests R] [--seed S]   fair meeting scheduler
   demo load
   manage ARGS...          any Django management command
 """
@@ -44,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     command, rest = argv[0], argv[1:]
     if command == "bench" and rest[:1] == ["pages"]:
         return _bench_pages(rest[1:])
+    if command == "bench" and rest[:1] == ["schedule"]:
+        from jieli.events.bench import main as schedule_main
+
+        return schedule_main(rest[1:])
     if command == "bench":
         from jieli.matching.engine.bench_cli import main as bench_main
 

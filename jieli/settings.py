@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "jieli.duplicates",
     "jieli.enquiries",
     "jieli.watchlists",
+    "jieli.events",
     "jieli.facilities",
     "jieli.pipeline",
     "jieli.demo",

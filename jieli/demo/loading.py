@@ -31,6 +31,7 @@ from django.utils import timezone
 from jieli.core.validators import credit_code_check_char
 from jieli.core.viewer import Viewer
 from jieli.demo.enquiries import demo_enquiries
+from jieli.demo.events import demo_events
 from jieli.demo.facilities import demo_facilities
 from jieli.demo.pipeline import demo_pipeline
 
@@ -53,6 +54,7 @@ class DemoSummary:
     achievements: int = 0
     achievements_by_status: dict[str, int] = field(default_factory=dict)
     enquiries: int = 0
+    meetings: int = 0
     facilities: int = 0
     projects: int = 0
     seconds: float = 0.0
@@ -109,8 +111,8 @@ def demo_load(*, stdout: TextIO | Any | None = None, limit: int | None = None) -
         f"{summary.users} users, {summary.experts} experts, {summary.demands} demands, "
         f"{summary.achievements} achievements ("
         + ", ".join(f"{k} {v}" for k, v in sorted(summary.achievements_by_status.items()))
-        + f"), {summary.enquiries} enquiries, {summary.facilities} facility records, "
-        f"{summary.projects} turnkey projects."
+        + f"), {summary.enquiries} enquiries, {summary.meetings} fair meetings, "
+        f"{summary.facilities} facility records, {summary.projects} turnkey projects."
     )
     out("")
     out("Demo sign-ins (demo data only, never use in production):")
@@ -134,6 +136,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
     by_status = _import_achievements(world["organisations"], orgs, limit=limit)
     _create_watchlists(users["member"])
     enquiries = demo_enquiries(users, orgs, staff)
+    meetings = demo_events(users, orgs, staff)
     facilities = demo_facilities(users, orgs, staff)
     projects = demo_pipeline(users, orgs, staff)
     return DemoSummary(
@@ -145,6 +148,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
         achievements=sum(by_status.values()),
         achievements_by_status=by_status,
         enquiries=enquiries,
+        meetings=meetings,
         facilities=facilities,
         projects=projects,
         sign_ins=sign_ins,

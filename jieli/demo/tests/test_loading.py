@@ -50,7 +50,10 @@ def test_load_creates_every_organisation_type_all_flagged_demo(loaded):
 
 
 def test_load_creates_one_user_per_role_with_the_right_viewer(loaded):
-    users = {u.username: u for u in get_user_model().objects.all()}
+    everyone = get_user_model().objects.all()
+    # The fair's extra participants (demo/events.py) cannot sign in.
+    assert all(not u.has_usable_password() for u in everyone if u.username.startswith("fair_"))
+    users = {u.username: u for u in everyone if not u.username.startswith("fair_")}
     assert set(users) == {"admin", "secretariat", "orgadmin", "member", "expert", "user", "broker"}
     assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
     admin = viewer_for_user(users["admin"])
@@ -226,6 +229,18 @@ def test_demo_enquiries_show_every_part(loaded):
     leads, introductions = broker_leads(viewer_for_user(users["broker"]))
     assert leads.count() == 2 and introductions.count() == 2
     assert dropped_batons(viewer_for_user(users["secretariat"])).count() == 1
+
+
+def test_load_creates_a_finished_fair_with_schedule_and_outcomes_and_an_open_one(loaded):
+    from jieli.events.models import Event, Meeting
+    from jieli.events.selectors import event_report
+
+    finished, upcoming = Event.objects.order_by("created_at")
+    assert finished.status == "closed" and upcoming.status == "open"
+    assert Meeting.objects.filter(event=finished).exclude(starts_at=None).count() >= 5
+    report = event_report(finished)
+    assert sum(n for _label, n in report.outcomes) >= 3 and report.requests["declined"] >= 1
+    assert upcoming.registrations.count() >= 2 and upcoming.requests.count() == 1
 
 
 def test_demo_facilities_show_every_part(loaded):

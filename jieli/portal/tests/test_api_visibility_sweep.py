@@ -130,6 +130,22 @@ def _world() -> dict[str, Any]:
         purpose="licence",
         note="隐秘引荐壬",
     )
+    # A draft fair of the hidden organisation: its people and the secretariat see it.
+    from django.utils import timezone
+
+    from jieli.events.models import Event
+
+    now = timezone.now()
+    event = Event.objects.create(
+        name="隐秘对接会子",
+        kind="fair",
+        organiser=hidden_org,
+        created_by=hidden_admin,
+        registration_opens=now,
+        registration_closes=now,
+        booking_opens=now,
+        booking_closes=now,
+    )
     # A turnkey project between outsiders, with a contract: only its parties and the secretariat.
     project = Project.objects.create(
         title="隐秘工程子", origin="achievement", enterprise=hidden_org, agency=hidden_org
@@ -191,6 +207,7 @@ def _world() -> dict[str, Any]:
         "search": search,
         "enquiry": enquiry,
         "introduction": introduction,
+        "event": event,
         "project": project,
         "contract": contract,
         "platform": platform,
@@ -209,7 +226,7 @@ def _hidden_from(role: str) -> set[str]:
     if role == "secretariat":
         return own
     hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
-    hidden |= {"enquiry", "introduction", "project", "contract"}
+    hidden |= {"enquiry", "introduction", "event", "project", "contract"}
     hidden |= {"platform", "booking", "zone", "cluster"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
@@ -231,6 +248,10 @@ TARGETS = {
     "subscription_id": ["search"],
     "enquiry_id": ["enquiry"],
     "introduction_id": ["introduction"],
+    "event_id": ["event"],
+    # Inside an event's path: the event is what is hidden; these point at nothing (1).
+    "request_id": [],
+    "run_id": [],
     "project_id": ["project"],
     "contract_id": ["contract"],
     "platform_id": ["platform"],
@@ -252,6 +273,7 @@ TITLES = {
     "search": "隐秘搜索癸",
     "enquiry": "隐秘咨询辛",
     "introduction": "隐秘引荐壬",
+    "event": "隐秘对接会子",
     "project": "隐秘工程子",
     "contract": "隐秘合同丑",
     "platform": "隐秘平台子",
@@ -345,6 +367,14 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
         ):
             if path.endswith(end):
                 return body
+    if path.startswith("/api/v1/events/"):
+        for end, body in (
+            ("/requests", {"recipient": 1}),
+            ("/answer", {"accept": True}),
+            ("/schedule", {"method": "greedy"}),
+        ):
+            if path.endswith(end):
+                return body
     if method == "PATCH":
         return {"title": "改", "name": "改", "address": "改"}
     return {}
@@ -425,7 +455,8 @@ def test_every_operation_hides_what_the_role_may_not_see(role):
                     pk: int, path: str = path, param: str = param, action: str | None = action
                 ) -> str:
                     url = path.replace("{" + param + "}", str(pk)).replace("{stage}", "needs")
-                    return url.replace("{action}", action) if action else url
+                    url = url.replace("{action}", action) if action else url
+                    return re.sub(r"{\w+}", "1", url)
 
                 hidden_url = url_for(world[target].pk)
                 got = _call(client, method, hidden_url, _body(method, path, world, None))
