@@ -40,6 +40,8 @@ compilemessages: install
 # gunicorn (2 workers x 4 threads, index loaded once before forking) plus supervised job
 # workers for the user and bulk queues; see docs/deployment.md.
 run: install assets compilemessages
+	@# PDF reports and agendas need the CJK font; without it (not root) they answer a clear 503.
+	-@bash scripts/pdf-fonts.sh
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py jieli_bootstrap

@@ -237,6 +237,33 @@ _.PURCHASE  # choices read as values by the forms, API enums and templates
 _.CONSULTATION
 _.VISIT
 
+# --- evaluations: read by templates, Django forms and the API by name ---------------------------
+_.disagrees  # evaluations/_results.html
+_.row_fields  # evaluations/detail.html (market form rows)
+_.range_rows  # evaluations/detail.html (income form P10/P90 rows)
+_.base_cost  # CostForm fields, read by Django's form metaclass
+_.profit_rate
+_.physical
+_.functional
+_.economic
+_.index_version  # API output field (evaluations/api.py EvaluationOut)
+_.INVESTMENT  # choices read as values by the forms, API enums and templates
+_.PLEDGE
+_.PORTFOLIO
+_.granted_by  # model relations the services set through their *_id attribute
+_.requested_by
+_.requester_organisation
+_.replaces
+_.issued_by
+_.deadline_reminded_at  # set by evaluations_remind_deadlines, read through the filter
+
+# --- core.registry's project-opener hook (main): registered by pipeline, called by events, both
+# on their own branches; its Protocol's parameters are read by the implementations ------------
+_.register_project_opener
+_.project_opener
+_.origin_id
+_.achievement_ids
+_.enterprise_id
 # --- events: choices and fields read by templates and forms, CP-SAT parameters and callbacks ----
 _.EXHIBITION  # EventKind choices
 _.FAIR

@@ -72,6 +72,7 @@ ROUTERS = [
     ("/imports", "jieli.imports.api"),
     ("/duplicates", "jieli.duplicates.api"),
     ("/enquiries", "jieli.enquiries.api"),
+    ("/evaluations", "jieli.evaluations.api"),
     ("/events", "jieli.events.api"),
     ("/pipeline", "jieli.pipeline.api"),
     ("/watch", "jieli.watchlists.api"),

@@ -20,6 +20,7 @@ commands:
   bench pages [--listings N] [--requests R]   server-side page latency (bench/pages.py)
   bench schedule [--participants N] [--requests R] [--seed S]   fair meeting scheduler
   demo load
+  report evaluation (--demo | --report ID) --output FILE.pdf [--lang zh-hans|en]
   manage ARGS...          any Django management command
 """
 
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": ["jieli_export"],
         "index": ["jieli_index"],
         "demo": ["jieli_demo"],
+        "report": ["jieli_report"],
         "manage": [],
     }
     if command not in mapping:

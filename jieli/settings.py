@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "jieli.duplicates",
     "jieli.enquiries",
     "jieli.watchlists",
+    "jieli.evaluations",
     "jieli.events",
     "jieli.facilities",
     "jieli.pipeline",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("imports/", include("jieli.imports.urls")),
     path("duplicates/", include("jieli.duplicates.urls")),
     path("enquiries/", include("jieli.enquiries.urls")),
+    path("evaluations/", include("jieli.evaluations.urls")),
     path("events/", include("jieli.events.urls")),
     path("pipeline/", include("jieli.pipeline.urls")),
     path("matching/", include("jieli.matching.urls")),

@@ -17,6 +17,7 @@ from jieli.achievements.models import (
     MAX_KEYWORDS,
     Achievement,
 )
+from jieli.core import registry
 from jieli.core.api import (
     ERRORS,
     OPTIONAL_AUTH,
@@ -141,6 +142,9 @@ class AchievementOut(AchievementSummaryOut):
     return_reason: str | None  # the owner and the secretariat only
     reconfirm_due_at: datetime | None
     actions: list[str]
+    # What other apps add for this viewer (core.registry.listing_summaries): e.g. the latest
+    # issued market evaluation {"kind": "evaluation", "version", "issued_on", "total", "values"}.
+    summaries: list[dict[str, Any]] = []
 
     @classmethod
     def build(cls, view: selectors.AchievementDetail) -> AchievementOut:
@@ -291,7 +295,13 @@ def list_achievements(request: HttpRequest, params: Query[AchievementQuery]):
 def get_achievement(request: HttpRequest, achievement_id: int):
     viewer = viewer_of(request)
     achievement = selectors.achievement_get(viewer, achievement_id)
-    return AchievementOut.build(selectors.achievement_detail_for(viewer, achievement))
+    out = AchievementOut.build(selectors.achievement_detail_for(viewer, achievement))
+    out.summaries = [
+        item["data"]
+        for item in registry.listing_summaries(viewer, "achievement", achievement)
+        if "data" in item
+    ]
+    return out
 
 
 @router.post("", response={201: AchievementOut, **ERRORS}, auth=REQUIRED_AUTH)

@@ -218,6 +218,23 @@ def listing_actions(viewer: Viewer, kind: str, record: Any) -> list[tuple[str, s
     return [item for action in _listing_actions for item in action(viewer, kind, record)]
 
 
+# (viewer, kind, record) -> [{"title", "rows": [(label, value)], "url"}]: summaries a higher app
+# shows on a record's detail page and in its API (the latest issued evaluation), each already
+# filtered by that app's own visibility rule; shown by the ``listing_summaries`` template tag.
+ListingSummary = Callable[["Viewer", str, Any], list[dict[str, Any]]]
+_listing_summaries: list[ListingSummary] = []
+
+
+def register_listing_summary(summary: ListingSummary) -> None:
+    if summary not in _listing_summaries:
+        _listing_summaries.append(summary)
+
+
+def listing_summaries(viewer: Viewer, kind: str, record: Any) -> list[dict[str, Any]]:
+    """Every registered summary of ``record`` of ``kind`` that ``viewer`` may see."""
+    return [item for summary in _listing_summaries for item in summary(viewer, kind, record)]
+
+
 _startup_jobs: list[Callable[[], Any]] = []
 
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 from jieli.core.validators import credit_code_check_char
 from jieli.core.viewer import Viewer
 from jieli.demo.enquiries import demo_enquiries
+from jieli.demo.evaluations import demo_evaluations
 from jieli.demo.events import demo_events
 from jieli.demo.facilities import demo_facilities
 from jieli.demo.pipeline import demo_pipeline
@@ -54,6 +55,7 @@ class DemoSummary:
     achievements: int = 0
     achievements_by_status: dict[str, int] = field(default_factory=dict)
     enquiries: int = 0
+    evaluations: int = 0
     meetings: int = 0
     facilities: int = 0
     projects: int = 0
@@ -111,7 +113,8 @@ def demo_load(*, stdout: TextIO | Any | None = None, limit: int | None = None) -
         f"{summary.users} users, {summary.experts} experts, {summary.demands} demands, "
         f"{summary.achievements} achievements ("
         + ", ".join(f"{k} {v}" for k, v in sorted(summary.achievements_by_status.items()))
-        + f"), {summary.enquiries} enquiries, {summary.meetings} fair meetings, "
+        + f"), {summary.enquiries} enquiries, {summary.evaluations} evaluations, "
+        f"{summary.meetings} fair meetings, "
         f"{summary.facilities} facility records, {summary.projects} turnkey projects."
     )
     out("")
@@ -136,6 +139,7 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
     by_status = _import_achievements(world["organisations"], orgs, limit=limit)
     _create_watchlists(users["member"])
     enquiries = demo_enquiries(users, orgs, staff)
+    evaluations, panel_sign_ins = demo_evaluations(users, staff, DEMO_PASSWORD)
     meetings = demo_events(users, orgs, staff)
     facilities = demo_facilities(users, orgs, staff)
     projects = demo_pipeline(users, orgs, staff)
@@ -148,10 +152,11 @@ def _load(out: _Out, *, limit: int | None) -> DemoSummary:
         achievements=sum(by_status.values()),
         achievements_by_status=by_status,
         enquiries=enquiries,
+        evaluations=evaluations,
         meetings=meetings,
         facilities=facilities,
         projects=projects,
-        sign_ins=sign_ins,
+        sign_ins=sign_ins + panel_sign_ins,
     )
 
 

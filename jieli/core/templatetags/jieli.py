@@ -71,3 +71,13 @@ def listing_actions(context, kind: str, record) -> list:
     from jieli.core.viewer import request_viewer
 
     return actions(request_viewer(context.get("request")), kind, record)
+
+
+@register.simple_tag(takes_context=True)
+def listing_summaries(context, kind: str, record) -> list:
+    """Summaries other apps show on this record's page for the current viewer
+    (``core.registry.listing_summaries``), e.g. the latest issued evaluation."""
+    from jieli.core.registry import listing_summaries as summaries
+    from jieli.core.viewer import request_viewer
+
+    return summaries(request_viewer(context.get("request")), kind, record)

@@ -54,7 +54,18 @@ def test_load_creates_one_user_per_role_with_the_right_viewer(loaded):
     # The fair's extra participants (demo/events.py) cannot sign in.
     assert all(not u.has_usable_password() for u in everyone if u.username.startswith("fair_"))
     users = {u.username: u for u in everyone if not u.username.startswith("fair_")}
-    assert set(users) == {"admin", "secretariat", "orgadmin", "member", "expert", "user", "broker"}
+    assert set(users) == {
+        "admin",
+        "secretariat",
+        "orgadmin",
+        "member",
+        "expert",
+        "user",
+        "broker",
+        "panel1",
+        "panel2",
+        "panel3",  # the demo evaluation panel (demo/evaluations.py)
+    }
     assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
     admin = viewer_for_user(users["admin"])
     assert admin.is_platform_admin and users["admin"].is_staff
@@ -72,7 +83,7 @@ def test_load_creates_one_user_per_role_with_the_right_viewer(loaded):
     assert loaded.sign_ins == [
         (r, r, DEMO_PASSWORD)
         for r in ("admin", "secretariat", "orgadmin", "member", "expert", "user", "broker")
-    ]
+    ] + [("panel", f"panel{n}", DEMO_PASSWORD) for n in (1, 2, 3)]
 
 
 def test_published_achievements_are_visible_to_anonymous_and_the_rest_are_not(loaded):
@@ -229,6 +240,19 @@ def test_demo_enquiries_show_every_part(loaded):
     leads, introductions = broker_leads(viewer_for_user(users["broker"]))
     assert leads.count() == 2 and introductions.count() == 2
     assert dropped_batons(viewer_for_user(users["secretariat"])).count() == 1
+
+
+def test_demo_evaluations_issue_reports_on_real_demo_achievements(loaded):
+    from jieli.evaluations.models import Evaluation, EvaluationReport, Stage
+
+    assert loaded.evaluations >= 2
+    reports = list(EvaluationReport.objects.order_by("pk"))
+    assert len(reports) >= 2
+    first = reports[0].snapshot
+    assert first["agreement"]["raters"] == 3
+    assert set(first["valuations"]) == {"income", "cost", "market"}
+    assert first["valuations"]["income"]["result"]["monte_carlo"]["draws"] == 100_000
+    assert Evaluation.objects.filter(stage=Stage.SCORING).exists()
 
 
 def test_load_creates_a_finished_fair_with_schedule_and_outcomes_and_an_open_one(loaded):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from jieli.core.models import ApiToken
 from jieli.demands.tests.factories import DemandFactory
 from jieli.duplicates.models import DuplicateCase
 from jieli.enquiries.models import Broker, Enquiry, Introduction
+from jieli.evaluations.models import Evaluation, EvaluationReport, IndexSystem
 from jieli.experts.tests.factories import ExpertFactory, expert_user
 from jieli.facilities.models import Booking, Cluster, PilotPlatform, Zone
 from jieli.imports.models import ImportJob
@@ -138,6 +140,28 @@ def _world() -> dict[str, Any]:
         purpose="licence",
         note="隐秘引荐壬",
     )
+    # An evaluation the hidden organisation asked for, and its issued report (owner only).
+    evaluation = Evaluation.objects.create(
+        achievement=dual,
+        title="隐秘评价子",
+        route="owner",
+        requested_by=hidden_admin,
+        requester_organisation=hidden_org,
+        owner=hidden_org,
+        purpose="licensing",
+        deadline=date(2030, 1, 1),
+        confidentiality="owner",
+        index_system=IndexSystem.objects.get(key="technology", version=1),
+        stage="issued",
+    )
+    report = EvaluationReport.objects.create(
+        evaluation=evaluation,
+        achievement=dual,
+        version=1,
+        issued_by=hidden_admin,
+        confidentiality="owner",
+        snapshot={"title": "隐秘报告丑"},
+    )
     # A draft fair of the hidden organisation: its people and the secretariat see it.
     from django.utils import timezone
 
@@ -218,6 +242,8 @@ def _world() -> dict[str, Any]:
         "search": search,
         "enquiry": enquiry,
         "introduction": introduction,
+        "evaluation": evaluation,
+        "report": report,
         "event": event,
         "project": project,
         "contract": contract,
@@ -238,7 +264,8 @@ def _hidden_from(role: str) -> set[str]:
     if role == "secretariat":
         return own
     hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
-    hidden |= {"enquiry", "introduction", "event", "project", "contract", "milestone"}
+    hidden |= {"enquiry", "introduction", "evaluation", "report"}
+    hidden |= {"event", "project", "contract", "milestone"}
     hidden |= {"platform", "booking", "zone", "cluster"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
@@ -260,6 +287,8 @@ TARGETS = {
     "subscription_id": ["search"],
     "enquiry_id": ["enquiry"],
     "introduction_id": ["introduction"],
+    "evaluation_id": ["evaluation"],
+    "report_id": ["report"],
     "event_id": ["event"],
     # Inside an event's path: the event is what is hidden; these point at nothing (1).
     "request_id": [],
@@ -286,6 +315,8 @@ TITLES = {
     "search": "隐秘搜索癸",
     "enquiry": "隐秘咨询辛",
     "introduction": "隐秘引荐壬",
+    "evaluation": "隐秘评价子",
+    "report": "隐秘报告丑",
     "event": "隐秘对接会子",
     "project": "隐秘工程子",
     "contract": "隐秘合同丑",
@@ -333,6 +364,12 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
             "note": "引荐",
         },
         "/api/v1/enquiries/brokers": {"user": ref or world["users"]["registered"].pk},
+        "/api/v1/evaluations": {
+            "achievement_id": ref or world["draft"].pk,
+            "purpose": "licensing",
+            "deadline": "2030-01-01",
+            "confidentiality": "owner",
+        },
         "/api/v1/facilities/bookings": {
             "platform": ref or world["platform"].pk,
             "units": 1,
@@ -370,6 +407,14 @@ def _body(method: str, path: str, world: dict[str, Any], ref: int | None) -> dic
         return {"decision": "keep", "note": "理由"}
     if "/actions/" in path or "/status/" in path:
         return {"reason": "理由"}
+    if path.startswith("/api/v1/evaluations/"):
+        for end, body in (
+            ("/move", {"action": "cancel", "reason": "理由"}),
+            ("/seats", {"expert_id": world["expert"].pk}),
+            ("/respond", {"accept": True}),
+        ):
+            if path.endswith(end):
+                return body
     if method == "PATCH" and path.startswith("/api/v1/facilities/"):
         return {"name": "改"}
     if path.startswith("/api/v1/enquiries/"):
