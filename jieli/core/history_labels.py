@@ -108,6 +108,9 @@ ACTION_LABELS: dict[str, Any] = {
     "contract_add": _("technology contract recorded"),
     "milestone_add": _("contract milestone added"),
     "payment_add": _("payment received recorded"),
+    "contract_edit": _("technology contract corrected"),
+    "contract_void": _("technology contract voided"),
+    "milestone_done": _("contract milestone done"),
     "outcome_record": _("outcomes recorded"),
     "remind_baton": _("owners reminded of a dropped baton"),
     "ask_outcomes": _("one-year outcomes asked for"),
@@ -122,6 +125,7 @@ ACTION_LABELS: dict[str, Any] = {
     "booking_accept_proposal": _("proposed window accepted"),
     "booking_decline_proposal": _("proposed window declined"),
     "booking_cancel": _("booking cancelled"),
+    "booking_withdraw": _("accepted booking cancelled by the operator"),
     "booking_expire": _("booking expired unanswered"),
 }
 

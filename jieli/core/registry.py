@@ -9,8 +9,8 @@ The registry also carries the few hooks that let a lower layer call into a highe
 importing it: the viewer factory and an organisation's administrators (organisations), the
 notifier (notifications), "a listing was created" listeners and the duplicate check of a create
 flow (duplicates), the jobs queued when the server starts (matching), the actions offered
-on a record's detail page (enquiries), and the opening of a turnkey project from an outcome
-recorded elsewhere (pipeline).
+on a record's detail page (enquiries on a listing; pipeline on a listing or an enquiry), and
+the opening of a turnkey project from an outcome recorded elsewhere (pipeline).
 """
 
 from __future__ import annotations
@@ -200,7 +200,10 @@ def duplicate_check() -> DuplicateCheck:
 
 
 # (viewer, kind, record) -> [(label, url)]: actions a higher app offers on a record's detail page
-# (the enquiries app's "Enquire" button), shown by the ``listing_actions`` template tag.
+# (the enquiries app's "Enquire" button on a listing), shown by the ``listing_actions`` template
+# tag (``listing_actions.html``). ``kind`` is a listing kind or another record's page that asks
+# for actions: "enquiry" (the pipeline's "Open a turnkey project" once an intention is signed).
+# Each action returns [] for the kinds it does not serve.
 ListingAction = Callable[["Viewer", str, Any], list[tuple[str, str]]]
 _listing_actions: list[ListingAction] = []
 
@@ -246,7 +249,8 @@ def startup_jobs() -> list[Callable[[], Any]]:
 
 
 class ProjectOpener(Protocol):
-    """``pipeline.services.project_open_from``: open a turnkey project from an outcome elsewhere.
+    """``pipeline.opening_services.project_open_from``: open a turnkey project from an outcome
+    recorded elsewhere.
 
     Called by apps that sit beside or above the pipeline without importing it (a fair's meeting
     whose outcome is "intention signed" or "contract"). ``origin`` names the source ("meeting"),

@@ -49,7 +49,7 @@ def demo_pipeline(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) ->
     from jieli.enquiries.models import Enquiry
     from jieli.facilities.models import Booking, Zone
     from jieli.organisations.selectors import viewer_for_user
-    from jieli.pipeline import contract_services, services
+    from jieli.pipeline import contract_services, opening_services, services
     from jieli.pipeline.models import ProjectStage
 
     agency, company, university = orgs["agency_jingxi"], orgs["ent_newenergy"], orgs["uni_binhai"]
@@ -98,7 +98,7 @@ def demo_pipeline(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) ->
             step(project, key, "accept", receiver)
 
     def open_from_achievement(achievement: Any, title: str) -> Any:
-        return services.project_open_from(
+        return opening_services.project_open_from(
             viewer=runner,
             origin="achievement",
             origin_id=achievement.pk,
@@ -114,7 +114,7 @@ def demo_pipeline(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) ->
     # 1. From the enquiry whose intention was signed (the broker's introduction).
     enquiry = Enquiry.objects.filter(stage="intention").order_by("pk").first()
     if enquiry is not None:
-        p = services.project_open_from(
+        p = opening_services.project_open_from(
             viewer=viewer_for_user(users["member"]),
             origin="enquiry",
             origin_id=enquiry.pk,
@@ -126,14 +126,22 @@ def demo_pipeline(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) ->
         )
         relay(p, 1)
         projects.append(p)
-    # 2. From the company's demand's match.
+    # 2. From the company's demand's match (one the demand's matches page lists).
+    matched = None
     if demand is not None:
-        p = services.project_open_from(
+        from jieli.matching.selectors import demand_match_page
+
+        page = demand_match_page(viewer_for_user(users["member"]), demand_id=demand.pk)
+        # One of the university's (its people walk the stages below).
+        mine = [m.pk for m in page.achievements if m.obj.owner_id == university.pk]
+        matched = mine[0] if mine else None
+    if demand is not None and matched is not None:
+        p = opening_services.project_open_from(
             viewer=viewer_for_user(users["member"]),
             origin="match",
             origin_id=demand.pk,
             title=f"{demand.title}（匹配立项）",
-            achievement_ids=[ours[0].pk],
+            achievement_ids=[matched],
             demand_id=demand.pk,
             enterprise_id=None,
             agency_id=agency.pk,
@@ -241,7 +249,7 @@ def demo_pipeline(users: dict[str, Any], orgs: dict[str, Any], staff: Viewer) ->
         )
     # Projects with an institute that has no one on the platform: stages with no owner person.
     for achievement, depth in zip(others, (1, 0), strict=False):
-        p = services.project_open_from(
+        p = opening_services.project_open_from(
             viewer=runner,
             origin="achievement",
             origin_id=achievement.pk,

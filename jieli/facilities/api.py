@@ -268,13 +268,19 @@ def move_booking(
     request: HttpRequest,
     booking_id: Id,
     action: Literal[
-        "accept", "decline", "propose", "accept_proposal", "decline_proposal", "cancel"
+        "accept",
+        "decline",
+        "propose",
+        "accept_proposal",
+        "decline_proposal",
+        "cancel",
+        "withdraw",
     ],
     payload: MoveIn | None = None,
 ):
     """The operator accepts, declines (``reason``) or proposes another window
-    (``proposed_start``, ``proposed_end``); the requester accepts or declines a proposal, or
-    cancels."""
+    (``proposed_start``, ``proposed_end``), or withdraws a booking it accepted (``reason``; the
+    units are free again); the requester accepts or declines a proposal, or cancels."""
     viewer = viewer_of(request)
     booking_services.booking_move(
         viewer=viewer,

@@ -3,9 +3,11 @@
 requested → accepted (the operator; capacity checked) | declined (the operator, with a reason)
 | proposed (the operator offers another window); proposed → accepted (the requester takes the
 proposed window; capacity checked) | declined (the requester turns it down); the requester may
-cancel a booking that is requested, proposed or accepted. A request or proposal still open when
-its window starts expires (the hourly job, never a button). The services apply a move under a row
-lock on the platform and write its before/after to the history.
+cancel a booking that is requested, proposed or accepted; the operator may withdraw an accepted
+booking with a reason (→ cancelled; the requester is told, the units are free again). A request
+or proposal still open when its window starts expires (the hourly job, never a button). The
+services apply a move under a row lock on the platform and write its before/after to the
+history.
 
 Sides of a viewer: ``requester`` (the requester and the people of the requesting organisation),
 ``operator`` (the operator organisation's administrators, and the secretariat).
@@ -71,6 +73,14 @@ MOVES: dict[str, Move] = {
         _("decline the proposed window"),
     ),
     "cancel": Move(OPEN, BookingStatus.CANCELLED, "requester", _("cancel")),
+    # The operator cancels a booking it had accepted (equipment failure...): a reason is owed.
+    "withdraw": Move(
+        frozenset({BookingStatus.ACCEPTED}),
+        BookingStatus.CANCELLED,
+        "operator",
+        _("cancel the accepted booking"),
+        needs_reason=True,
+    ),
     # Made by the expiry job, never a button: nobody answered before the window started.
     "expire": Move(
         frozenset({BookingStatus.REQUESTED, BookingStatus.PROPOSED}),

@@ -229,7 +229,9 @@ class Booking(BaseModel):
     proposed_start = models.DateField(_("proposed from"), null=True, blank=True)
     proposed_end = models.DateField(_("proposed until"), null=True, blank=True)
     proposal_note = models.TextField(_("note on the proposal"), max_length=2000, blank=True)
-    decline_reason = models.TextField(_("reason for declining"), max_length=2000, blank=True)
+    decline_reason = models.TextField(
+        _("reason for declining or cancelling"), max_length=2000, blank=True
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta:

@@ -2,7 +2,8 @@
 language; only the kind, the booking and its status are stored).
 
 - a request → the operator's administrators;
-- a move by the operator (accept, decline, propose) → the requester side;
+- a move by the operator (accept, decline, propose, withdraw an accepted booking) → the
+  requester side;
 - a move by the requester (take or turn down a proposal, cancel) → the operator's administrators;
 - an expiry (the hourly job) → both.
 """
@@ -101,7 +102,7 @@ def _changed(n: Notification) -> Rendered:
     status = n.params.get("status", "")
     label = BookingStatus(status).label if status in BookingStatus.values else status
     body = _("The booking is now “{status}”.").format(status=label)
-    if status == BookingStatus.DECLINED and n.params.get("reason"):
+    if status in (BookingStatus.DECLINED, BookingStatus.CANCELLED) and n.params.get("reason"):
         body += "\n" + _("Reason: {reason}").format(reason=n.params.get("reason", ""))
     return Rendered(
         title=_("Booking of “{platform}”: status changed").format(platform=name),

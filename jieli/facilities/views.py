@@ -41,6 +41,7 @@ DONE = {
     "accept_proposal": gettext_lazy("You accepted the proposed window; the booking is confirmed."),
     "decline_proposal": gettext_lazy("You declined the proposed window."),
     "cancel": gettext_lazy("The booking was cancelled."),
+    "withdraw": gettext_lazy("The accepted booking was cancelled; the requester has been told."),
 }
 STATUS_DONE = {
     "publish": gettext_lazy("Published."),

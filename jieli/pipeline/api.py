@@ -29,7 +29,7 @@ from jieli.core.api import (
     paginate,
     viewer_of,
 )
-from jieli.pipeline import contract_services, selectors, services
+from jieli.pipeline import contract_services, opening_services, selectors, services
 from jieli.pipeline.models import Contract, Project
 from jieli.pipeline.services import MAX_REASON, MAX_TEXT, MAX_TITLE
 
@@ -205,9 +205,11 @@ class ContractIn(InputSchema):
 
 
 class MilestoneOut(Schema):
+    id: int
     title: str
     due_on: date
     amount: Decimal | None
+    done_on: date | None
 
 
 class PaymentOut(Schema):
@@ -227,6 +229,8 @@ class ContractOut(Schema):
     starts_on: date | None
     ends_on: date | None
     registration_number: str
+    status: str = Field(description="active (in force) or void (out of every total)")
+    void_reason: str
     milestones: list[MilestoneOut]
     payments: list[PaymentOut]
 
@@ -243,8 +247,12 @@ class ContractOut(Schema):
             starts_on=c.starts_on,
             ends_on=c.ends_on,
             registration_number=c.registration_number,
+            status=c.status,
+            void_reason=c.void_reason,
             milestones=[
-                MilestoneOut(title=m.title, due_on=m.due_on, amount=m.amount)
+                MilestoneOut(
+                    id=m.pk, title=m.title, due_on=m.due_on, amount=m.amount, done_on=m.done_on
+                )
                 for m in c.milestones.all()
             ],
             payments=[
@@ -256,6 +264,19 @@ class ContractOut(Schema):
 
 class ContractPage(Page):
     results: list[ContractOut]
+
+
+class VoidIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=MAX_REASON)
+
+
+class DoneIn(InputSchema):
+    done_on: ApiDate
+
+
+class ContractTotalsOut(Schema):
+    amount: Decimal = Field(description="Sum of the contracts in force (void ones excluded)")
+    received: Decimal = Field(description="Payments received on the contracts in force")
 
 
 class MilestoneIn(InputSchema):
@@ -338,7 +359,7 @@ def list_projects(request: HttpRequest, params: Query[PortfolioQuery]):
 def open_project(request: HttpRequest, payload: OpenIn):
     """Open a project in one step from an enquiry with a signed intention (``origin_id``), a
     demand's match (``demand_id`` and the matched ``achievement_ids``) or an achievement."""
-    project = services.project_open_from(
+    project = opening_services.project_open_from(
         viewer=viewer_of(request),
         origin=payload.origin,
         origin_id=payload.origin_id,
@@ -455,6 +476,45 @@ def create_contract(request: HttpRequest, project_id: Id, payload: ContractIn):
         viewer=viewer_of(request), project_id=project_id, **payload.dict()
     )
     return 201, ContractOut.build(contract)
+
+
+@router.get(
+    "/projects/{project_id}/contract-totals",
+    response={200: ContractTotalsOut, **ERRORS},
+    auth=REQUIRED_AUTH,
+)
+def contract_totals(request: HttpRequest, project_id: Id):
+    return ContractTotalsOut(**selectors.contract_totals(viewer_of(request), project_id))
+
+
+@router.put("/contracts/{contract_id}", response={200: ContractOut, **ERRORS}, auth=REQUIRED_AUTH)
+def update_contract(request: HttpRequest, contract_id: Id, payload: ContractIn):
+    """Correct a contract (every field, as when recording it); the changes go to its history.
+    A contract is never deleted: void it instead."""
+    contract = contract_services.contract_update(
+        viewer=viewer_of(request), contract_id=contract_id, **payload.dict()
+    )
+    return ContractOut.build(contract)
+
+
+@router.post(
+    "/contracts/{contract_id}/void", response={200: ContractOut, **ERRORS}, auth=REQUIRED_AUTH
+)
+def void_contract(request: HttpRequest, contract_id: Id, payload: VoidIn):
+    contract = contract_services.contract_void(
+        viewer=viewer_of(request), contract_id=contract_id, reason=payload.reason
+    )
+    return ContractOut.build(contract)
+
+
+@router.post(
+    "/milestones/{milestone_id}/done", response={200: ContractOut, **ERRORS}, auth=REQUIRED_AUTH
+)
+def milestone_done(request: HttpRequest, milestone_id: Id, payload: DoneIn):
+    m = contract_services.milestone_done(
+        viewer=viewer_of(request), milestone_id=milestone_id, done_on=payload.done_on
+    )
+    return ContractOut.build(m.contract)
 
 
 @router.post(

@@ -10,7 +10,7 @@ class PipelineConfig(AppConfig):
     def ready(self) -> None:
         from jieli.core.registry import register_listing_action, register_project_opener
         from jieli.pipeline.notify import register_notices
-        from jieli.pipeline.services import project_open_from
+        from jieli.pipeline.opening_services import project_open_from
         from jieli.pipeline.views import open_action
 
         register_project_opener(project_open_from)

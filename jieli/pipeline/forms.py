@@ -148,6 +148,18 @@ class MilestoneForm(forms.Form):
     )
 
 
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this contract void?"),
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"), widget=DATE)
+
+
 class FundingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of funding"), choices=FundingKind.choices)
     amount = forms.DecimalField(

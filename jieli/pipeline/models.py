@@ -249,6 +249,12 @@ class ContractKind(models.TextChoices):
     SERVICE = "service", _("Technology service")
 
 
+class ContractStatus(models.TextChoices):
+    ACTIVE = "active", _("In force")
+    # Recorded by mistake (a contract is never deleted): kept with its reason, out of totals.
+    VOID = "void", _("Void")
+
+
 class Contract(BaseModel):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="contracts", verbose_name=_("project")
@@ -277,6 +283,10 @@ class Contract(BaseModel):
         blank=True,
         validators=[validate_registration_number],
     )
+    status = models.CharField(
+        _("status"), max_length=8, choices=ContractStatus.choices, default=ContractStatus.ACTIVE
+    )
+    void_reason = models.TextField(_("reason for voiding"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["signed_on", "id"]
@@ -294,6 +304,7 @@ class Milestone(BaseModel):
     title = models.CharField(_("title"), max_length=200)
     due_on = models.DateField(_("due on"))
     amount = models.DecimalField(_("amount due"), null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    done_on = models.DateField(_("done on"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,10 @@ from jieli.core.errors import NotFound
 from jieli.core.history import history_for
 from jieli.core.models import ChangeRecord
 from jieli.core.viewer import Viewer
+from jieli.enquiries.selectors import sides_of as enquiry_sides
 from jieli.pipeline.models import (
+    ContractStatus,
+    Payment,
     Project,
     ProjectStage,
     ProjectStatus,
@@ -66,6 +70,14 @@ def project_get(viewer: Viewer, pk: int) -> Project:
     if project is None:
         raise NotFound()
     return project
+
+
+def party_ids(project: Project) -> set[int]:
+    """The project's party organisations: the taking enterprise, the service agency, the
+    research institute and every stage's owner organisation."""
+    ids = {project.enterprise_id, project.agency_id, project.institute_id}  # type: ignore[attr-defined]
+    ids.update(project.stages.values_list("owner_organisation_id", flat=True))
+    return {pk for pk in ids if pk is not None}
 
 
 def stages_of(project: Project) -> list[ProjectStage]:
@@ -123,6 +135,16 @@ def may_record(viewer: Viewer, project: Project) -> bool:
         viewer.belongs_to(pk)
         for pk in (project.enterprise_id, project.institute_id)  # type: ignore[attr-defined]
     )
+
+
+# Enquiry stages a project opens from: an intention has been signed (or a contract).
+OPENING_STAGES = ("intention", "contract")
+
+
+def may_open_from_enquiry(viewer: Viewer, enquiry: Any) -> bool:
+    """Whether ``viewer`` may open a project from ``enquiry`` (one it may see): a side of the
+    thread (sender, owner, broker, secretariat) once an intention has been signed."""
+    return enquiry.stage in OPENING_STAGES and bool(enquiry_sides(viewer, enquiry))
 
 
 # --- dropped batons ----------------------------------------------------------------------------
@@ -242,11 +264,15 @@ def board_for(viewer: Viewer, project: Project, *, now: datetime | None = None) 
 
 
 def timeline(project: Project) -> list[ChangeRecord]:
-    """The project's history and its stages', newest first."""
+    """The project's history, its stages' and its contracts', newest first."""
     entries = list(history_for(project))
     for stage in project.stages.all():
         for entry in history_for(stage):
             entry.stage_label = stage.get_key_display()  # type: ignore[attr-defined]
+            entries.append(entry)
+    for contract in project.contracts.all():
+        for entry in history_for(contract):
+            entry.stage_label = contract.title  # type: ignore[attr-defined]
             entries.append(entry)
     return sorted(entries, key=lambda e: (e.created_at, e.pk), reverse=True)
 
@@ -332,6 +358,16 @@ def next_steps(viewer: Viewer, *, limit: int = 20) -> list[NextStep]:
     for s in unowned.order_by("project_id", "position")[:limit]:
         out.append(NextStep(s, _("Name the person who owns this stage")))
     return out[:limit]
+
+
+def contract_totals(viewer: Viewer, project_id: int) -> dict[str, Decimal]:
+    """The amounts of the project's contracts in force and the payments received on them (a
+    void contract counts in neither)."""
+    project = project_get(viewer, project_id)
+    active = project.contracts.filter(status=ContractStatus.ACTIVE)
+    amount = active.aggregate(total=Sum("amount"))["total"]
+    received = Payment.objects.filter(contract__in=active).aggregate(total=Sum("amount"))["total"]
+    return {"amount": amount or Decimal(0), "received": received or Decimal(0)}
 
 
 def contracts_of(viewer: Viewer, project_id: int) -> QuerySet[Any]:

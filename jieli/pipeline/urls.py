@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/contracts/new/", views.contract_new, name="contract_new"),
     path("<int:pk>/contracts/<int:contract_id>/payments/", views.payment_add, name="payment"),
     path("<int:pk>/contracts/<int:contract_id>/milestones/", views.milestone_add, name="milestone"),
+    path("<int:pk>/contracts/<int:contract_id>/edit/", views.contract_edit, name="contract_edit"),
+    path("<int:pk>/contracts/<int:contract_id>/void/", views.contract_void, name="contract_void"),
+    path(
+        "<int:pk>/milestones/<int:milestone_id>/done/", views.milestone_done, name="milestone_done"
+    ),
     path("<int:pk>/funding/", views.funding_add, name="funding"),
     path("<int:pk>/facilities/", views.facilities_link, name="facilities"),
     path("<int:pk>/outcomes/new/", views.outcome_new, name="outcome_new"),

@@ -25,11 +25,13 @@ from jieli.core.viewer import Viewer
 from jieli.enquiries.selectors import visible_enquiries
 from jieli.facilities.selectors import visible_bookings, visible_zones
 from jieli.imports.exports import csv_chunks, write_xlsx
+from jieli.matching.selectors import demand_match_page
 from jieli.organisations.models import Membership, OrganisationType
 from jieli.organisations.selectors import visible_organisations
-from jieli.pipeline import contract_services, exports, selectors, services
+from jieli.pipeline import contract_services, exports, opening_services, selectors, services
 from jieli.pipeline.forms import (
     ContractForm,
+    DoneForm,
     FacilitiesForm,
     FundingForm,
     MilestoneForm,
@@ -39,16 +41,26 @@ from jieli.pipeline.forms import (
     PaymentForm,
     PortfolioFilterForm,
     StageForm,
+    VoidForm,
 )
-from jieli.pipeline.models import Deliverable, Origin, StageKey
+from jieli.pipeline.models import Deliverable, Milestone, Origin, StageKey
 from jieli.pipeline.stages import MOVES
 
 PAGE = 20
 
 
 def open_action(viewer: Viewer, kind: str, record: Any) -> list[tuple[str, str]]:
-    """ "Open a turnkey project" on an achievement's or a demand's page (``core.registry``)."""
-    if viewer.user_id is None or getattr(record, "status", "") != "published":
+    """ "Open a turnkey project" on an achievement's or a demand's page, and on an enquiry's
+    page once an intention has been signed, for the people who may open it (``core.registry``).
+    """
+    if viewer.user_id is None:
+        return []
+    if kind == "enquiry":
+        if not selectors.may_open_from_enquiry(viewer, record):
+            return []
+        url = reverse("pipeline:open", args=["enquiry", record.pk])
+        return [(_("Open a turnkey project"), url)]
+    if getattr(record, "status", "") != "published":
         return []
     if not (viewer.organisation_ids or viewer.is_staff_role):
         return []
@@ -72,7 +84,10 @@ def _zones(viewer: Viewer) -> list[tuple[int, str]]:
 def _facilities_form(viewer: Viewer, project: Any, data: Any = None) -> FacilitiesForm:
     bookings = [
         (b.pk, str(b))
-        for b in visible_bookings(viewer).select_related("platform").order_by("-created_at")[:200]
+        for b in visible_bookings(viewer)
+        .filter(requester_organisation_id__in=selectors.party_ids(project))
+        .select_related("platform")
+        .order_by("-created_at")[:200]
     ]
     return FacilitiesForm(
         data,
@@ -184,16 +199,15 @@ def project_open(request: JieliRequest, origin: str, pk: int) -> HttpResponse:
         context["source"] = enquiry.target_title
         initial["title"] = enquiry.target_title
     elif origin == Origin.ACHIEVEMENT:
-        achievement = services.achievements_for(viewer, [pk])[0]
+        achievement = opening_services.achievements_for(viewer, [pk])[0]
         context["source"] = achievement.title
         initial["title"] = achievement.title
     else:
-        from jieli.matching.selectors import matches_for_demand
-
-        demand = services.demand_for(viewer, pk)
-        context["source"] = demand.title
-        initial["title"] = demand.title
-        context["matches"] = matches_for_demand(viewer, demand_id=pk, k=10)
+        # The same matches as the demand's matches page, which the service checks against.
+        page = demand_match_page(viewer, demand_id=pk)
+        context["source"] = page.demand.title
+        initial["title"] = page.demand.title
+        context["matches"] = page.achievements
     mine = _org_choices(viewer, OrganisationType.ENTERPRISE)
     agencies = _org_choices(viewer, OrganisationType.SERVICE_AGENCY)
     form = OpenForm(request.POST or None, enterprises=mine, agencies=agencies, initial=initial)
@@ -206,7 +220,7 @@ def project_open(request: JieliRequest, origin: str, pk: int) -> HttpResponse:
             try:
                 if origin == Origin.MATCH and not chosen.isdigit():
                     raise InvalidInput(fields={"__all__": [_("Choose a matched achievement.")]})
-                project = services.project_open_from(
+                project = opening_services.project_open_from(
                     viewer=viewer,
                     origin=origin,
                     origin_id=pk,
@@ -243,6 +257,9 @@ def board(request: JieliRequest, pk: int) -> HttpResponse:
             "board": selectors.board_for(viewer, project),
             "project": project,
             "contracts": selectors.contracts_of(viewer, pk),
+            "totals": selectors.contract_totals(viewer, pk),
+            "void_form": VoidForm(),
+            "done_form": DoneForm(),
             "move_form": MoveForm(),
             "move_labels": {name: move.label for name, move in MOVES.items()},
             "payment_form": PaymentForm(),
@@ -392,16 +409,19 @@ def project_close(request: JieliRequest, pk: int) -> HttpResponse:
 # --- contracts, funding, outcomes -----------------------------------------------------------
 
 
-@login_required
-def contract_new(request: JieliRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer
-    project = selectors.project_get(viewer, pk)
-    parties = [
+def _parties(project: Any) -> list[tuple[int, str]]:
+    return [
         (o.pk, o.display_name)
         for o in (project.enterprise, project.agency, project.institute)
         if o is not None
     ]
-    form = ContractForm(request.POST or None, parties=parties)
+
+
+@login_required
+def contract_new(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
+    project = selectors.project_get(viewer, pk)
+    form = ContractForm(request.POST or None, parties=_parties(project))
     status = 200
     if request.method == "POST":
         status = 400
@@ -418,6 +438,74 @@ def contract_new(request: JieliRequest, pk: int) -> HttpResponse:
         "pipeline/form.html",
         {"project": project, "form": form, "heading": _("Record a technology contract")},
         status=status,
+    )
+
+
+@login_required
+def contract_edit(request: JieliRequest, pk: int, contract_id: int) -> HttpResponse:
+    """Correct a recorded contract (the people who record contracts)."""
+    viewer = request.viewer
+    project = selectors.project_get(viewer, pk)
+    contract = selectors.contracts_of(viewer, pk).filter(pk=contract_id).first()
+    if contract is None:
+        raise NotFound()
+    initial = {
+        name: getattr(contract, f"{name}_id" if name.startswith("party_") else name)
+        for name in contract_services.CONTRACT_FIELDS
+    }
+    form = ContractForm(request.POST or None, parties=_parties(project), initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                contract_services.contract_update(
+                    viewer=viewer, contract_id=contract_id, **form.cleaned_data
+                )
+            except ServiceError as exc:
+                apply_service_error(form, exc)
+                status = exc.status if exc.status in (404, 409) else 400
+            else:
+                messages.success(request, _("The contract was corrected."))
+                return redirect(reverse("pipeline:board", args=[pk]) + "#contracts")
+    return render(
+        request,
+        "pipeline/form.html",
+        {"project": project, "form": form, "heading": _("Correct the contract")},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def contract_void(request: JieliRequest, pk: int, contract_id: int) -> HttpResponse:
+    if not selectors.contracts_of(request.viewer, pk).filter(pk=contract_id).exists():
+        raise NotFound()
+    return _small_post(
+        request,
+        pk,
+        VoidForm(request.POST),
+        lambda d: contract_services.contract_void(
+            viewer=request.viewer, contract_id=contract_id, **d
+        ),
+        _("The contract is void; it no longer counts in the totals."),
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request: JieliRequest, pk: int, milestone_id: int) -> HttpResponse:
+    contracts = selectors.contracts_of(request.viewer, pk)
+    if not Milestone.objects.filter(pk=milestone_id, contract__in=contracts).exists():
+        raise NotFound()
+    return _small_post(
+        request,
+        pk,
+        DoneForm(request.POST),
+        lambda d: contract_services.milestone_done(
+            viewer=request.viewer, milestone_id=milestone_id, **d
+        ),
+        _("The milestone is marked done."),
     )
 
 

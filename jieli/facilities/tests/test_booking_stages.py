@@ -28,6 +28,7 @@ EXPECTED = {
     ("accept_proposal", "proposed"): "accepted",
     ("decline_proposal", "proposed"): "declined",
     **{("cancel", s): "cancelled" for s in OPEN},
+    ("withdraw", "accepted"): "cancelled",
     ("expire", "requested"): "expired",
     ("expire", "proposed"): "expired",
 }
@@ -39,6 +40,7 @@ WHO = {
     "accept_proposal": "requester",
     "decline_proposal": "requester",
     "cancel": "requester",
+    "withdraw": "operator",  # cancels a booking it accepted, with a reason
     "expire": "system",  # the hourly job, never a button
 }
 # Who is told (besides the history): the other side.
@@ -58,6 +60,7 @@ def test_the_table_is_what_the_code_says():
         "decline_proposal",
         "cancel",
     ]
+    assert allowed_moves("accepted", frozenset({"operator"})) == ["withdraw"]
     assert allowed_moves("declined", frozenset({"operator", "requester"})) == []
 
 
@@ -73,7 +76,7 @@ def people(roles):
 
 
 def _args(action: str) -> dict:
-    if action == "decline":
+    if action in ("decline", "withdraw"):
         return {"reason": "设备检修"}
     if action == "propose":
         return {"proposed_start": days_ahead(20), "proposed_end": days_ahead(22)}
@@ -136,6 +139,35 @@ def test_decline_needs_a_reason(roles, pilot):
     assert "reason" in exc.value.fields
     booking.refresh_from_db()
     assert booking.status == "requested"
+
+
+def test_operator_withdraws_an_accepted_booking_with_a_reason(roles, pilot):
+    """The operator cancels a booking it accepted: a reason is required; the requester is told
+    why; the history records it; the units are free again for someone else."""
+    operator = viewer_of(roles.owner_admin)
+    booking = request(roles.other_member, pilot.pk, units=pilot.capacity_per_day)
+    booking_move(viewer=operator, pk=booking.pk, move="accept")
+    with pytest.raises(InvalidInput):  # the platform is full on those days
+        request(roles.owner_member, pilot.pk, units=1)
+    with pytest.raises(InvalidInput) as exc:
+        booking_move(viewer=operator, pk=booking.pk, move="withdraw")
+    assert "reason" in exc.value.fields
+    booking.refresh_from_db()
+    assert booking.status == "accepted"
+    booking_move(viewer=operator, pk=booking.pk, move="withdraw", reason="设备故障停机检修")
+    booking.refresh_from_db()
+    assert (booking.status, booking.decline_reason) == ("cancelled", "设备故障停机检修")
+    last = history_for(booking).first()
+    assert last.action == "booking_withdraw" and last.reason == "设备故障停机检修"
+    notice = Notification.objects.filter(
+        recipient=roles.other_member, kind="facilities.booking_changed", target_id=booking.pk
+    ).first()
+    assert notice is not None and notice.params["reason"] == "设备故障停机检修"
+    # The units are free again: another request for the same window is accepted.
+    again = request(roles.owner_member, pilot.pk, units=pilot.capacity_per_day)
+    booking_move(viewer=operator, pk=again.pk, move="accept")
+    again.refresh_from_db()
+    assert again.status == "accepted"
 
 
 def test_propose_needs_a_valid_different_window(roles, pilot):

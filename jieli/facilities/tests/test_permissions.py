@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 
 from jieli.core.tests.matrix import ROLES, as_page, check, reads, writes
+from jieli.facilities.booking_services import booking_move
 from jieli.facilities.models import Booking, Cluster, PilotPlatform, Zone
 from jieli.facilities.tests.factories import cluster, days_ahead, platform, request, zone
+from jieli.organisations.tests.factories import viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -319,6 +321,48 @@ def test_cancel_api(roles, booking, role):
         role,
         CANCEL,
         lambda c: c.post(f"{URL}/bookings/{booking.pk}/actions/cancel", {}, content_type=JSON),
+    )
+
+
+# The operator withdraws a booking it accepted (a reason is owed); the requester may not.
+WITHDRAW = writes(
+    anonymous=(401, False),
+    registered=(404, False),
+    other_member=(403, False),
+    owner_member=(403, False),
+    owner_admin=(200, True),
+    secretariat=(200, True),
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_withdraw_api(roles, booking, role):
+    booking_move(viewer=viewer_of(roles.owner_admin), pk=booking.pk, move="accept")
+    response = _check(
+        roles,
+        role,
+        WITHDRAW,
+        lambda c: c.post(
+            f"{URL}/bookings/{booking.pk}/actions/withdraw",
+            {"reason": "设备故障"},
+            content_type=JSON,
+        ),
+    )
+    if response.status_code == 200:
+        assert response.json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_withdraw_page(roles, booking, role):
+    booking_move(viewer=viewer_of(roles.owner_admin), pk=booking.pk, move="accept")
+    _check(
+        roles,
+        role,
+        as_page(WITHDRAW),
+        lambda c: c.post(
+            reverse("facilities:move", args=[booking.pk]),
+            {"action": "withdraw", "reason": "设备故障"},
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from jieli.organisations.tests.factories import (
     member_of,
     viewer_of,
 )
-from jieli.pipeline import services
+from jieli.pipeline import opening_services, services
 from jieli.pipeline.models import Project
 
 
@@ -59,8 +59,19 @@ def make_world(roles: RoleUsers) -> World:
         agency_admin=member_of(agency, role=MemberRole.ADMIN, username="agency_admin"),
         institute=institute,
         researcher=member_of(institute, username="researcher"),
-        achievement=AchievementFactory(owner=institute, title="固态电解质制备技术"),
-        demand=PublishedDemandFactory(owner=roles.owner_org, title="耐高温隔膜需求"),
+        achievement=AchievementFactory(
+            owner=institute,
+            title="固态电池隔膜制备技术",
+            summary="耐高温固态电池隔膜。",
+            keywords=["固态电池", "隔膜"],
+        ),
+        # Its match: the demand's matches page lists the achievement (opening checks it).
+        demand=PublishedDemandFactory(
+            owner=roles.owner_org,
+            title="耐高温固态电池隔膜需求",
+            problem="需要耐高温的固态电池隔膜。",
+            keywords=["固态电池", "隔膜"],
+        ),
     )
 
 
@@ -75,7 +86,7 @@ def open_project(world: World, **overrides: Any) -> Project:
         "agency_id": world.agency.pk,
     }
     data.update(overrides)
-    return services.project_open_from(viewer=viewer_of(world.agent), **data)
+    return opening_services.project_open_from(viewer=viewer_of(world.agent), **data)
 
 
 def hand_over(world: World, project: Project, key: str, giver: Any, receiver: Any) -> None:

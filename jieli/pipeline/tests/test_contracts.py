@@ -4,6 +4,7 @@ outcomes only after acceptance and once per moment; uploads refused by type and 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -138,3 +139,161 @@ def test_upload_type_and_size_through_the_api(world, project, settings):
     assert response.status_code == 201
     assert response.json()["stages"][0]["deliverables"] == ["plan.pdf"]
     assert Deliverable.objects.count() == 1
+
+
+def _fields(contract, **overrides):
+    data = {
+        "kind": contract.kind,
+        "title": contract.title,
+        "party_a": contract.party_a_id,
+        "party_b": contract.party_b_id,
+        "amount": contract.amount,
+        "signed_on": contract.signed_on,
+        "starts_on": contract.starts_on,
+        "ends_on": contract.ends_on,
+        "registration_number": contract.registration_number,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_correct_a_contract_with_history(world, project):
+    from jieli.core.history import history_for
+    from jieli.pipeline import selectors
+
+    contract = _contract(world, project)
+    agent = viewer_of(world.agent)
+    fixed = contract_services.contract_update(
+        viewer=agent,
+        contract_id=contract.pk,
+        **_fields(contract, amount="85.5", registration_number="26370200000123"),
+    )
+    assert (fixed.amount, fixed.registration_number) == (Decimal("85.5"), "26370200000123")
+    entry = history_for(fixed).first()
+    assert entry.action == "contract_edit"
+    assert entry.changes == {
+        "amount": ["80.00", "85.50"],
+        "registration_number": [None, "26370200000123"],
+    }
+    # Nothing changed: no history; a bad value: refused, nothing written.
+    contract_services.contract_update(viewer=agent, contract_id=contract.pk, **_fields(fixed))
+    assert history_for(fixed).count() == 1
+    with pytest.raises(InvalidInput):
+        contract_services.contract_update(
+            viewer=agent, contract_id=contract.pk, **_fields(fixed, amount="-3")
+        )
+    fixed.refresh_from_db()
+    assert fixed.amount == Decimal("85.5")
+    # The correction shows in the project's timeline.
+    assert "contract_edit" in [e.action for e in selectors.timeline(project)]
+
+
+def test_void_a_contract_excludes_it_from_totals_and_freezes_it(world, project):
+    from jieli.core.history import history_for
+    from jieli.pipeline import selectors
+
+    agent = viewer_of(world.agent)
+    kept = _contract(world, project, amount="80")
+    wrong = _contract(world, project, title="录错的合同", amount="500")
+    contract_services.payment_add(
+        viewer=agent, contract_id=kept.pk, amount="20", received_on=date(2026, 4, 1)
+    )
+    contract_services.payment_add(
+        viewer=agent, contract_id=wrong.pk, amount="100", received_on=date(2026, 4, 1)
+    )
+    assert selectors.contract_totals(agent, project.pk) == {
+        "amount": Decimal("580"),
+        "received": Decimal("120"),
+    }
+    with pytest.raises(InvalidInput) as exc:  # a reason is owed
+        contract_services.contract_void(viewer=agent, contract_id=wrong.pk, reason=" ")
+    assert "reason" in exc.value.fields
+    contract_services.contract_void(viewer=agent, contract_id=wrong.pk, reason="金额录入错误")
+    wrong.refresh_from_db()
+    assert (wrong.status, wrong.void_reason) == ("void", "金额录入错误")
+    assert Contract.objects.filter(pk=wrong.pk).exists()  # never deleted
+    entry = history_for(wrong).first()
+    assert (entry.action, entry.reason) == ("contract_void", "金额录入错误")
+    assert selectors.contract_totals(agent, project.pk) == {
+        "amount": Decimal("80"),
+        "received": Decimal("20"),
+    }
+    # A void contract takes no more corrections, milestones, payments, nor a second void.
+    for call in (
+        lambda: contract_services.contract_update(
+            viewer=agent, contract_id=wrong.pk, **_fields(wrong, amount="50")
+        ),
+        lambda: contract_services.milestone_add(
+            viewer=agent, contract_id=wrong.pk, title="x", due_on=date(2026, 5, 1)
+        ),
+        lambda: contract_services.payment_add(
+            viewer=agent, contract_id=wrong.pk, amount="1", received_on=date(2026, 5, 1)
+        ),
+        lambda: contract_services.contract_void(viewer=agent, contract_id=wrong.pk, reason="再次"),
+    ):
+        with pytest.raises(Conflict):
+            call()
+
+
+def test_mark_a_milestone_done(world, project):
+    from jieli.core.history import history_for
+
+    agent = viewer_of(world.agent)
+    contract = _contract(world, project)
+    milestone = contract_services.milestone_add(
+        viewer=agent, contract_id=contract.pk, title="样品交付", due_on=date(2026, 5, 1)
+    )
+    today = timezone.localdate()
+    with pytest.raises(InvalidInput) as exc:
+        contract_services.milestone_done(
+            viewer=agent, milestone_id=milestone.pk, done_on=today + timedelta(days=1)
+        )
+    assert "done_on" in exc.value.fields
+    contract_services.milestone_done(viewer=agent, milestone_id=milestone.pk, done_on=today)
+    milestone.refresh_from_db()
+    assert milestone.done_on == today
+    entry = history_for(contract).first()
+    assert entry.action == "milestone_done"
+    assert entry.changes["milestones"] == ["样品交付", f"样品交付 ✓ {today.isoformat()}"]
+    with pytest.raises(Conflict):
+        contract_services.milestone_done(viewer=agent, milestone_id=milestone.pk, done_on=today)
+
+
+def test_contract_pages_correct_void_and_mark_done(client, world, project):
+    from django.urls import reverse
+
+    contract = _contract(world, project, amount="80")
+    milestone = contract_services.milestone_add(
+        viewer=viewer_of(world.agent),
+        contract_id=contract.pk,
+        title="样品交付",
+        due_on=date(2026, 5, 1),
+    )
+    client.force_login(world.agent)
+    edit = reverse("pipeline:contract_edit", args=[project.pk, contract.pk])
+    assert client.get(edit).status_code == 200
+    data = {
+        "kind": "licence",
+        "title": "技术许可合同（更正）",
+        "party_a": world.roles.owner_org.pk,
+        "party_b": world.institute.pk,
+        "amount": "90",
+        "signed_on": "2026-03-01",
+    }
+    assert client.post(edit, {**data, "amount": "-1"}).status_code == 400
+    assert client.post(edit, data).status_code == 302
+    contract.refresh_from_db()
+    assert (contract.title, contract.amount) == ("技术许可合同（更正）", Decimal("90"))
+    done = reverse("pipeline:milestone_done", args=[project.pk, milestone.pk])
+    assert client.post(done, {"done_on": timezone.localdate().isoformat()}).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.done_on == timezone.localdate()
+    board = reverse("pipeline:board", args=[project.pk])
+    body = client.get(board).content.decode()
+    assert 'data-testid="contract-totals"' in body and 'data-testid="milestone-done"' in body
+    void = reverse("pipeline:contract_void", args=[project.pk, contract.pk])
+    assert client.post(void, {"reason": "录入错误"}).status_code == 302
+    body = client.get(board).content.decode()
+    assert 'data-testid="contract-void"' in body and "录入错误" in body
+    assert client.get(edit).status_code == 200  # shown, but a correction is refused (409)
+    assert client.post(edit, data).status_code == 409

@@ -34,3 +34,23 @@ def test_link_booking_and_zone_then_filter(world, project):
     staff = viewer_of(secretariat)
     assert list(selectors.portfolio(staff, zone=weihai.pk)) == [project]
     assert list(selectors.portfolio(staff, zone=chengde.pk)) == []
+
+
+def test_the_booking_must_be_one_of_the_projects_parties(world, project):
+    """A booking another organisation requested is refused, even for the secretariat that
+    sees every booking; one requested by a party (here the agency) is linked."""
+    secretariat = world.roles.secretariat
+    pilot = facilities.platform(secretariat, world.institute.pk)
+    outsiders = facilities.request(world.roles.other_member, pilot.pk)
+    with pytest.raises(InvalidInput) as exc:
+        services.project_link_facilities(
+            viewer=viewer_of(secretariat), pk=project.pk, booking_id=outsiders.pk, zone_id=None
+        )
+    assert "booking" in exc.value.fields
+    project.refresh_from_db()
+    assert project.booking_id is None
+    ours = facilities.request(world.roles.owner_member, pilot.pk)  # the taking enterprise
+    linked = services.project_link_facilities(
+        viewer=viewer_of(secretariat), pk=project.pk, booking_id=ours.pk, zone_id=None
+    )
+    assert linked.booking_id == ours.pk

@@ -77,10 +77,10 @@ def test_hidden_achievement_is_404_and_nothing_is_written(world):
 
 
 def test_outsider_may_not_open(world):
-    from jieli.pipeline import services
+    from jieli.pipeline import opening_services
 
     with pytest.raises(PermissionDenied):
-        services.project_open_from(
+        opening_services.project_open_from(
             viewer=viewer_of(world.roles.other_member),
             origin="achievement",
             origin_id=None,
@@ -110,11 +110,11 @@ def _enquiry_at(world, stage_moves):
 
 
 def test_open_from_an_enquiry_only_with_a_signed_intention(world):
-    from jieli.pipeline import services
+    from jieli.pipeline import opening_services
 
     early = _enquiry_at(world, ["discuss"])
     with pytest.raises(InvalidInput):
-        services.project_open_from(
+        opening_services.project_open_from(
             viewer=viewer_of(world.roles.owner_member),
             origin="enquiry",
             origin_id=early.pk,
@@ -127,7 +127,7 @@ def test_open_from_an_enquiry_only_with_a_signed_intention(world):
     enquiry_services.enquiry_move(
         viewer=viewer_of(world.roles.owner_member), pk=early.pk, action="sign_intention"
     )
-    project = services.project_open_from(
+    project = opening_services.project_open_from(
         viewer=viewer_of(world.roles.owner_member),
         origin="enquiry",
         origin_id=early.pk,
@@ -142,7 +142,7 @@ def test_open_from_an_enquiry_only_with_a_signed_intention(world):
     assert list(project.achievements.all()) == [world.achievement]
     # someone outside the enquiry: 404
     with pytest.raises(NotFound):
-        services.project_open_from(
+        opening_services.project_open_from(
             viewer=viewer_of(world.roles.other_member),
             origin="enquiry",
             origin_id=early.pk,
@@ -152,3 +152,66 @@ def test_open_from_an_enquiry_only_with_a_signed_intention(world):
             enterprise_id=None,
             agency_id=world.agency.pk,
         )
+
+
+def test_open_from_a_match_checks_the_achievement_is_one_of_the_demands_matches(world):
+    from jieli.core.listing import Visibility
+    from jieli.demands.tests.factories import PublishedDemandFactory
+
+    # Visible, but about something else: not among the demand's matches — refused (422).
+    unrelated = AchievementFactory(
+        owner=world.institute, title="水稻抗倒伏育种方法", summary="水稻育种。", keywords=["水稻"]
+    )
+    with pytest.raises(InvalidInput) as exc:
+        open_project(world, achievement_ids=[unrelated.pk])
+    assert "achievements" in exc.value.fields
+    # A demand the opener may not see: 404, as everywhere.
+    hidden = PublishedDemandFactory(
+        owner=world.roles.other_org, visibility=Visibility.PRIVATE, keywords=["固态电池"]
+    )
+    with pytest.raises(NotFound):
+        open_project(world, demand_id=hidden.pk, origin_id=hidden.pk)
+    assert not ProjectStage.objects.exists()
+    assert open_project(world).origin == Origin.MATCH  # the real match opens
+
+
+def test_open_page_from_a_match_refuses_an_achievement_that_is_not_a_match(client, world):
+    unrelated = AchievementFactory(owner=world.institute, title="水稻抗倒伏育种方法")
+    client.force_login(world.agent)
+    url = f"/pipeline/open/match/{world.demand.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200 and world.achievement.title in page.content.decode()
+    refused = client.post(
+        url,
+        {"title": "x", "achievement": str(unrelated.pk), "agency": str(world.agency.pk)},
+    )
+    assert refused.status_code == 400
+    assert not ProjectStage.objects.exists()
+
+
+def test_the_enquiry_page_offers_open_a_project_once_an_intention_is_signed(client, world):
+    """The pipeline registers the action for kind "enquiry" (``core.registry``); the enquiry's
+    page shows it to the thread's sides at "intention signed", to nobody before."""
+    from django.urls import reverse
+
+    enquiry = _enquiry_at(world, ["discuss"])
+    page_url = reverse("enquiries:detail", args=[enquiry.pk])
+    open_url = reverse("pipeline:open", args=["enquiry", enquiry.pk])
+    client.force_login(world.roles.owner_member)
+    assert open_url not in client.get(page_url).content.decode()
+    enquiry_services.enquiry_move(
+        viewer=viewer_of(world.roles.owner_member), pk=enquiry.pk, action="sign_intention"
+    )
+    for user in (world.roles.owner_member, world.researcher, world.roles.secretariat):
+        client.force_login(user)
+        body = client.get(page_url).content.decode()
+        assert open_url in body and 'data-testid="listing-actions"' in body, user
+    # Someone off the thread gets no action (the page itself is hidden: 404).
+    client.force_login(world.roles.other_member)
+    assert client.get(page_url).status_code == 404
+    assert registry.listing_actions(viewer_of(world.roles.other_member), "enquiry", enquiry) == []
+    # Following the action opens the project.
+    client.force_login(world.roles.owner_member)
+    opened = client.post(open_url, {"title": "许可项目", "agency": str(world.agency.pk)})
+    assert opened.status_code == 302
+    assert ProjectStage.objects.filter(project__origin="enquiry").exists()

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from jieli.core.tests.matrix import Cell, check
-from jieli.pipeline.models import Contract, Deliverable, Project, ProjectStage
+from jieli.pipeline.models import Contract, Deliverable, Milestone, Project, ProjectStage
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,8 @@ def state():
         sorted(ProjectStage.objects.values_list("pk", "status", "due_date", "owner_user_id")),
         sorted(Project.objects.values_list("pk", "status")),
         Contract.objects.count(),
+        sorted(Contract.objects.values_list("pk", "status", "amount", "void_reason")),
+        sorted(Milestone.objects.values_list("pk", "done_on")),
     )
 
 
@@ -219,6 +221,103 @@ def test_contract_api(world, project, role):
         role,
         CONTRACT,
         lambda c: c.post(f"{URL}/projects/{project.pk}/contracts", body, content_type=JSON),
+    )
+
+
+# Correcting, voiding and marking a milestone done: the same people who record contracts.
+CONTRACT_CHANGE = writes(
+    anonymous=(401, False),
+    registered=(404, False),
+    other_member=(404, False),
+    owner_member=(200, True),
+    owner_admin=(200, True),
+    secretariat=(200, True),
+    agency_member=(200, True),
+    institute_member=(200, True),
+)
+
+
+@pytest.fixture
+def contract(world, project):
+    from datetime import date
+
+    from jieli.organisations.tests.factories import viewer_of
+    from jieli.pipeline import contract_services
+
+    recorded = contract_services.contract_create(
+        viewer=viewer_of(world.agent),
+        project_id=project.pk,
+        kind="development",
+        title="技术开发合同",
+        party_a=world.roles.owner_org.pk,
+        party_b=world.institute.pk,
+        amount="120",
+        signed_on=date(2026, 3, 1),
+    )
+    contract_services.milestone_add(
+        viewer=viewer_of(world.agent),
+        contract_id=recorded.pk,
+        title="样机交付",
+        due_on=date(2026, 6, 1),
+    )
+    return recorded
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_contract_correct_api(world, contract, role):
+    body = {
+        "kind": "development",
+        "title": "技术开发合同",
+        "party_a": world.roles.owner_org.pk,
+        "party_b": world.institute.pk,
+        "amount": "150",
+        "signed_on": "2026-03-01",
+    }
+    _check(
+        world,
+        role,
+        CONTRACT_CHANGE,
+        lambda c: c.put(f"{URL}/contracts/{contract.pk}", body, content_type=JSON),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_contract_void_api(world, contract, role):
+    response = _check(
+        world,
+        role,
+        CONTRACT_CHANGE,
+        lambda c: c.post(
+            f"{URL}/contracts/{contract.pk}/void", {"reason": "录入错误"}, content_type=JSON
+        ),
+    )
+    if response.status_code == 200:
+        assert response.json()["status"] == "void"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_contract_void_page(world, contract, role):
+    _check(
+        world,
+        role,
+        page_of(CONTRACT_CHANGE),
+        lambda c: c.post(
+            reverse("pipeline:contract_void", args=[contract.project_id, contract.pk]),
+            {"reason": "录入错误"},
+        ),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_milestone_done_api(world, contract, role):
+    milestone = contract.milestones.get()
+    _check(
+        world,
+        role,
+        CONTRACT_CHANGE,
+        lambda c: c.post(
+            f"{URL}/milestones/{milestone.pk}/done", {"done_on": "2026-01-05"}, content_type=JSON
+        ),
     )
 
 

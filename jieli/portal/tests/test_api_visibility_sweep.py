@@ -38,7 +38,7 @@ from jieli.organisations.tests.factories import (
     member_of,
     secretariat_user,
 )
-from jieli.pipeline.models import Contract, Project, ProjectStage
+from jieli.pipeline.models import Contract, Milestone, Project, ProjectStage
 from jieli.watchlists import services as watch
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,15 @@ JSON = "application/json"
 ACTIONS = ["submit", "publish", "return", "reconfirm", "archive"]
 ENQUIRY_ACTIONS = ["discuss", "sign_intention", "sign_contract", "decline", "close"]
 PIPELINE_ACTIONS = ["mark_ready", "accept", "refuse", "skip", "reinstate"]
-BOOKING_ACTIONS = ["accept", "decline", "propose", "accept_proposal", "decline_proposal", "cancel"]
+BOOKING_ACTIONS = [
+    "accept",
+    "decline",
+    "propose",
+    "accept_proposal",
+    "decline_proposal",
+    "cancel",
+    "withdraw",
+]
 STATUS_ACTIONS = ["publish", "unpublish", "hide"]
 
 
@@ -186,6 +194,9 @@ def _world() -> dict[str, Any]:
         amount=1,
         signed_on="2026-01-01",
     )
+    milestone = Milestone.objects.create(
+        contract=contract, title="隐秘里程碑寅", due_on="2026-06-01"
+    )
     # Facilities: a draft platform of the hidden organisation with a booking between outsiders,
     # a draft zone and a draft cluster (only the secretariat sees drafts it manages).
     platform = PilotPlatform.objects.create(
@@ -236,6 +247,7 @@ def _world() -> dict[str, Any]:
         "event": event,
         "project": project,
         "contract": contract,
+        "milestone": milestone,
         "platform": platform,
         "booking": booking,
         "zone": zone,
@@ -253,8 +265,7 @@ def _hidden_from(role: str) -> set[str]:
         return own
     hidden = {"org", "draft", "demand", "expert", "job", "case", *own}
     hidden |= {"enquiry", "introduction", "evaluation", "report"}
-    hidden |= {"enquiry", "introduction", "project", "contract"}
-    hidden |= {"enquiry", "introduction", "event", "project", "contract"}
+    hidden |= {"event", "project", "contract", "milestone"}
     hidden |= {"platform", "booking", "zone", "cluster"}
     if role in ("anonymous", "registered"):
         hidden.add("dual")
@@ -284,6 +295,7 @@ TARGETS = {
     "run_id": [],
     "project_id": ["project"],
     "contract_id": ["contract"],
+    "milestone_id": ["milestone"],
     "platform_id": ["platform"],
     "booking_id": ["booking"],
     "zone_id": ["zone"],
@@ -308,6 +320,7 @@ TITLES = {
     "event": "隐秘对接会子",
     "project": "隐秘工程子",
     "contract": "隐秘合同丑",
+    "milestone": "隐秘里程碑寅",
     "platform": "隐秘平台子",
     "booking": "隐秘预约卯",
     "zone": "隐秘承接区丑",
