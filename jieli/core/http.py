@@ -27,6 +27,19 @@ class JieliRequest(HttpRequest):
     viewer: Viewer
 
 
+MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds (SQLite and PostgreSQL)
+
+
+def parse_id(value: object) -> int | None:
+    """A record id from a form or URL value, or None: ASCII digits only ("²".isdigit() is true)
+    and within a database integer, so a strange value is a clear refusal, never a 500."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 

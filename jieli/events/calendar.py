@@ -19,7 +19,9 @@ def agenda_ics(event: Event, registration: Registration, meetings: Iterable[Meet
     cal = Calendar()
     cal.add("prodid", "-//Jieli//events//")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", event.name)
+    # Names are single-line since the check on save; older rows are made so here (a line break
+    # in a calendar property breaks the whole file).
+    cal.add("x-wr-calname", " ".join(str(event.name).split()))
     for m in meetings:
         other = m.b if m.a_id == registration.pk else m.a
         item = VEvent()

@@ -5,7 +5,7 @@ Meeting requests, scheduling and outcomes are in ``meeting_services.py``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -35,6 +35,14 @@ def _user(viewer: Viewer) -> int:
     return viewer.user_id
 
 
+MAX_SESSION = timedelta(hours=24)  # the scheduler's slot grid grows with every minute of session
+MAX_SPAN = timedelta(days=14)
+
+
+def _has_control(value: object) -> bool:
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in str(value or ""))
+
+
 def check_event_data(data: dict[str, Any]) -> dict[str, list[str]]:
     """Field errors for an event's settings and sessions (empty when it may be saved)."""
     errors: dict[str, list[str]] = {}
@@ -44,6 +52,11 @@ def check_event_data(data: dict[str, Any]) -> dict[str, list[str]]:
 
     if not str(data.get("name") or "").strip():
         add("name", _("This field is required."))
+    # Names travel into calendars (.ics lines), PDFs and e-mail subjects: no line breaks or
+    # other control characters.
+    for name in ("name", "name_en", "venue"):
+        if _has_control(data.get(name)):
+            add(name, _("Use a single line without control characters."))
     if data.get("kind") not in EventKind.values:
         add("kind", _("Choose one of the listed kinds."))
     tables = data.get("tables")
@@ -88,8 +101,15 @@ def check_event_data(data: dict[str, Any]) -> dict[str, list[str]]:
             continue
         if minutes and (end - start).total_seconds() < minutes * 60:
             add("sessions", _("Session {i} is shorter than one meeting.").format(i=i))
+        if end - start > MAX_SESSION:
+            add("sessions", _("Session {i} is longer than 24 hours.").format(i=i))
+            continue
+        if _has_control(name):
+            add("sessions", _("Session {i}: use a single-line name.").format(i=i))
         spans.append((start, end, i))
     spans.sort()
+    if spans and max(e for _s, e, _i in spans) - spans[0][0] > MAX_SPAN:
+        add("sessions", _("An event's sessions lie within {n} days.").format(n=MAX_SPAN.days))
     for (_s1, e1, i), (s2, _e2, j) in pairwise(spans):
         if s2 < e1:
             add("sessions", _("Sessions {i} and {j} overlap.").format(i=i, j=j))

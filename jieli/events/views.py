@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jieli.core.errors import InvalidInput, NotFound, ServiceError
 from jieli.core.forms import apply_service_error
-from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.http import JieliRequest, message_service_error, parse_id
 from jieli.events import busy, meeting_services, registration_import, selectors, services
 from jieli.events.calendar import agenda_ics, agenda_pdf, qr_svg
 from jieli.events.forms import (
@@ -462,9 +462,8 @@ def checkin(request: JieliRequest, pk: int) -> HttpResponse:
 @login_required
 def walkin(request: JieliRequest, pk: int) -> HttpResponse:
     event = _organiser_event(request, pk)
-    try:
-        a, b = int(request.POST.get("a", "")), int(request.POST.get("b", ""))
-    except ValueError:
+    a, b = parse_id(request.POST.get("a")), parse_id(request.POST.get("b"))
+    if a is None or b is None:
         messages.error(request, _("Choose two different confirmed participants."))
         return redirect("events:manage", event.pk)
     try:

@@ -86,6 +86,8 @@ class ProjectOut(Schema):
     @staticmethod
     def build(request: HttpRequest, project: Project) -> ProjectOut:
         board = selectors.board_for(viewer_of(request), project)
+        links = board.links
+        assert links is not None
         return ProjectOut(
             id=project.pk,
             title=project.title,
@@ -96,10 +98,11 @@ class ProjectOut(Schema):
             enterprise=project.enterprise_id,  # type: ignore[attr-defined]
             agency=project.agency_id,  # type: ignore[attr-defined]
             institute=project.institute_id,  # type: ignore[attr-defined]
-            demand=project.demand_id,  # type: ignore[attr-defined]
-            achievements=sorted(project.achievements.values_list("pk", flat=True)),
-            booking=project.booking_id,  # type: ignore[attr-defined]
-            zone=project.zone_id,  # type: ignore[attr-defined]
+            # Only what this viewer may see of the links (selectors.links_for).
+            demand=links.demand.pk if links.demand else None,
+            achievements=sorted(a.pk for a in links.achievements),
+            booking=links.booking.pk if links.booking else None,
+            zone=links.zone.pk if links.zone else None,
             budget=project.budget,
             accepted_at=project.accepted_at,
             closed_at=project.closed_at,

@@ -230,6 +230,48 @@ class Board:
     may_close: bool
     open_stages: int = 0
     history: list[Any] = field(default_factory=list)
+    # What the project links to, as far as this viewer may see it: a party must not learn a
+    # listing's title, another organisation's booking or a draft zone through the project
+    # after the listing was hidden, or because someone who could see more linked it.
+    links: ProjectLinks | None = None
+
+
+@dataclass
+class ProjectLinks:
+    achievements: list[Any]
+    hidden_achievements: int
+    demand: Any
+    demand_hidden: bool
+    booking: Any
+    zone: Any
+
+
+def links_for(viewer: Viewer, project: Project) -> ProjectLinks:
+    """The project's achievements, demand, booking and zone through their owners' visibility
+    rules (``core.registry`` for the listings, the facilities selectors for the rest)."""
+    from jieli.core import registry
+    from jieli.facilities.selectors import visible_bookings, visible_zones
+
+    linked = list(project.achievements.all())
+    seen = set(
+        registry.visible(viewer, "achievement")
+        .filter(pk__in=[a.pk for a in linked])
+        .values_list("pk", flat=True)
+    )
+    demand = None
+    demand_id = project.demand_id  # type: ignore[attr-defined]
+    if demand_id is not None:
+        demand = registry.visible(viewer, "demand").filter(pk=demand_id).first()
+    booking_id = project.booking_id  # type: ignore[attr-defined]
+    zone_id = project.zone_id  # type: ignore[attr-defined]
+    return ProjectLinks(
+        achievements=[a for a in linked if a.pk in seen],
+        hidden_achievements=sum(1 for a in linked if a.pk not in seen),
+        demand=demand,
+        demand_hidden=demand_id is not None and demand is None,
+        booking=visible_bookings(viewer).filter(pk=booking_id).first() if booking_id else None,
+        zone=visible_zones(viewer).filter(pk=zone_id).first() if zone_id else None,
+    )
 
 
 def board_for(viewer: Viewer, project: Project, *, now: datetime | None = None) -> Board:
@@ -260,6 +302,7 @@ def board_for(viewer: Viewer, project: Project, *, now: datetime | None = None) 
         may_record=may_record(viewer, project),
         may_close=running and project.status == ProjectStatus.OPEN,
         open_stages=open_count,
+        links=links_for(viewer, project),
     )
 
 
@@ -341,7 +384,14 @@ def next_steps(viewer: Viewer, *, limit: int = 20) -> list[NextStep]:
     out: list[NextStep] = []
     for s in base.filter(mine, status=StageStatus.ACTIVE).order_by("due_date", "pk")[:limit]:
         out.append(NextStep(s, _("Finish the stage and hand it over with its deliverables")))
-    for s in base.filter(status=StageStatus.READY).order_by("answer_due_at", "pk")[: limit * 5]:
+    # Hand-offs the viewer may receive: the receiver is a later stage's owner or, after the
+    # last stage, the enterprise — so only projects where the viewer is one of those (in SQL:
+    # a platform-wide first page could leave the viewer's own hand-off out).
+    receiving = Q(project__enterprise_id__in=orgs) | Exists(
+        ProjectStage.objects.filter(project_id=OuterRef("project_id")).filter(mine)
+    )
+    ready = base.filter(receiving, status=StageStatus.READY)
+    for s in ready.order_by("answer_due_at", "pk")[: limit * 5]:
         stages = stages_of(s.project)
         receiver = receiver_of(stages, s)
         takes = (

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from jieli.core.errors import InvalidInput, NotFound, ServiceError
 from jieli.core.forms import apply_service_error
-from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.http import JieliRequest, message_service_error, parse_id
 from jieli.core.viewer import Viewer
 from jieli.enquiries.selectors import visible_enquiries
 from jieli.facilities.selectors import visible_bookings, visible_zones
@@ -216,9 +216,9 @@ def project_open(request: JieliRequest, origin: str, pk: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             d = form.cleaned_data
-            chosen = request.POST.get("achievement", "")
+            chosen = parse_id(request.POST.get("achievement"))
             try:
-                if origin == Origin.MATCH and not chosen.isdigit():
+                if origin == Origin.MATCH and chosen is None:
                     raise InvalidInput(fields={"__all__": [_("Choose a matched achievement.")]})
                 project = opening_services.project_open_from(
                     viewer=viewer,
@@ -228,7 +228,7 @@ def project_open(request: JieliRequest, origin: str, pk: int) -> HttpResponse:
                     summary=d.get("summary") or "",
                     achievement_ids=[pk]
                     if origin == Origin.ACHIEVEMENT
-                    else ([int(chosen)] if chosen.isdigit() else []),
+                    else ([chosen] if chosen is not None else []),
                     demand_id=pk if origin == Origin.MATCH else None,
                     enterprise_id=d.get("enterprise"),
                     agency_id=d.get("agency"),
@@ -331,14 +331,19 @@ def stage_edit(request: JieliRequest, pk: int, key: str) -> HttpResponse:
     stage = project.stages.filter(key=key).first()
     if stage is None or key not in StageKey.values:
         raise NotFound()
-    org_id = int(request.POST.get("owner_organisation") or stage.owner_organisation_id)  # type: ignore[attr-defined]
+    # The people offered are those of the stage's current owner or of an organisation the
+    # viewer may choose (never any organisation's member list by id).
+    choices = _org_choices(viewer)
+    current = stage.owner_organisation_id  # type: ignore[attr-defined]
+    asked = parse_id(request.POST.get("owner_organisation"))
+    org_id = asked if asked in {pk for pk, _name in choices} else current
     people = [
         (m.user_id, m.user.get_full_name() or m.user.get_username())
         for m in Membership.objects.filter(organisation_id=org_id).select_related("user")[:200]
     ]
     form = StageForm(
         request.POST or None,
-        organisations=_org_choices(viewer),
+        organisations=choices,
         people=people,
         initial={
             "owner_organisation": stage.owner_organisation_id,  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from jieli.events.tests.factories import accepted_meeting, confirmed_pair, open_
 from jieli.organisations.models import MemberRole, OrganisationType
 from jieli.organisations.tests.factories import OrganisationFactory, member_of, viewer_of
 from jieli.pipeline.models import Project, ProjectStage
-from jieli.pipeline.services import project_open_from
+from jieli.pipeline.opening_services import project_open_from
 
 pytestmark = pytest.mark.django_db
 
