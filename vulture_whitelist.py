@@ -323,3 +323,6 @@ _.field_order
 _.clean_offerings
 _.clean_windows
 _.unavailable_slots  # events/api.py BusyOut: an API schema field
+# pipeline.selectors.ProjectLinks: read by the board template
+_.hidden_achievements
+_.demand_hidden
