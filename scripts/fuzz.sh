@@ -51,6 +51,7 @@ timeout --signal=INT "$SECONDS_BUDGET" .venv/bin/schemathesis --config-file scri
   --phases coverage,fuzzing \
   --exclude-name 'DELETE /api/v1/me/tokens/{token_id}' \
   --exclude-name 'POST /api/v1/enquiries/{enquiry_id}/messages/upload' \
+  --exclude-name 'POST /api/v1/pipeline/projects/{project_id}/stages/{stage}/deliverables' \
   --max-examples "$EXAMPLES" --seed "${FUZZ_SEED:-20261130}" --generation-deterministic \
   --request-timeout 60 --suppress-health-check all --workers 2 \
   --report junit --report-junit-path "$WORK/junit.xml" "$@"

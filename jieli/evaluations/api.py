@@ -112,7 +112,7 @@ class EvaluationRequestIn(InputSchema):
     requester_organisation_id: Id | None = None
 
 
-class MoveIn(InputSchema):
+class EvaluationMoveIn(InputSchema):
     action: Literal["consent", "decline", "start_scoring", "close_scoring", "reevaluate", "cancel"]
     reason: Reason = ""
 
@@ -312,7 +312,7 @@ def get_evaluation(request: HttpRequest, evaluation_id: Id):
 
 
 @router.post("/{evaluation_id}/move", response={200: EvaluationOut, **ERRORS}, auth=REQUIRED_AUTH)
-def move_evaluation(request: HttpRequest, evaluation_id: Id, payload: MoveIn):
+def move_evaluation(request: HttpRequest, evaluation_id: Id, payload: EvaluationMoveIn):
     services.evaluation_move(
         viewer=viewer_of(request),
         evaluation_id=evaluation_id,

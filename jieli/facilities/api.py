@@ -27,6 +27,7 @@ from jieli.core.errors import InvalidInput
 from jieli.facilities import booking_services, selectors, services
 from jieli.facilities.schemas import (
     BookingIn,
+    BookingMoveIn,
     BookingOut,
     BookingPage,
     BookingQuery,
@@ -37,7 +38,6 @@ from jieli.facilities.schemas import (
     DirectoryQuery,
     FreeDayOut,
     FreeQuery,
-    MoveIn,
     PlatformIn,
     PlatformOut,
     PlatformPage,
@@ -276,7 +276,7 @@ def move_booking(
         "cancel",
         "withdraw",
     ],
-    payload: MoveIn | None = None,
+    payload: BookingMoveIn | None = None,
 ):
     """The operator accepts, declines (``reason``) or proposes another window
     (``proposed_start``, ``proposed_end``), or withdraws a booking it accepted (``reason``; the

@@ -338,7 +338,7 @@ class BookingIn(InputSchema):
     organisation: Id | None = None
 
 
-class MoveIn(InputSchema):
+class BookingMoveIn(InputSchema):
     reason: str = Field("", max_length=2000)
     proposed_start: ApiDate | None = None
     proposed_end: ApiDate | None = None

@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jieli.core.errors import NotFound
+from jieli.core.errors import InvalidInput, NotFound
 from jieli.core.history import history_for
 from jieli.core.models import ChangeRecord
 from jieli.core.viewer import Viewer
@@ -340,7 +340,15 @@ def portfolio(
     the stage in progress or handed over, the status, only those holding a dropped baton."""
     qs = visible_projects(viewer)
     if region:
-        qs = qs.filter(enterprise__region_id__startswith=region)
+        from jieli.regions.queries import region_descendant_q
+
+        try:  # a code and its subdivisions; an unknown code is the caller's error (422)
+            qs = qs.filter(region_descendant_q("enterprise__region_id", region))
+        except InvalidInput:
+            raise InvalidInput(
+                _("Unknown code: {code}.").format(code=region),
+                fields={"region": [str(_("Unknown code."))]},
+            ) from None
     if zone:
         qs = qs.filter(zone_id=zone)
     if stage:

@@ -74,3 +74,13 @@ def test_opening_from_a_match_with_an_odd_achievement_value_is_a_clear_refusal(
         {"title": "项目", "achievement": value, "enterprise": world.roles.owner_org.pk},
     )
     assert response.status_code in (400, 404)
+
+
+def test_the_portfolio_filters_by_region_code_and_refuses_an_unknown_one(client, world, project):
+    """Fuzzing: ``?region=00000000000`` was a 500 (a prefix lookup on a foreign key)."""
+    client.force_login(world.roles.secretariat)
+    assert client.get("/api/v1/pipeline/projects?region=00000000000").status_code == 422
+    region = world.roles.owner_org.region_id
+    if region:
+        found = client.get(f"/api/v1/pipeline/projects?region={region[:2]}").json()
+        assert project.pk in [p["id"] for p in found["results"]]
