@@ -43,3 +43,19 @@ def _fresh_search_index():
     reset_indexes()
     yield
     reset_indexes()
+
+
+@pytest.fixture
+def code_lists():
+    """For transactional tests (``django_db(transaction=True)``) on PostgreSQL: an earlier
+    transactional test's flush emptied every table, the reference code lists (regions,
+    industries) that the migrations load included; load them again when they are missing.
+    (``serialized_rollback`` would restore them, but after a plain transactional test's flush
+    re-created the content types it fails on duplicate keys.)"""
+    from jieli.regions.loading import load_reference_code_lists
+    from jieli.regions.models import Discipline, Industry, Region
+
+    if not (Region.objects.exists() and Industry.objects.exists() and Discipline.objects.exists()):
+        load_reference_code_lists(
+            region_model=Region, industry_model=Industry, discipline_model=Discipline
+        )

@@ -15,12 +15,27 @@ from jieli.evaluations.tests.factories import build
 from jieli.organisations.tests.factories import viewer_of
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs concurrent writers (PostgreSQL); SQLite runs one writer at a time",
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _shipped_index_systems(code_lists):
+    """The flush of an earlier transactional test also removed the index systems the
+    migration ships: put them back as the migration does."""
+    from django.apps import apps
+
+    from jieli.evaluations.models import IndexSystem
+
+    if not IndexSystem.objects.exists():
+        import importlib
+
+        shipped = importlib.import_module("jieli.evaluations.migrations.0002_default_index_systems")
+        shipped.forwards(apps, None)
 
 
 def _race(calls):

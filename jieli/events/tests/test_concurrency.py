@@ -15,8 +15,8 @@ from jieli.events.tests.factories import open_fair, register
 from jieli.organisations.tests.factories import role_users, viewer_of
 
 pytestmark = [
-    # The reference code lists (regions) come back after each flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("code_lists"),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs concurrent writers (PostgreSQL); SQLite runs one writer at a time",

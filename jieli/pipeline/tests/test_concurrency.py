@@ -46,6 +46,7 @@ def test_second_answer_to_a_hand_off_is_a_conflict():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("code_lists")
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs concurrent writers (PostgreSQL); SQLite runs one writer at a time",
