@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from jieli.core.errors import InvalidInput, NotAuthenticated, NotFound
 from jieli.core.history import change_record
+from jieli.core.http import parse_id
 from jieli.core.viewer import Viewer
 from jieli.events.models import Event, EventStatus, Registration, RegistrationStatus
 from jieli.events.selectors import is_organiser
@@ -102,10 +103,8 @@ def _header_map(header: list[str]) -> dict[str, str]:
 
 
 def _ids(text: str) -> list[int] | None:
-    parts = [p.strip() for p in _SPLIT.split(text or "") if p.strip()]
-    if not all(p.isdigit() for p in parts):
-        return None
-    return [int(p) for p in parts]
+    ids = [parse_id(p) for p in _SPLIT.split(text or "") if p.strip()]
+    return None if any(i is None for i in ids) else [i for i in ids if i is not None]
 
 
 class _Resolver:

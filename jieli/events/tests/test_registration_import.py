@@ -94,6 +94,8 @@ BAD_ROWS = [
     ("{other},other_member,上午,speaker,,,\n", "visitor or exhibitor"),
     ("{other},other_member,上午,exhibitor,,,\n", "Exhibitors book a booth"),
     ("{other},other_member,上午,,,abc,\n", "listing numbers"),
+    ("{other},other_member,上午,,,²,\n", "listing numbers"),  # "²".isdigit() was a 500
+    ("{other},other_member,上午,,,99999999999999999999999,\n", "listing numbers"),
     ("{other},other_member,上午,,,{offer},\n", "published achievements"),
     ("{other},other_member,上午,,,,999999\n", "published demands"),
 ]
