@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jieli.achievements.models import TRL_LEVELS
+from jieli.core.http import MAX_ID
 from jieli.evaluations import indexes
 from jieli.evaluations.models import Confidentiality, Purpose
 
@@ -42,7 +43,7 @@ class ReasonForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    expert_id = forms.IntegerField(label=_("expert number"), min_value=1)
+    expert_id = forms.IntegerField(label=_("expert number"), min_value=1, max_value=MAX_ID)
     is_chair = forms.BooleanField(label=_("chair"), required=False)
     override_reason = forms.CharField(
         label=_("reason to override a conflict of interest"),
@@ -50,7 +51,9 @@ class InviteForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    replaces_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    replaces_id = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
 
 class ScoreForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from jieli.core import registry
 from jieli.core.errors import InvalidInput, NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.http import JieliRequest, message_service_error, parse_id
@@ -118,8 +119,6 @@ def event_move(request: JieliRequest, pk: int) -> HttpResponse:
 
 @login_required
 def register(request: JieliRequest, pk: int) -> HttpResponse:
-    from jieli.achievements.models import Achievement
-    from jieli.demands.models import Demand
     from jieli.organisations.selectors import owner_choices
 
     event = selectors.event_get(request.viewer, pk)
@@ -132,15 +131,16 @@ def register(request: JieliRequest, pk: int) -> HttpResponse:
         request.POST or None,
         organisations=orgs,
         sessions=[(s.pk, f"{s.name} {s.starts_at:%Y-%m-%d %H:%M}") for s in event.sessions.all()],
+        # Through the listings' own visibility rule (a dual-use or hidden one is not offered).
         offers=list(
-            Achievement.objects.filter(owner_id__in=org_ids, status="published").values_list(
-                "pk", "title"
-            )[:200]
+            registry.visible(request.viewer, "achievement")
+            .filter(owner_id__in=org_ids, status="published")
+            .values_list("pk", "title")[:200]
         ),
         needs=list(
-            Demand.objects.filter(owner_id__in=org_ids, status="published").values_list(
-                "pk", "title"
-            )[:200]
+            registry.visible(request.viewer, "demand")
+            .filter(owner_id__in=org_ids, status="published")
+            .values_list("pk", "title")[:200]
         ),
     )
     if request.method == "POST" and form.is_valid():

@@ -337,10 +337,16 @@ def stage_edit(request: JieliRequest, pk: int, key: str) -> HttpResponse:
     current = stage.owner_organisation_id  # type: ignore[attr-defined]
     asked = parse_id(request.POST.get("owner_organisation"))
     org_id = asked if asked in {pk for pk, _name in choices} else current
-    people = [
-        (m.user_id, m.user.get_full_name() or m.user.get_username())
-        for m in Membership.objects.filter(organisation_id=org_id).select_related("user")[:200]
-    ]
+    # An organisation's people are named only to whoever plans the project or belongs to it.
+    names_people = selectors.may_run(viewer, project) or viewer.belongs_to(org_id)
+    people = (
+        []
+        if not names_people
+        else [
+            (m.user_id, m.user.get_full_name() or m.user.get_username())
+            for m in Membership.objects.filter(organisation_id=org_id).select_related("user")[:200]
+        ]
+    )
     form = StageForm(
         request.POST or None,
         organisations=choices,

@@ -5,8 +5,8 @@
   the workers share the index pages copy-on-write instead of each building its own, and the
   first request finds a warm index (see ``jieli.matching.index.warm_indexes``). The warm
   objects are then frozen out of the garbage collector (``gc.freeze``): a full collection
-  walked the ~240,000 objects of the demo's indexes in ~0.3 s, pausing every thread of the
-  worker it ran in, and its reference-count writes turned shared index pages into copies.
+  walked the demo's ~300,000 warm objects in 0.14–0.3 s (``bench/gc_pause.py``), pausing every
+  thread of the worker it ran in, and its reference-count writes turned shared index pages into copies.
 * Jobs: unless ``--no-worker`` (production runs ``jieli_worker --all`` as its own service),
   one consumer per queue (user, bulk) runs as a child process and is restarted if it dies.
 """
