@@ -6,7 +6,8 @@
   first request finds a warm index (see ``jieli.matching.index.warm_indexes``). The warm
   objects are then frozen out of the garbage collector (``gc.freeze``): a full collection
   walked the demo's ~300,000 warm objects in 0.14–0.3 s (``bench/gc_pause.py``), pausing every
-  thread of the worker it ran in, and its reference-count writes turned shared index pages into copies.
+  thread of the worker it ran in, and its reference-count writes turned shared index pages
+  into copies.
 * Jobs: unless ``--no-worker`` (production runs ``jieli_worker --all`` as its own service),
   one consumer per queue (user, bulk) runs as a child process and is restarted if it dies.
 """
