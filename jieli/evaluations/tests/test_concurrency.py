@@ -26,7 +26,8 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _shipped_index_systems(code_lists):
     """The flush of an earlier transactional test also removed the index systems the
-    migration ships: put them back as the migration does."""
+    migration ships: put them back as the migration does (after the code lists)."""
+    del code_lists  # requested for its effect: the code lists are loaded first
     from django.apps import apps
 
     from jieli.evaluations.models import IndexSystem
