@@ -2,13 +2,14 @@
 
 ``duplicate_suspects_for`` answers one record: it syncs the index, asks it for candidates and
 re-reads every candidate from the database. An import asks for hundreds of records a second, so
-here one batch shares one index sync and one light read of the candidates' titles; only the
-candidates whose title could still make them suspects (an exact bound) are read whole and
-fingerprinted, once per batch. Records of the same import are compared with
-each other too: earlier rows of the batch through a small pending index, earlier batches
-through the process index (``add`` puts each written record there with the LSH keys already
-computed). Scoring is the detector's own ``compare``, so the suspects are those of the
-single-record check.
+here one batch shares one index sync, and the candidates are first screened by an exact upper
+bound on their score computed from what the process index keeps per record (``sketch.py``): no
+database read for the many the LSH proposes that cannot reach the threshold. Only those left
+(true suspects and a few near ones) are read whole and fingerprinted, once per batch. Records of
+the same import are compared with each other too: earlier rows of the batch through a small
+pending index, earlier batches through the process index (``add`` puts each written record
+there with the LSH keys already computed). Scoring is the detector's own ``compare``, so the
+suspects are those of the single-record check.
 """
 
 from __future__ import annotations
@@ -21,13 +22,8 @@ from django.utils.translation import gettext as _
 
 from jieli.core.viewer import Viewer
 from jieli.duplicates import detect
-from jieli.duplicates.index import index_add_keys, index_for
-from jieli.duplicates.kinds import (
-    indexable_data,
-    indexable_titles,
-    kind_spec,
-    visible_q,
-)
+from jieli.duplicates.index import index_add_keys, index_for, index_screen
+from jieli.duplicates.kinds import indexable_data, kind_spec, visible_q
 from jieli.duplicates.selectors import clean_check_data
 
 
@@ -64,7 +60,7 @@ class BatchChecker:
         for position, data in enumerate(datas):
             fp = detect.fingerprint(spec.kind, clean_check_data(data))
             keys = index.keys_of(fp)
-            candidates = index.candidates(fp, keys)
+            candidates = index_screen(spec, fp, index.candidates(fp, keys))
             wanted |= candidates
             found.append(candidates)
             checked.append(Checked(fp, keys, []))
@@ -85,28 +81,14 @@ class BatchChecker:
     def _score_candidates(
         self, checked: list[Checked], found: list[set[int]], wanted: set[int]
     ) -> None:
-        """The index only proposes: live records are re-read, in two steps. First only the
-        titles of all candidates (one light query): a pair whose titles are too far apart
-        cannot reach the threshold whatever the texts (``detect.may_suspect``, an exact
-        bound). Only the candidates left are read whole and fingerprinted, once per batch.
-        Bulk files repeat texts under other titles, so most candidates stop at the first step.
-        """
+        """The index only proposes (and its screen only drops what cannot be a suspect): the
+        candidates left are re-read from the database whole, fingerprinted once per batch and
+        scored exactly, so a stale index entry never makes a suspect."""
         spec = self.spec
-        titles = {
-            pk: detect.title_shingles(title)
-            for pk, title in indexable_titles(spec, sorted(wanted)).items()
-        }
-        needed: list[set[int]] = []
-        for item, candidates in zip(checked, found, strict=True):
-            fp = item.fingerprint
-            needed.append(
-                {pk for pk in candidates if pk in titles and detect.may_suspect(fp, titles[pk])}
-            )
-        ids = sorted(set().union(*needed))
         prints: dict[int, detect.Fingerprint] = {}
-        for pk, data in indexable_data(spec, ids).items():
+        for pk, data in indexable_data(spec, sorted(wanted)).items():
             prints[pk] = detect.fingerprint(spec.kind, data)
-        for item, candidates in zip(checked, needed, strict=True):
+        for item, candidates in zip(checked, found, strict=True):
             for pk in candidates:
                 target = prints.get(pk)
                 if target is None:

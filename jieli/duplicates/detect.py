@@ -22,7 +22,6 @@ module stays free of Django.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import unicodedata
@@ -276,13 +275,6 @@ def score_pair(a: Fingerprint, b: Fingerprint) -> tuple[float, float, float]:
     title = jaccard(a.title, b.title)
     text = hashed_containment(a.text, b.text)
     return TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * text, title, text
-
-
-@functools.lru_cache(maxsize=4096)
-def title_shingles(title: str) -> frozenset[str]:
-    """The title part of a fingerprint, from the raw title alone (cheap to read in bulk).
-    Memoised (bounded): an import meets the same candidate titles batch after batch."""
-    return frozenset(shingles(normalise_text(title), TITLE_SHINGLE))
 
 
 def may_be_certain(query: Fingerprint) -> bool:

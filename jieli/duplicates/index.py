@@ -22,8 +22,9 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from jieli.duplicates.detect import DuplicateIndex
+from jieli.duplicates.detect import DuplicateIndex, Fingerprint
 from jieli.duplicates.kinds import KindSpec, indexable, record_data
+from jieli.duplicates.sketch import Sketches
 
 OVERLAP = timedelta(minutes=5)
 # In bulk mode (an import) a process re-reads the database at most this often: its own writes
@@ -55,6 +56,8 @@ class _State:
     index: DuplicateIndex
     synced_at: datetime | None = None
     versions: dict[int, datetime] = field(default_factory=dict)
+    # Score bounds per record (``sketch.py``): bulk checks drop most candidates unread.
+    sketches: Sketches = field(default_factory=Sketches)
 
 
 _states: dict[str, _State] = {}
@@ -86,9 +89,11 @@ def _sync(spec: KindSpec, state: _State) -> None:
             record = live.get(pk)
             if record is None:
                 state.index.remove(pk)
+                state.sketches.remove(pk)
                 state.versions.pop(pk, None)
             else:
-                state.index.add(pk, record_data(spec, record))
+                fp = state.index.add(pk, record_data(spec, record))
+                state.sketches.add(pk, fp)
                 state.versions[pk] = record.updated_at  # type: ignore[attr-defined]
     state.synced_at = now
 
@@ -110,8 +115,10 @@ def index_add(spec: KindSpec, record: models.Model) -> None:
             return
         if getattr(record, "status", "") == "archived":
             state.index.remove(record.pk)
+            state.sketches.remove(record.pk)
         else:
-            state.index.add(record.pk, record_data(spec, record))
+            fp = state.index.add(record.pk, record_data(spec, record))
+            state.sketches.add(record.pk, fp)
         state.versions[record.pk] = record.updated_at  # type: ignore[attr-defined]
 
 
@@ -122,7 +129,18 @@ def index_add_keys(spec: KindSpec, record: models.Model, fp: Any, keys: Any) -> 
         if state is None:
             return
         state.index.add_fingerprint(record.pk, fp, keys)
+        state.sketches.add(record.pk, fp)
         state.versions[record.pk] = record.updated_at  # type: ignore[attr-defined]
+
+
+def index_screen(spec: KindSpec, fp: Fingerprint, ids: set[int]) -> set[int]:
+    """The candidates ``ids`` that may still be suspects of ``fp`` (``Sketches.screen``: an
+    exact score bound from what the index keeps; ids it holds no sketch of are kept)."""
+    with _lock:
+        state = _states.get(spec.kind)
+        if state is None:
+            return ids
+        return state.sketches.screen(fp, ids)
 
 
 def index_remove(spec: KindSpec, record_id: int) -> None:
@@ -130,6 +148,7 @@ def index_remove(spec: KindSpec, record_id: int) -> None:
         state = _states.get(spec.kind)
         if state is not None:
             state.index.remove(record_id)
+            state.sketches.remove(record_id)
             state.versions.pop(record_id, None)
 
 

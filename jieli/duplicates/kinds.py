@@ -106,15 +106,6 @@ def indexable(spec: KindSpec) -> models.QuerySet[Any]:
     return qs
 
 
-def indexable_titles(spec: KindSpec, ids: list[int]) -> dict[int, str]:
-    """id → title of the ``indexable`` records among ``ids`` (one light query per 900 ids)."""
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), 900):
-        rows = _live(spec).filter(pk__in=ids[start : start + 900])
-        out.update((pk, title or "") for pk, title in rows.values_list("pk", spec.title_field))
-    return out
-
-
 def visible_q(spec: KindSpec, viewer: Viewer) -> Q:
     """Which records of this kind the viewer may know about: the owning app's own selector."""
     return Q(pk__in=spec.visible(viewer).values("pk"))
