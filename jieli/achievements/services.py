@@ -86,16 +86,17 @@ def normalise_transfer_modes(value: Any, errors: dict[str, list[str]]) -> list[s
         errors.setdefault("transfer_modes", []).append(_("Enter a list."))
         return []
     out: list[str] = []
+    choices = TransferMode.values  # a property that builds its list on every access
     for item in value:
-        if item not in TransferMode.values:
+        if item not in choices:
             errors.setdefault("transfer_modes", []).append(
-                _("Choose one of: {options}.").format(options=", ".join(TransferMode.values))
+                _("Choose one of: {options}.").format(options=", ".join(choices))
             )
             return []
         if item not in out:
             out.append(item)
     # Stored in the order of the choices, so equal sets compare equal in the history.
-    return [m for m in TransferMode.values if m in out]
+    return [m for m in choices if m in out]
 
 
 def _code_of(value: Any) -> str:
