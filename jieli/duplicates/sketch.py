@@ -36,7 +36,7 @@ _TITLE_WORDS = TITLE_BITS // 64
 _TEXT_WORDS = TEXT_BITS // 64
 _SIZES = _TITLE_WORDS + _TEXT_WORDS
 _WORDS = _SIZES + 1
-_FIRST_CAPACITY = 4096
+_BLOCK_SHIFT = 15  # 32,768 slots (9.7 MB) a block: the store grows without copying
 _MARGIN = 1e-9  # float rounding: keep a pair whose bound is within this of the threshold
 
 
@@ -63,9 +63,9 @@ class Sketches:
         self._slot_of: dict[int, int] = {}
         self._free: list[int] = []
         self._next = 0
-        # One row of _WORDS uint64 a slot: title map, text map, then (title grams << 32 | text
-        # grams). Grown by half when full (amortised; one array, so a gather is one operation).
-        self._rows = np.zeros((0, _WORDS), dtype=np.uint64)
+        # Blocks of rows of _WORDS uint64, one a slot: title map, text map, then (title grams
+        # << 32 | text grams). Whole blocks are added: no copy, no transient double.
+        self._blocks: list[np.ndarray] = []
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -74,7 +74,7 @@ class Sketches:
         return record_id in self._slot_of
 
     def memory_bytes(self) -> int:
-        return int(self._rows.nbytes)
+        return sum(block.nbytes for block in self._blocks)
 
     def add(self, record_id: int, fp: Fingerprint) -> None:
         slot = self._slot_of.get(record_id)
@@ -83,12 +83,10 @@ class Sketches:
                 slot = self._free.pop()
             else:
                 slot, self._next = self._next, self._next + 1
-                if slot == self._rows.shape[0]:
-                    grown = np.zeros((max(_FIRST_CAPACITY, slot + slot // 2), _WORDS), np.uint64)
-                    grown[:slot] = self._rows
-                    self._rows = grown
+                if slot >> _BLOCK_SHIFT == len(self._blocks):
+                    self._blocks.append(np.zeros((1 << _BLOCK_SHIFT, _WORDS), dtype=np.uint64))
             self._slot_of[record_id] = slot
-        row = self._rows[slot]
+        row = self._blocks[slot >> _BLOCK_SHIFT][slot & ((1 << _BLOCK_SHIFT) - 1)]
         row[:_TITLE_WORDS] = _bitmap(title_buckets(fp.title), TITLE_BITS)
         row[_TITLE_WORDS:_SIZES] = _bitmap(text_buckets(fp.text), TEXT_BITS)
         row[_SIZES] = (len(fp.title) << 32) | fp.text.size
@@ -97,6 +95,17 @@ class Sketches:
         slot = self._slot_of.pop(record_id, None)
         if slot is not None:
             self._free.append(slot)
+
+    def _rows(self, slots: list[int]) -> np.ndarray:
+        if len(self._blocks) == 1:
+            return self._blocks[0][slots]
+        at = np.array(slots, dtype=np.int64)
+        blocks, rows = at >> _BLOCK_SHIFT, at & ((1 << _BLOCK_SHIFT) - 1)
+        out = np.empty((at.size, _WORDS), dtype=np.uint64)
+        for block in np.unique(blocks).tolist():
+            mask = blocks == block
+            out[mask] = self._blocks[block][rows[mask]]
+        return out
 
     def screen(
         self, query: Fingerprint, ids: set[int], threshold: float = SUSPECT_THRESHOLD
@@ -120,7 +129,7 @@ class Sketches:
         self, query: Fingerprint, slots: list[int], threshold: float = SUSPECT_THRESHOLD
     ) -> np.ndarray:
         """Per slot, whether the score bound reaches ``threshold`` (bool array)."""
-        rows = self._rows[slots]
+        rows = self._rows(slots)
         sizes = rows[:, _SIZES]
         b_title = (sizes >> np.uint64(32)).astype(np.float64)
         b_text = (sizes & np.uint64(0xFFFFFFFF)).astype(np.float64)

@@ -94,17 +94,18 @@ def test_ids_without_a_sketch_and_certain_queries_are_kept():
     assert sketches.screen(query, set()) == set()
 
 
-def test_remove_and_re_add_reuse_slots_as_the_store_grows(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(sketch, "_FIRST_CAPACITY", 4)
+def test_remove_and_re_add_reuse_slots_across_blocks(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(sketch, "_BLOCK_SHIFT", 2)
     sketches = Sketches()
     prints = {pk: _fp(f"标题{pk}号方法", f"正文内容{pk}" * 10) for pk in range(10)}
     for pk, fp in prints.items():
         sketches.add(pk, fp)
-    assert len(sketches) == 10 and sketches.memory_bytes() == 13 * sketch._WORDS * 8  # 4, 6, 9, 13
+    assert len(sketches) == 10 and sketches.memory_bytes() == 12 * sketch._WORDS * 8  # 3 blocks
     sketches.remove(3)
     assert 3 not in sketches
     sketches.add(42, prints[3])  # takes the freed slot: the store does not grow
-    assert sketches.memory_bytes() == 13 * sketch._WORDS * 8
+    assert sketches.memory_bytes() == 12 * sketch._WORDS * 8
+    assert sketches.screen(prints[0], {0, 5, 9, 42}) == {0}  # a gather across blocks
     for pk in (0, 5, 9, 42):
         fp = prints[3 if pk == 42 else pk]
         assert sketches.screen(fp, {pk}) == {pk}
