@@ -196,6 +196,20 @@ def progress(done, total):
         print(json.dumps({"done": done, "seconds": marks[-1][1], "peak_rss_mib": marks[-1][2],
                           "cpu_seconds": cpu}),
               file=sys.stderr, flush=True)
+from django.db import connection
+def server_cpu():
+    # PostgreSQL on this host: the CPU seconds of this connection's server process.
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+server0 = server_cpu()
 start = time.perf_counter()
 cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
 profile_out = os.environ.get("BENCH_PROFILE")
@@ -214,6 +228,8 @@ if profile_out:
     profiler.disable()
     profiler.dump_stats(profile_out)
 seconds = time.perf_counter() - start
+server = server_cpu()
+server_seconds = None if server is None or server0 is None else round(server - server0, 1)
 usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu = usage.ru_utime + usage.ru_stime - cpu0
 rss_kib = usage.ru_maxrss
@@ -232,6 +248,7 @@ print(json.dumps({"planted_found": planted_found,"rows": result.total, "created"
                   "rejected": result.rejected, "seconds": seconds,
                   "rows_per_s": result.total / seconds, "peak_rss_mib": rss_kib / 1024,
                   "cpu_seconds": cpu, "rows_per_cpu_s": result.total / cpu,
+                  "server_cpu_seconds": server_seconds,
                   "reported_duplicates": len(result.duplicates),
                   "cases": DuplicateCase.objects.count(), "marks": marks}))
 """

@@ -220,7 +220,10 @@ class Run:
         self._last_progress = 0.0
         self.limits = upload_limits()
         self._checker: Any = None  # jieli.duplicates.batch.BatchChecker when checking
-        self._created: list[int] = []  # for the all-or-nothing undo
+        # For the all-or-nothing undo only (a valid-rows run keeps no per-row list: memory
+        # stays flat however long the file).
+        self._undoable = options.mode == "all-or-nothing" and not options.dry_run
+        self._created: list[int] = []
         self._updated: list[tuple[Any, Record]] = []
         self._cases: list[tuple[int, list[Any]]] = []
 
@@ -305,7 +308,7 @@ class Run:
                     continue
                 self.result.created += 1
                 written[position] = res
-                if not self.options.dry_run:
+                if self._undoable:
                     self._created.append(res.pk)
             if self.options.dry_run:
                 transaction.set_rollback(True)
@@ -342,11 +345,11 @@ class Run:
                 if writer.unchanged(obj, rec):
                     self.result.unchanged += 1
                     return
-                before = writer.before(obj, rec)
+                before = writer.before(obj, rec) if self._undoable else None
                 obj = writer.update(obj, rec)
                 writer.label_history(obj)
                 self.result.updated += 1
-                if not self.options.dry_run:
+                if before is not None:
                     self._updated.append((obj, before))
         except ServiceError as exc:
             rec.issues.extend(self._service_issues(rec, exc))

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from jieli.achievements.models import Achievement
 from jieli.core.bulk import insert_many
@@ -93,3 +95,16 @@ def test_insert_many_can_skip_rows_that_break_a_unique_constraint():
     insert_many(DuplicateCase, [case(2, 0.6)])
     insert_many(DuplicateCase, [case(2, 0.9), case(3, 0.7)], ignore_conflicts=True)
     assert sorted(DuplicateCase.objects.values_list("record_b_id", "score")) == [(2, 0.6), (3, 0.7)]
+
+
+def test_insert_many_sends_one_array_a_column_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's array path")
+    with CaptureQueriesContext(connection) as queries:
+        made = insert_many(ChangeRecord, _entries("u"))
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and "UNNEST(" in inserts[0]
+    stored = dict(
+        ChangeRecord.objects.filter(pk__in=[r.pk for r in made]).values_list("pk", "reason")
+    )
+    assert [stored[r.pk] for r in made] == [r.reason for r in made]

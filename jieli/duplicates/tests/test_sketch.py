@@ -78,9 +78,10 @@ def test_random_near_duplicates_are_all_kept():
 
 def test_unrelated_records_are_dropped_unread():
     sketches = Sketches()
-    sketches.add(1, _fp("一种锂离子电池正极材料的制备方法", "本发明公开了一种锂离子电池正极材料" * 3))
+    battery = ("一种锂离子电池正极材料的制备方法", "本发明公开了一种锂离子电池正极材料" * 3)
+    sketches.add(1, _fp(*battery))
     sketches.add(2, _fp("基于深度学习的图像识别系统", "一种图像识别系统，包括采集模块和识别模块。"))
-    query = _fp("一种锂离子电池正极材料的制备方法", "本发明公开了一种锂离子电池正极材料" * 3)
+    query = _fp(*battery)
     assert sketches.screen(query, {1, 2}) == {1}
 
 
