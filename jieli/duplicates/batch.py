@@ -60,7 +60,7 @@ class BatchChecker:
         for position, data in enumerate(datas):
             fp = detect.fingerprint(spec.kind, clean_check_data(data))
             keys = index.keys_of(fp)
-            candidates = index_screen(spec, fp, index.candidates(fp, keys))
+            candidates = index_screen(spec, fp, index.candidate_array(fp, keys))
             wanted |= candidates
             found.append(candidates)
             checked.append(Checked(fp, keys, []))

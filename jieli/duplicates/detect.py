@@ -437,6 +437,17 @@ class DuplicateIndex:
                 found.update(self._by_code.get(fp.credit_code, ()))
             return found
 
+    def candidate_array(self, fp: Fingerprint, keys: Any = None) -> np.ndarray:
+        """``candidates`` as an ``int64`` array (bulk checks: no Python object a candidate)."""
+        with self._lock:
+            found = self._lsh.query_array(self.keys_of(fp) if keys is None else keys)
+            exact = [pk for n in fp.ip_numbers for pk in self._by_ip.get(n, ())]
+            if fp.credit_code:
+                exact.extend(self._by_code.get(fp.credit_code, ()))
+            if exact:
+                found = np.union1d(found, np.array(exact, dtype=np.int64))
+            return found
+
     def query(
         self,
         data: Mapping[str, Any] | Fingerprint,

@@ -8,6 +8,9 @@ archived ones are dropped. ``duplicate_index_add`` (services) adds a record at o
 The index only proposes candidates: the selectors re-read every candidate from the database
 before scoring, so a stale entry (a rolled-back test row, a deleted record) can never produce a
 wrong suspect, and patent numbers / credit codes are also looked up in the database directly.
+Next to it each kind keeps per-record sketches (``sketch.py``, 296 bytes a record) from which
+bulk checks bound a candidate's score without reading it; they are refreshed with the index, so
+they are as fresh as the candidates themselves.
 """
 
 from __future__ import annotations
@@ -133,13 +136,13 @@ def index_add_keys(spec: KindSpec, record: models.Model, fp: Any, keys: Any) -> 
         state.versions[record.pk] = record.updated_at  # type: ignore[attr-defined]
 
 
-def index_screen(spec: KindSpec, fp: Fingerprint, ids: set[int]) -> set[int]:
+def index_screen(spec: KindSpec, fp: Fingerprint, ids: Any) -> set[int]:
     """The candidates ``ids`` that may still be suspects of ``fp`` (``Sketches.screen``: an
     exact score bound from what the index keeps; ids it holds no sketch of are kept)."""
     with _lock:
         state = _states.get(spec.kind)
         if state is None:
-            return ids
+            return {int(pk) for pk in ids}
         return state.sketches.screen(fp, ids)
 
 

@@ -57,10 +57,15 @@ def _bitmap(buckets: np.ndarray, bits: int) -> np.ndarray:
 
 
 class Sketches:
-    """Record id → sketch; ``screen`` keeps the candidates that may still be suspects."""
+    """Record id → sketch; ``screen`` keeps the candidates that may still be suspects.
+
+    Record ids map to slots through an ``int32`` array indexed by id (4 bytes per id up to the
+    largest, instead of a dict entry a record), so a screen of ~100 candidates is a few
+    vector operations, with no Python object per candidate."""
 
     def __init__(self) -> None:
-        self._slot_of: dict[int, int] = {}
+        self._slot_by_id = np.full(0, -1, dtype=np.int32)
+        self._count = 0
         self._free: list[int] = []
         self._next = 0
         # Blocks of rows of _WORDS uint64, one a slot: title map, text map, then (title grams
@@ -68,65 +73,86 @@ class Sketches:
         self._blocks: list[np.ndarray] = []
 
     def __len__(self) -> int:
-        return len(self._slot_of)
+        return self._count
 
     def __contains__(self, record_id: object) -> bool:
-        return record_id in self._slot_of
+        return self._slot(record_id) >= 0
+
+    def _slot(self, record_id: object) -> int:
+        if not isinstance(record_id, int) or not 0 <= record_id < self._slot_by_id.size:
+            return -1
+        return int(self._slot_by_id[record_id])
 
     def memory_bytes(self) -> int:
-        return sum(block.nbytes for block in self._blocks)
+        return sum(block.nbytes for block in self._blocks) + int(self._slot_by_id.nbytes)
 
     def add(self, record_id: int, fp: Fingerprint) -> None:
-        slot = self._slot_of.get(record_id)
-        if slot is None:
+        if record_id < 0:
+            return  # not a stored record: never screened
+        slot = self._slot(record_id)
+        if slot < 0:
             if self._free:
                 slot = self._free.pop()
             else:
                 slot, self._next = self._next, self._next + 1
                 if slot >> _BLOCK_SHIFT == len(self._blocks):
                     self._blocks.append(np.zeros((1 << _BLOCK_SHIFT, _WORDS), dtype=np.uint64))
-            self._slot_of[record_id] = slot
+            if record_id >= self._slot_by_id.size:
+                grown = np.full(max(record_id + 1, self._slot_by_id.size * 3 // 2), -1, np.int32)
+                grown[: self._slot_by_id.size] = self._slot_by_id
+                self._slot_by_id = grown
+            self._slot_by_id[record_id] = slot
+            self._count += 1
         row = self._blocks[slot >> _BLOCK_SHIFT][slot & ((1 << _BLOCK_SHIFT) - 1)]
         row[:_TITLE_WORDS] = _bitmap(title_buckets(fp.title), TITLE_BITS)
         row[_TITLE_WORDS:_SIZES] = _bitmap(text_buckets(fp.text), TEXT_BITS)
         row[_SIZES] = (len(fp.title) << 32) | fp.text.size
 
     def remove(self, record_id: int) -> None:
-        slot = self._slot_of.pop(record_id, None)
-        if slot is not None:
+        slot = self._slot(record_id)
+        if slot >= 0:
+            self._slot_by_id[record_id] = -1
             self._free.append(slot)
+            self._count -= 1
 
-    def _rows(self, slots: list[int]) -> np.ndarray:
+    def _rows(self, slots: np.ndarray) -> np.ndarray:
         if len(self._blocks) == 1:
             return self._blocks[0][slots]
-        at = np.array(slots, dtype=np.int64)
-        blocks, rows = at >> _BLOCK_SHIFT, at & ((1 << _BLOCK_SHIFT) - 1)
-        out = np.empty((at.size, _WORDS), dtype=np.uint64)
+        blocks, rows = slots >> _BLOCK_SHIFT, slots & ((1 << _BLOCK_SHIFT) - 1)
+        out = np.empty((slots.size, _WORDS), dtype=np.uint64)
         for block in np.unique(blocks).tolist():
             mask = blocks == block
             out[mask] = self._blocks[block][rows[mask]]
         return out
 
     def screen(
-        self, query: Fingerprint, ids: set[int], threshold: float = SUSPECT_THRESHOLD
+        self,
+        query: Fingerprint,
+        ids: set[int] | np.ndarray,
+        threshold: float = SUSPECT_THRESHOLD,
     ) -> set[int]:
         """The ids of ``ids`` that may be suspects of ``query``: those whose score bound
         reaches ``threshold``, and every id without a sketch (never dropped unseen). When the
         query carries patent numbers or a credit code, a pair may be certain whatever its
         score, so nothing is dropped."""
-        if not ids or may_be_certain(query):
-            return ids
-        slot_of = self._slot_of
-        known = [pk for pk in ids if pk in slot_of]
-        if not known:
-            return ids
-        keep = ids.difference(known)
-        passed = self.bounds(query, [slot_of[pk] for pk in known], threshold)
-        keep.update(pk for pk, ok in zip(known, passed.tolist(), strict=True) if ok)
-        return keep
+        at = (
+            ids.astype(np.int64)
+            if isinstance(ids, np.ndarray)
+            else np.fromiter(ids, dtype=np.int64, count=len(ids))
+        )
+        if not at.size or may_be_certain(query):
+            return set(at.tolist())
+        inside = (at >= 0) & (at < self._slot_by_id.size)
+        slots = np.full(at.size, -1, dtype=np.int64)
+        slots[inside] = self._slot_by_id[at[inside]]
+        known = slots >= 0
+        keep = ~known
+        if known.any():
+            keep[known] = self.bounds(query, slots[known], threshold)
+        return set(at[keep].tolist())
 
     def bounds(
-        self, query: Fingerprint, slots: list[int], threshold: float = SUSPECT_THRESHOLD
+        self, query: Fingerprint, slots: np.ndarray, threshold: float = SUSPECT_THRESHOLD
     ) -> np.ndarray:
         """Per slot, whether the score bound reaches ``threshold`` (bool array)."""
         rows = self._rows(slots)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -50,7 +51,7 @@ def test_bound_is_never_below_the_exact_score(title, body, other_title, other_bo
     sketches.add(7, target)
     score, _title_sim, _text_sim = detect.score_pair(query, target)
     # At the pair's own exact score as threshold, the bound must still let it through...
-    assert sketches.bounds(query, [0], threshold=score).tolist() == [True]
+    assert sketches.bounds(query, np.array([0]), threshold=score).tolist() == [True]
     # ...so at the detector's threshold every pair ``compare`` flags is kept.
     if detect.compare("achievement", query, 7, target) is not None:
         assert sketches.screen(query, {7}) == {7}
@@ -101,14 +102,34 @@ def test_remove_and_re_add_reuse_slots_across_blocks(monkeypatch: pytest.MonkeyP
     prints = {pk: _fp(f"标题{pk}号方法", f"正文内容{pk}" * 10) for pk in range(10)}
     for pk, fp in prints.items():
         sketches.add(pk, fp)
-    assert len(sketches) == 10 and sketches.memory_bytes() == 12 * sketch._WORDS * 8  # 3 blocks
+    rows = 12 * sketch._WORDS * 8  # 3 blocks of 4
+    assert len(sketches) == 10 and sketches.memory_bytes() - sketches._slot_by_id.nbytes == rows
     sketches.remove(3)
     assert 3 not in sketches
     sketches.add(42, prints[3])  # takes the freed slot: the store does not grow
-    assert sketches.memory_bytes() == 12 * sketch._WORDS * 8
+    assert sketches.memory_bytes() - sketches._slot_by_id.nbytes == rows
+    assert 42 in sketches and len(sketches) == 10
     assert sketches.screen(prints[0], {0, 5, 9, 42}) == {0}  # a gather across blocks
     for pk in (0, 5, 9, 42):
         fp = prints[3 if pk == 42 else pk]
         assert sketches.screen(fp, {pk}) == {pk}
     sketches.add(5, prints[9])  # re-adding replaces the sketch
     assert sketches.screen(prints[9], {5}) == {5}
+    assert sketches.screen(prints[9], np.array([5, 10**9, -3])) == {5, 10**9, -3}  # unknown: kept
+
+
+def test_candidate_array_is_candidates_as_an_array():
+    rng = random.Random(5)
+    index = detect.DuplicateIndex("achievement")
+    texts = {}
+    for pk in range(2100):  # past the LSH's first merge of pending keys (50,000 entries)
+        texts[pk] = "".join(rng.choice(_ALPHABET) for _ in range(rng.randrange(5, 60)))
+        index.add(pk, {"title": texts[pk][:6], "summary": texts[pk]})
+    for pk in range(0, 2100, 7):
+        index.remove(pk)
+    index.add(3000, {"title": "专利", "summary": "", "ip_numbers": ["ZL202110123456.7"]})
+    for pk in range(1, 2100, 50):
+        fp = _fp(texts[pk][:6], _mutate(rng, texts[pk], 3))
+        assert index.candidate_array(fp).tolist() == sorted(index.candidates(fp))
+    with_patent = _fp("专利", "", ip_numbers=["ZL202110123456.7"])
+    assert index.candidate_array(with_patent).tolist() == [3000]
