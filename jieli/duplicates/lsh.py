@@ -116,12 +116,6 @@ class CompactLSH:
     def __init__(self, hasher: BandHasher):
         self.hasher = hasher
         self._keys = np.empty(0, dtype=np.uint64)  # sorted
-        # A directory of the sorted keys by their top bits (keys are uniform hashes): a lookup
-        # reads one bucket of a few entries instead of binary-searching the whole array, whose
-        # ~22 cache misses per key grew with the table (``query_array``).
-        self._shift = np.uint64(63)
-        self._directory = np.zeros(3, dtype=np.int64)
-        self._bucket_max = 0
         self._slots = np.empty(0, dtype=np.uint32)  # parallel to _keys
         self._pending: dict[int, list[int]] = {}  # key → slots, not merged yet
         self._pending_entries = 0
@@ -191,7 +185,14 @@ class CompactLSH:
         with self._lock:
             parts: list[np.ndarray] = []
             if self._keys.size:
-                parts.append(self._lookup(keys))
+                lo = np.searchsorted(self._keys, keys, side="left")
+                hi = np.searchsorted(self._keys, keys, side="right")
+                lengths = hi - lo
+                total = int(lengths.sum())
+                if total:
+                    # The ranges lo[i]:hi[i], concatenated, in one vector operation.
+                    starts = np.repeat(lo - np.cumsum(lengths) + lengths, lengths)
+                    parts.append(self._slots[starts + np.arange(total)].astype(np.int64))
             for key in keys.tolist():
                 pending = self._pending.get(key)
                 if pending:
@@ -205,24 +206,6 @@ class CompactLSH:
             del dead, ids  # release the buffers (the bytearray/array may grow again)
             found.sort()
             return found
-
-    def _index_directory(self) -> None:
-        bits = max(1, int(self._keys.size // 4).bit_length())  # ~4 keys a bucket
-        self._shift = np.uint64(64 - bits)
-        bounds = np.arange(1 << bits, dtype=np.uint64) << self._shift
-        self._directory = np.append(np.searchsorted(self._keys, bounds), self._keys.size)
-        self._bucket_max = int(np.diff(self._directory).max(initial=0))
-
-    def _lookup(self, keys: np.ndarray) -> np.ndarray:
-        """The slots of the merged entries whose key is one of ``keys``."""
-        bucket = (keys >> self._shift).astype(np.int64)
-        start = self._directory[bucket]
-        length = self._directory[bucket + 1] - start
-        offsets = np.arange(self._bucket_max)
-        valid = offsets[None, :] < length[:, None]
-        at = np.where(valid, start[:, None] + offsets[None, :], 0)
-        match = valid & (self._keys[at] == keys[:, None])
-        return self._slots[at[match]].astype(np.int64)
 
     def _merge(self) -> None:
         if not self._pending:
@@ -243,7 +226,6 @@ class CompactLSH:
         self._keys = np.insert(self._keys, at, keys)
         self._slots = np.insert(self._slots, at, slots)
         self._pending.clear()
-        self._index_directory()
         self._pending_entries = 0
 
     def _compact(self) -> None:
@@ -251,7 +233,6 @@ class CompactLSH:
         dead = np.frombuffer(bytes(self._dead), dtype=np.uint8).astype(bool)
         keep = ~dead[self._slots]
         self._keys, self._slots = self._keys[keep], self._slots[keep]
-        self._index_directory()
         # Renumber the live slots densely.
         live = np.flatnonzero(~dead)
         new_of_old = np.full(len(self._slot_ids), -1, dtype=np.int64)
