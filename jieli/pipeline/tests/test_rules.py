@@ -12,20 +12,11 @@ from jieli.achievements.tests.factories import AchievementFactory
 from jieli.core.errors import NotFound, PermissionDenied
 from jieli.organisations.tests.factories import viewer_of
 from jieli.pipeline import selectors, services
+from jieli.pipeline.tests.test_permissions import ROLES as WORLD_ROLES
 from jieli.pipeline.views import open_action
 
 pytestmark = pytest.mark.django_db
 
-WORLD_ROLES = (
-    "anonymous",
-    "registered",
-    "other_member",
-    "owner_member",
-    "owner_admin",
-    "secretariat",
-    "agency_member",
-    "institute_member",
-)
 WITH_ORGANISATION = set(WORLD_ROLES) - {"anonymous", "registered"}
 DEMAND_OWNERS = {"owner_member", "owner_admin", "secretariat"}
 
