@@ -157,7 +157,10 @@ class Command(BaseCommand):
             "timeout": 120,
             "graceful_timeout": 20,
             "post_fork": post_fork,
-            "accesslog": "-" if settings.DEBUG else None,
+            "accesslog": settings.JIELI_ACCESS_LOG or None,
+            # The usual combined format plus the time the worker spent on the request, in
+            # milliseconds (from the parsed request to the last byte; not the wait for a thread).
+            "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)s',
             "errorlog": "-",
             "loglevel": "warning",
             "forwarded_allow_ips": os.environ.get("JIELI_FORWARDED_ALLOW_IPS", "127.0.0.1"),
