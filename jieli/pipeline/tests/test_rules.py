@@ -79,3 +79,22 @@ def test_people_are_named_to_the_runner_and_to_the_organisation_itself(world, pr
     assert names(world.researcher, world.agency) == []
     assert names(world.roles.owner_member, world.institute) == []
     assert selectors.stage_people_choices(viewer_of(world.agent), project, None) == []
+
+
+def test_the_stage_editor_shows_a_refusal_in_place_with_its_status(world, project):
+    """The form pages share one parse / call / render helper: a finished stage's plan is a
+    conflict (409) shown on the form, a bad value a 400, a saved plan back to the board."""
+    from jieli.core.tests.matrix import client_for
+    from jieli.pipeline.models import StageStatus
+
+    client = client_for(world.agent)
+    url = reverse("pipeline:stage_edit", args=[project.pk, "pilot"])
+    data = {"owner_organisation": world.institute.pk, "handoff_days": 5}
+    assert client.post(url, {**data, "handoff_days": 0}).status_code == 400
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/pipeline/{project.pk}/#stage-pilot")
+    project.stages.filter(key="pilot").update(status=StageStatus.DONE)
+    response = client.post(url, data)
+    assert response.status_code == 409
+    assert "该阶段已结束，计划不能再修改。" in response.content.decode()
