@@ -179,6 +179,17 @@ def server_times(log: Path) -> dict[str, tuple[float, float]]:
     return out
 
 
+def worker_split(log: Path) -> list[int]:
+    """Requests answered by each web worker (the process id before the last field), most
+    first: connections stay with the worker that accepted them while they are kept alive."""
+    counts: dict[str, int] = {}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        fields = line.rsplit(" ", 2)
+        if len(fields) == 3 and fields[1].startswith("<"):
+            counts[fields[1]] = counts.get(fields[1], 0) + 1
+    return sorted(counts.values(), reverse=True)
+
+
 def table(rows: list[dict], seconds: int, server: dict[str, tuple[float, float]]) -> str:
     out = [
         "| group | requests | failures | p50 ms | p95 ms | target p95 | met "
@@ -402,7 +413,8 @@ def serve_and_load(mode: str, users: int, seconds: int, port: int, reuse: bool) 
         f"- server listening {listening:.1f} s after start (index warm)\n{firsts}"
         f"- start-up jobs done (server idle) {waited:.0f} s later; then the load\n"
         f"- server CPU during the load (web and job workers): {cpu:.0f} s, "
-        f"{cpu * 1000 / max(1, _requests(rows)):.0f} ms per request\n\n"
+        f"{cpu * 1000 / max(1, _requests(rows)):.0f} ms per request\n"
+        f"- requests per web worker: {' / '.join(map(str, worker_split(access_log)))}\n\n"
         + table(rows, seconds, server_times(access_log))
     )
 
