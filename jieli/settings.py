@@ -272,6 +272,11 @@ JIELI_BULK_NICE = int(os.environ.get("JIELI_BULK_NICE", "10"))
 # Production web server (gunicorn, see docs/deployment.md).
 JIELI_WEB_WORKERS = int(os.environ.get("JIELI_WEB_WORKERS", "2"))
 JIELI_WEB_THREADS = int(os.environ.get("JIELI_WEB_THREADS", "4"))
+# Seconds gunicorn keeps an idle connection open; 0 closes it after each answer (see jieli_serve).
+JIELI_WEB_KEEPALIVE = int(os.environ.get("JIELI_WEB_KEEPALIVE", "0"))
+# gunicorn's access log: "-" for standard output, a file path, or "" for none (the reverse
+# proxy usually keeps one). Each line ends with the milliseconds the worker spent on it.
+JIELI_ACCESS_LOG = os.environ.get("JIELI_ACCESS_LOG", "-" if DEBUG else "")
 
 # --- Security: headers, cookies, login throttling, API tokens, rate limits (helper H7) -------
 SESSION_COOKIE_HTTPONLY = True

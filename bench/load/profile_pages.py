@@ -5,7 +5,8 @@ a request's own CPU goes, which is what decides how many requests two cores can 
 group is requested ``--repeat`` times in a warmed process (the index loaded, a first request
 of each group made) with the same headers the load users send; CPU is the process's own
 (user + system) time, so it does not depend on what else the machine is doing. ``--profile``
-prints the top cumulative functions of one group.
+prints the top cumulative functions of one group. SQL/request counts the statements each
+request sends (on PostgreSQL each is a round trip to another process).
 
     JIELI_VAR_DIR=var/bench/load-embedded .venv/bin/python bench/load/profile_pages.py
 """
@@ -120,23 +121,34 @@ def main() -> int:
     warm_indexes()
     random.seed(7)
     found = groups(args.token, args.owner)
-    print(f"{'group':<12} {'CPU ms/request':>15} {'status':>8}")
+    from django.db import connection
+
+    queries = [0]
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    print(f"{'group':<12} {'CPU ms/request':>15} {'SQL/request':>12} {'status':>8}")
     for name, call in found.items():
         statuses = {call().status_code}  # first request: caches, templates
         if args.profile == name:
             profiler = cProfile.Profile()
             profiler.enable()
+        queries[0] = 0
         start = time.process_time()
-        for _ in range(args.repeat):
-            statuses.add(call().status_code)
+        with connection.execute_wrapper(count):
+            for _ in range(args.repeat):
+                statuses.add(call().status_code)
         cpu = (time.process_time() - start) / args.repeat * 1000
+        per_request = queries[0] / args.repeat
         if args.profile == name:
             profiler.disable()
             out = io.StringIO()
             order = os.environ.get("PROFILE_SORT", "cumulative")  # or tottime
             pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(45)
             print(out.getvalue())
-        print(f"{name:<12} {cpu:>15.1f} {sorted(statuses)!s:>8}")
+        print(f"{name:<12} {cpu:>15.1f} {per_request:>12.1f} {sorted(statuses)!s:>8}")
     return 0
 
 

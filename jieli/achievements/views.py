@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from jieli.core.errors import ServiceError
 from jieli.core.forms import apply_service_error, safe_next
 from jieli.core.http import JieliRequest, message_service_error
 from jieli.core.listing import ACTION_LABELS, TRANSITIONS
+from jieli.core.pagination import page_of
 from jieli.core.viewer import Viewer
 from jieli.organisations.selectors import owner_choices
 
@@ -47,7 +47,7 @@ def achievement_list(request: JieliRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
             status = 400
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(request, "achievements/list.html", {"page": page, "form": form}, status=status)
 
 

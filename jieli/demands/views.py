@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error, safe_next
 from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.pagination import page_of
 from jieli.demands import selectors, services
 from jieli.demands.forms import ActionForm, DemandFilterForm, DemandForm
 from jieli.demands.models import Demand
@@ -57,7 +57,7 @@ def demand_list(request: JieliRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
             status = 400
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(request, "demands/list.html", {"page": page, "form": form}, status=status)
 
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jieli.core.errors import NotFound, ServiceError
 from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.pagination import page_of
 from jieli.duplicates import selectors, services
 from jieli.duplicates.kinds import detected_kinds, kind_spec
 from jieli.duplicates.models import CaseStatus
@@ -108,7 +108,7 @@ def queue(request: JieliRequest) -> HttpResponse:
     except ServiceError:
         status, kind = CaseStatus.PENDING, ""
         qs = selectors.duplicate_case_list(viewer, status=status, kind=kind)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     cases = [selectors.duplicate_case_detail(viewer, case) for case in page.object_list]
     return render(
         request,

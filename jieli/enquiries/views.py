@@ -21,6 +21,7 @@ from jieli.core.errors import InvalidInput, NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.history import history_for
 from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.pagination import page_of
 from jieli.core.viewer import Viewer
 from jieli.enquiries import broker_services, selectors, services
 from jieli.enquiries.forms import (
@@ -62,10 +63,6 @@ def enquire_action(viewer: Viewer, kind: str, record: Any) -> list[tuple[str, st
     return out
 
 
-def _page(request: JieliRequest, qs: Any, param: str = "page", size: int = 20) -> Any:
-    return Paginator(qs, size).get_page(request.GET.get(param))
-
-
 @login_required
 def enquiry_list(request: JieliRequest) -> HttpResponse:
     role = request.GET.get("role", "")
@@ -75,7 +72,7 @@ def enquiry_list(request: JieliRequest) -> HttpResponse:
         request,
         "enquiries/list.html",
         {
-            "page": _page(request, qs),
+            "page": page_of(request, qs),
             "role": role,
             "stage": stage,
             "stages": Stage.choices,
@@ -265,13 +262,13 @@ def attachment_download(request: JieliRequest, pk: int, file_id: int) -> HttpRes
 @login_required
 def dropped_batons(request: JieliRequest) -> HttpResponse:
     qs = selectors.dropped_batons(request.viewer)
-    return render(request, "enquiries/dropped.html", {"page": _page(request, qs)})
+    return render(request, "enquiries/dropped.html", {"page": page_of(request, qs)})
 
 
 @login_required
 def reports(request: JieliRequest) -> HttpResponse:
     qs = selectors.enquiry_reports(request.viewer)
-    return render(request, "enquiries/reports.html", {"page": _page(request, qs)})
+    return render(request, "enquiries/reports.html", {"page": page_of(request, qs)})
 
 
 @login_required
@@ -291,7 +288,10 @@ def brokers(request: JieliRequest) -> HttpResponse:
                 return redirect("enquiries:brokers")
     qs = selectors.brokers_active().order_by("user__username")
     return render(
-        request, "enquiries/brokers.html", {"page": _page(request, qs), "form": form}, status=status
+        request,
+        "enquiries/brokers.html",
+        {"page": page_of(request, qs), "form": form},
+        status=status,
     )
 
 
@@ -305,8 +305,8 @@ def workspace(request: JieliRequest) -> HttpResponse:
         request,
         "enquiries/workspace.html",
         {
-            "page": _page(request, leads),
-            "intro_page": _page(request, introductions, "ipage"),
+            "page": page_of(request, leads),
+            "intro_page": page_of(request, introductions, param="ipage"),
         },
     )
 

@@ -1,5 +1,6 @@
 """Charts drawn on the server: SVG for the pages (no script; CSP-safe presentation attributes)
-and ReportLab drawings for the PDF, from the same data (histogram, tornado)."""
+and ReportLab drawings for the PDF, from the same data (histogram, tornado). The colours and
+the label cutting are ``core.charts``, shared with the events report."""
 
 from __future__ import annotations
 
@@ -11,19 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
-BAR = "#206bc4"
-BAND = "#d63939"
-
-
-def fit(text: str, room: float, size: float) -> str:
-    """``text`` cut with "…" to about ``room`` units at font ``size`` (CJK ≈ 1 em, Latin ≈ ½)."""
-    used, out = 0.0, ""
-    for char in text:
-        used += size if ord(char) > 0x2E80 else size * 0.55
-        if used > room - size:
-            return out + "…"
-        out += char
-    return out
+from jieli.core.charts import BAND, BAR, fit
 
 
 def _fmt(value: float) -> str:

@@ -56,6 +56,18 @@ def evaluation_get(viewer: Viewer, pk: int) -> Evaluation:
     return evaluation
 
 
+def may_request_evaluation(viewer: Viewer, achievement: Any) -> bool:
+    """Who may ask for an evaluation of ``achievement`` (one they may see): its owner's people
+    and the secretariat always, an alliance member once it is published."""
+    if viewer.user_id is None:
+        return False
+    return (
+        viewer.belongs_to(achievement.owner_id)
+        or viewer.is_staff_role
+        or (viewer.is_alliance_member and achievement.status == "published")
+    )
+
+
 def accredited_agency_ids(viewer: Viewer) -> set[int]:
     """The viewer's organisations that are accredited evaluation agencies."""
     if not viewer.organisation_ids:

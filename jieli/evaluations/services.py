@@ -30,7 +30,12 @@ from jieli.evaluations.models import (
     SeatStatus,
     Stage,
 )
-from jieli.evaluations.selectors import evaluation_get, panel_results, sides_of
+from jieli.evaluations.selectors import (
+    evaluation_get,
+    may_request_evaluation,
+    panel_results,
+    sides_of,
+)
 from jieli.evaluations.stages import MOVES
 
 MAX_REASON = 2000
@@ -120,23 +125,25 @@ def evaluation_request(
     if not isinstance(deadline, date) or deadline <= timezone.localdate():
         raise InvalidInput(fields={"deadline": [_("The deadline must be a future date.")]})
     system = current_index(index_key)
+    if not may_request_evaluation(viewer, achievement):
+        if viewer.is_alliance_member:
+            raise InvalidInput(
+                _("Only published achievements can be evaluated at a member's request.")
+            )
+        raise PermissionDenied(
+            _("Only the owner, alliance members and the secretariat may request an evaluation.")
+        )
     if viewer.belongs_to(achievement.owner_id):
         route, stage, org = Route.OWNER, Stage.STAFFING, achievement.owner_id
     elif viewer.is_staff_role:
         route, stage, org = Route.SECRETARIAT, Stage.STAFFING, None
-    elif viewer.is_alliance_member:
+    else:  # an alliance member (``may_request_evaluation``)
         route, stage = Route.MEMBER, Stage.AWAITING_CONSENT
         org = requester_organisation_id or min(viewer.organisation_ids)
         if not viewer.belongs_to(org):
             raise InvalidInput(
                 fields={"requester_organisation": [_("Choose one of your organisations.")]}
             )
-    else:
-        raise PermissionDenied(
-            _("Only the owner, alliance members and the secretariat may request an evaluation.")
-        )
-    if achievement.status != "published" and route != Route.OWNER and not viewer.is_staff_role:
-        raise InvalidInput(_("Only published achievements can be evaluated at a member's request."))
     evaluation = Evaluation.objects.create(
         achievement=achievement,
         title=achievement.title[:200],

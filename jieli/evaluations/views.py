@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.history import history_for
 from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.pagination import page_of
 from jieli.core.pdf import PdfFontMissing
 from jieli.core.viewer import Viewer
 from jieli.evaluations import (
@@ -40,15 +40,9 @@ TRACK = (Stage.AWAITING_CONSENT, Stage.STAFFING, Stage.SCORING, Stage.VALUING, S
 
 def evaluate_action(viewer: Viewer, kind: str, record: Any) -> list[tuple[str, str]]:
     """ "Request an evaluation" on an achievement's page (``core.registry`` hook)."""
-    if kind != "achievement" or viewer.user_id is None:
+    if kind != "achievement" or not selectors.may_request_evaluation(viewer, record):
         return []
-    if (
-        viewer.belongs_to(record.owner_id)
-        or viewer.is_staff_role
-        or (viewer.is_alliance_member and record.status == "published")
-    ):
-        return [(_("Request an evaluation"), reverse("evaluations:new", args=[record.pk]))]
-    return []
+    return [(_("Request an evaluation"), reverse("evaluations:new", args=[record.pk]))]
 
 
 def evaluation_summary(viewer: Viewer, kind: str, record: Any) -> list[dict[str, Any]]:
@@ -95,7 +89,7 @@ def evaluation_summary(viewer: Viewer, kind: str, record: Any) -> list[dict[str,
 @login_required
 def evaluation_list(request: JieliRequest) -> HttpResponse:
     qs = selectors.visible_evaluations(request.viewer)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(request, "evaluations/list.html", {"page": page})
 
 

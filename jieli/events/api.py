@@ -23,7 +23,6 @@ from jieli.core.api import (
     paginate,
     viewer_of,
 )
-from jieli.core.errors import NotFound
 from jieli.events import busy, meeting_services, registration_import, selectors
 from jieli.events.models import Event, MeetingRequest, ScheduleRun
 
@@ -207,11 +206,9 @@ def answer_request(request: HttpRequest, event_id: Id, request_id: Id, payload: 
     """The person asked accepts or declines (with a reason)."""
     viewer = viewer_of(request)
     event = selectors.event_get(viewer, event_id)
-    if not MeetingRequest.objects.filter(pk=request_id, event=event).exists():
-        raise NotFound()
     req = meeting_services.request_answer(
         viewer=viewer,
-        request_id=request_id,
+        request_id=selectors.meeting_request_in(event, request_id),
         accept=payload.accept,
         reason=payload.reason,
         priority=payload.priority,
@@ -224,9 +221,7 @@ def get_agenda(request: HttpRequest, event_id: Id):
     """The caller's scheduled meetings at this event."""
     viewer = viewer_of(request)
     event = selectors.event_get(viewer, event_id)
-    reg = selectors.my_registration(viewer, event)
-    if reg is None:
-        raise NotFound()
+    reg = selectors.my_registration_get(viewer, event)
     out = []
     for m in selectors.agenda(reg)[:500]:
         other = m.b if m.a_id == reg.pk else m.a  # type: ignore[attr-defined]
@@ -256,14 +251,7 @@ def start_schedule(request: HttpRequest, event_id: Id, payload: ScheduleIn):
 
 @router.get("/{event_id}/runs/{run_id}", response={200: RunOut, **ERRORS}, auth=REQUIRED_AUTH)
 def get_run(request: HttpRequest, event_id: Id, run_id: Id):
-    viewer = viewer_of(request)
-    event = selectors.event_get(viewer, event_id)
-    if not selectors.is_organiser(viewer, event):
-        raise NotFound()
-    run = ScheduleRun.objects.filter(pk=run_id, event=event).first()
-    if run is None:
-        raise NotFound()
-    return RunOut.build(run)
+    return RunOut.build(selectors.schedule_run_get(viewer_of(request), event_id, run_id))
 
 
 class ImportedOut(Schema):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -25,6 +24,7 @@ from jieli.events.models import (
     Registration,
     RegistrationStatus,
     RequestStatus,
+    ScheduleRun,
 )
 
 
@@ -54,6 +54,35 @@ def is_organiser(viewer: Viewer, event: Event) -> bool:
     return event.organiser_id is not None and viewer.administers(event.organiser_id)
 
 
+def may_create_event(viewer: Viewer) -> bool:
+    """Who may organise an event: the secretariat, or an administrator of an organisation."""
+    return viewer.is_staff_role or bool(viewer.admin_organisation_ids)
+
+
+def organiser_event_get(viewer: Viewer, pk: int) -> Event:
+    """An event the viewer organises (404 for everyone else, who learn nothing of it)."""
+    event = event_get(viewer, pk)
+    if not is_organiser(viewer, event):
+        raise NotFound()
+    return event
+
+
+def schedule_run_get(viewer: Viewer, event_id: int, run_id: int) -> ScheduleRun:
+    """One scheduler run of an event the viewer organises (404 otherwise)."""
+    run = ScheduleRun.objects.filter(pk=run_id, event=organiser_event_get(viewer, event_id)).first()
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def meeting_request_in(event: Event, request_id: int) -> int:
+    """``request_id`` if it is a meeting request of ``event`` (404 otherwise): the scope of a
+    request addressed under an event; who may answer it is the service's rule."""
+    if not MeetingRequest.objects.filter(pk=request_id, event=event).exists():
+        raise NotFound()
+    return request_id
+
+
 def my_registration(viewer: Viewer, event: Event) -> Registration | None:
     if viewer.user_id is None:
         return None
@@ -62,6 +91,14 @@ def my_registration(viewer: Viewer, event: Event) -> Registration | None:
         .select_related("organisation")
         .first()
     )
+
+
+def my_registration_get(viewer: Viewer, event: Event) -> Registration:
+    """The viewer's own registration at ``event`` (404 without one)."""
+    reg = my_registration(viewer, event)
+    if reg is None:
+        raise NotFound()
+    return reg
 
 
 def confirmed(event: Event) -> QuerySet[Registration]:
@@ -216,31 +253,3 @@ def event_report(event: Event) -> Report:
         by_industry=industry.most_common(10),
         by_region=region.most_common(10),
     )
-
-
-ROW = 46  # chart units per row: a 14-unit label line, then a 14-unit bar
-
-
-def fit(label: str, room: float = 296) -> str:
-    """The label cut with "…" to fit ``room`` chart units at 14 units a wide (CJK) character
-    and about 8 a narrow one: Chinese labels keep ~20 characters, English ones ~36."""
-    used = 0.0
-    for i, ch in enumerate(label):
-        used += 14 if ord(ch) > 0x2E7F else 8
-        if used > room:
-            return label[: max(0, i - 1)] + "…"
-    return label
-
-
-def bar_chart(rows: list[tuple[str, int]]) -> dict[str, Any]:
-    """A server-side SVG bar chart in a 300-unit-wide box shown at most ~350 px wide: each row
-    is its label on a line of its own (the whole width, so long Chinese or English labels stay
-    whole at 375 px) over its bar (up to 230 units for the largest value) and the value."""
-    top = max((n for _label, n in rows), default=0) or 1
-    bars = []
-    for i, (label, n) in enumerate(rows):
-        width = round(230 * n / top, 1)
-        bars.append(
-            {"label": fit(label), "value": n, "width": width, "y": ROW * i, "value_x": width + 6}
-        )
-    return {"bars": bars, "height": ROW * len(bars)}

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,9 +15,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jieli.core import registry
+from jieli.core.charts import bar_chart
 from jieli.core.errors import InvalidInput, NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.http import JieliRequest, message_service_error, parse_id
+from jieli.core.pagination import page_of
 from jieli.events import busy, meeting_services, registration_import, selectors, services
 from jieli.events.calendar import agenda_ics, agenda_pdf, qr_svg
 from jieli.events.forms import (
@@ -33,25 +34,14 @@ from jieli.events.forms import (
     ScheduleForm,
     WalkInForm,
 )
-from jieli.events.models import Event, Meeting, RegistrationStatus, RequestStatus, ScheduleRun
-
-
-def _page(request: JieliRequest, qs: Any, param: str = "page", size: int = 20) -> Any:
-    return Paginator(qs, size).get_page(request.GET.get(param))
-
-
-def _organiser_event(request: JieliRequest, pk: int) -> Event:
-    event = selectors.event_get(request.viewer, pk)
-    if not selectors.is_organiser(request.viewer, event):
-        raise NotFound()
-    return event
+from jieli.events.models import Meeting, RegistrationStatus, RequestStatus, ScheduleRun
 
 
 def event_list(request: JieliRequest) -> HttpResponse:
     qs = selectors.visible_events(request.viewer)
-    may_create = request.viewer.is_staff_role or bool(request.viewer.admin_organisation_ids)
+    may_create = selectors.may_create_event(request.viewer)
     return render(
-        request, "events/list.html", {"page": _page(request, qs), "may_create": may_create}
+        request, "events/list.html", {"page": page_of(request, qs), "may_create": may_create}
     )
 
 
@@ -107,7 +97,7 @@ def event_detail(request: JieliRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def event_move(request: JieliRequest, pk: int) -> HttpResponse:
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     try:
         services.event_move(
             viewer=request.viewer, event_id=event.pk, move=request.POST.get("action", "")
@@ -179,7 +169,7 @@ def register(request: JieliRequest, pk: int) -> HttpResponse:
 
 @login_required
 def manage(request: JieliRequest, pk: int) -> HttpResponse:
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     status = request.GET.get("status", "")
     regs = event.registrations.select_related("organisation", "user")
     if status in RegistrationStatus.values:
@@ -190,7 +180,7 @@ def manage(request: JieliRequest, pk: int) -> HttpResponse:
         "events/manage.html",
         {
             "event": event,
-            "page": _page(request, regs),
+            "page": page_of(request, regs),
             "status": status,
             "statuses": RegistrationStatus.choices,
             "runs": event.runs.all()[:5],
@@ -207,7 +197,7 @@ def manage(request: JieliRequest, pk: int) -> HttpResponse:
 @login_required
 def import_registrations(request: JieliRequest, pk: int) -> HttpResponse:
     """The organiser uploads a CSV/XLSX of registrations: all imported or none."""
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     form = RegistrationImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -239,7 +229,7 @@ def import_registrations(request: JieliRequest, pk: int) -> HttpResponse:
 def busy_upload(request: JieliRequest, pk: int) -> HttpResponse:
     """A participant uploads their calendar; busy times make the overlapping slots unavailable."""
     event = selectors.event_get(request.viewer, pk)
-    reg = _my_reg(request, event)
+    reg = selectors.my_registration_get(request.viewer, event)
     form = BusyImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,7 +254,7 @@ def busy_upload(request: JieliRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "events/busy.html",
-        {"event": event, "form": form, "page": _page(request, busy.stored(reg))},
+        {"event": event, "form": form, "page": page_of(request, busy.stored(reg))},
         status=400 if form.errors else 200,
     )
 
@@ -272,7 +262,7 @@ def busy_upload(request: JieliRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def registration_decide(request: JieliRequest, pk: int, reg_id: int) -> HttpResponse:
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     try:
         services.registration_decide(
             viewer=request.viewer, registration_id=reg_id, move=request.POST.get("action", "")
@@ -282,17 +272,10 @@ def registration_decide(request: JieliRequest, pk: int, reg_id: int) -> HttpResp
     return redirect("events:manage", event.pk)
 
 
-def _my_reg(request: JieliRequest, event: Event) -> Any:
-    reg = selectors.my_registration(request.viewer, event)
-    if reg is None:
-        raise NotFound()
-    return reg
-
-
 @login_required
 def suggestions(request: JieliRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
-    reg = _my_reg(request, event)
+    reg = selectors.my_registration_get(request.viewer, event)
     found = (
         selectors.suggestions(request.viewer, reg)
         if reg.status == RegistrationStatus.CONFIRMED
@@ -305,8 +288,8 @@ def suggestions(request: JieliRequest, pk: int) -> HttpResponse:
         {
             "event": event,
             "registration": reg,
-            "page": _page(request, found),
-            "others": _page(request, others, param="others"),
+            "page": page_of(request, found),
+            "others": page_of(request, others, param="others"),
         },
     )
 
@@ -339,7 +322,7 @@ def request_send(request: JieliRequest, pk: int) -> HttpResponse:
 @login_required
 def requests(request: JieliRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
-    reg = _my_reg(request, event)
+    reg = selectors.my_registration_get(request.viewer, event)
     qs = selectors.requests_of(reg)
     return render(
         request,
@@ -347,7 +330,7 @@ def requests(request: JieliRequest, pk: int) -> HttpResponse:
         {
             "event": event,
             "registration": reg,
-            "page": _page(request, qs),
+            "page": page_of(request, qs),
             "answer_form": AnswerForm(),
             "pending": RequestStatus.PENDING,
         },
@@ -365,7 +348,7 @@ def request_answer(request: JieliRequest, pk: int, request_id: int) -> HttpRespo
     try:
         meeting_services.request_answer(
             viewer=request.viewer,
-            request_id=request_id,
+            request_id=selectors.meeting_request_in(event, request_id),
             accept=form.cleaned_data["decision"] == "accept",
             reason=form.cleaned_data["reason"],
             priority=form.cleaned_data["priority"],
@@ -380,7 +363,7 @@ def request_answer(request: JieliRequest, pk: int, request_id: int) -> HttpRespo
 @require_POST
 @login_required
 def schedule(request: JieliRequest, pk: int) -> HttpResponse:
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a method and a time limit from 5 to 300 seconds."))
@@ -397,7 +380,7 @@ def schedule(request: JieliRequest, pk: int) -> HttpResponse:
 @login_required
 def runs(request: JieliRequest, pk: int) -> HttpResponse:
     """The scheduler runs (polled by the organiser's page while one runs)."""
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     active = event.runs.filter(
         status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING]
     ).exists()
@@ -411,7 +394,7 @@ def runs(request: JieliRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def announce(request: JieliRequest, pk: int) -> HttpResponse:
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     n = meeting_services.schedule_announce(viewer=request.viewer, event=event)
     messages.success(
         request,
@@ -423,7 +406,7 @@ def announce(request: JieliRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def meeting_move(request: JieliRequest, pk: int, meeting_id: int) -> HttpResponse:
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     try:
         meeting_services.meeting_move(
             viewer=request.viewer, meeting_id=meeting_id, move=request.POST.get("action", "")
@@ -435,18 +418,18 @@ def meeting_move(request: JieliRequest, pk: int, meeting_id: int) -> HttpRespons
 
 @login_required
 def plan(request: JieliRequest, pk: int) -> HttpResponse:
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     return render(
         request,
         "events/plan.html",
-        {"event": event, "page": _page(request, selectors.table_plan(event), size=50)},
+        {"event": event, "page": page_of(request, selectors.table_plan(event), size=50)},
     )
 
 
 @require_POST
 @login_required
 def checkin(request: JieliRequest, pk: int) -> HttpResponse:
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     try:
         reg = services.checkin(
             viewer=request.viewer, event=event, token=request.POST.get("token", "")
@@ -461,7 +444,7 @@ def checkin(request: JieliRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def walkin(request: JieliRequest, pk: int) -> HttpResponse:
-    event = _organiser_event(request, pk)
+    event = selectors.organiser_event_get(request.viewer, pk)
     a, b = parse_id(request.POST.get("a")), parse_id(request.POST.get("b"))
     if a is None or b is None:
         messages.error(request, _("Choose two different confirmed participants."))
@@ -483,7 +466,7 @@ def walkin(request: JieliRequest, pk: int) -> HttpResponse:
 @login_required
 def agenda(request: JieliRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
-    reg = _my_reg(request, event)
+    reg = selectors.my_registration_get(request.viewer, event)
     meetings = list(selectors.agenda(reg))
     for m in meetings:
         m.other = m.b if m.a_id == reg.pk else m.a  # type: ignore[attr-defined]
@@ -495,7 +478,7 @@ def agenda(request: JieliRequest, pk: int) -> HttpResponse:
         {
             "event": event,
             "registration": reg,
-            "page": _page(request, meetings, size=30),
+            "page": page_of(request, meetings, size=30),
             "outcome_form": OutcomeForm(),
         },
     )
@@ -504,7 +487,7 @@ def agenda(request: JieliRequest, pk: int) -> HttpResponse:
 @login_required
 def agenda_download(request: JieliRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
-    reg = _my_reg(request, event)
+    reg = selectors.my_registration_get(request.viewer, event)
     response = HttpResponse(
         agenda_ics(event, reg, selectors.agenda(reg)), content_type="text/calendar; charset=utf-8"
     )
@@ -515,7 +498,7 @@ def agenda_download(request: JieliRequest, pk: int) -> HttpResponse:
 @login_required
 def agenda_pdf_download(request: JieliRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
-    reg = _my_reg(request, event)
+    reg = selectors.my_registration_get(request.viewer, event)
     response = HttpResponse(
         agenda_pdf(event, reg, selectors.agenda(reg)), content_type="application/pdf"
     )
@@ -526,7 +509,7 @@ def agenda_pdf_download(request: JieliRequest, pk: int) -> HttpResponse:
 @login_required
 def qr(request: JieliRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(request.viewer, pk)
-    reg = _my_reg(request, event)
+    reg = selectors.my_registration_get(request.viewer, event)
     if reg.status != RegistrationStatus.CONFIRMED:
         raise NotFound()
     return HttpResponse(qr_svg(reg.checkin_token), content_type="image/svg+xml")
@@ -562,9 +545,7 @@ def open_project(request: JieliRequest, pk: int, meeting_id: int) -> HttpRespons
 
 
 def report(request: JieliRequest, pk: int) -> HttpResponse:
-    event = selectors.event_get(request.viewer, pk)
-    if not selectors.is_organiser(request.viewer, event):
-        raise NotFound()
+    event = selectors.organiser_event_get(request.viewer, pk)
     data = selectors.event_report(event)
     return render(
         request,
@@ -572,8 +553,8 @@ def report(request: JieliRequest, pk: int) -> HttpResponse:
         {
             "event": event,
             "report": data,
-            "outcome_bars": selectors.bar_chart(data.outcomes),
-            "industry_bars": selectors.bar_chart(data.by_industry),
-            "region_bars": selectors.bar_chart(data.by_region),
+            "outcome_bars": bar_chart(data.outcomes),
+            "industry_bars": bar_chart(data.by_industry),
+            "region_bars": bar_chart(data.by_region),
         },
     )

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.http import JieliRequest
+from jieli.core.pagination import page_of
 from jieli.experts import selectors, services
 from jieli.experts.forms import AffiliationForm, ExpertFilterForm, ExpertProfileForm
 from jieli.experts.models import Expert
@@ -31,7 +31,7 @@ def expert_list(request: JieliRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
             status = 400
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(request, "experts/list.html", {"page": page, "form": form}, status=status)
 
 

@@ -19,30 +19,19 @@ from jieli.facilities.models import Booking, BookingStatus
 from jieli.notifications.kinds import NotificationKind, Rendered, register_kind
 from jieli.notifications.models import Notification
 from jieli.notifications.services import notification_send
-from jieli.organisations.models import MemberRole, Membership
+from jieli.organisations.selectors import organisation_admin_ids
 
 REQUESTED = "facilities.booking_requested"
 CHANGED = "facilities.booking_changed"
 
 
 def operator_admins(booking: Booking) -> set[int]:
-    return set(
-        Membership.objects.filter(
-            organisation_id=booking.platform.operator_id,  # type: ignore[attr-defined]
-            role=MemberRole.ADMIN,
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
-    )
+    return set(organisation_admin_ids(booking.platform.operator_id))  # type: ignore[attr-defined]
 
 
 def requester_side(booking: Booking) -> set[int]:
-    ids = set(
-        Membership.objects.filter(
-            organisation_id=booking.requester_organisation_id,  # type: ignore[attr-defined]
-            role=MemberRole.ADMIN,
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
-    )
+    """The requester and the requesting organisation's administrators."""
+    ids = set(organisation_admin_ids(booking.requester_organisation_id))  # type: ignore[attr-defined]
     ids.add(booking.requester_id)  # type: ignore[attr-defined]
     return ids
 

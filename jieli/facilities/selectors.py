@@ -70,6 +70,12 @@ def may_manage_platform(viewer: Viewer, platform: PilotPlatform) -> bool:
     return viewer.is_staff_role or viewer.administers(platform.operator_id)  # type: ignore[attr-defined]
 
 
+def may_add_platform(viewer: Viewer) -> bool:
+    """An organisation's administrator (for an organisation they administer) and the
+    secretariat add platforms."""
+    return viewer.is_staff_role or bool(viewer.admin_organisation_ids)
+
+
 def may_manage_zones(viewer: Viewer) -> bool:
     """Zones and clusters are managed by the secretariat."""
     return viewer.is_staff_role

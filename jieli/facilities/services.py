@@ -315,8 +315,10 @@ def _check_commitments(platform: PilotPlatform) -> None:
 def platform_create(*, viewer: Viewer, data: dict[str, Any]) -> PilotPlatform:
     """An operator organisation's administrator (for their organisation) or the secretariat (for
     any organisation) adds a platform, as a draft."""
+    from jieli.facilities.selectors import may_add_platform
+
     uid = _require_user(viewer)
-    if not viewer.is_staff_role and not viewer.admin_organisation_ids:
+    if not may_add_platform(viewer):
         raise PermissionDenied(
             _("Only organisation administrators and the secretariat add platforms.")
         )
@@ -390,8 +392,10 @@ def platform_update(*, viewer: Viewer, pk: int, data: dict[str, Any]) -> PilotPl
 
 
 def _secretariat_create(viewer: Viewer, model: type[ManagedRecord], data: dict[str, Any]) -> Any:
+    from jieli.facilities.selectors import may_manage_zones
+
     uid = _require_user(viewer)
-    if not viewer.is_staff_role:
+    if not may_manage_zones(viewer):
         raise PermissionDenied(_("Only the secretariat manages zones and clusters."))
     fields = _history_fields(model)[:-1]
     reject_unknown_fields(data, fields)
@@ -416,6 +420,8 @@ def _secretariat_create(viewer: Viewer, model: type[ManagedRecord], data: dict[s
 def _secretariat_update(
     viewer: Viewer, model: type[ManagedRecord], pk: int, data: dict[str, Any]
 ) -> Any:
+    from jieli.facilities.selectors import may_manage_zones
+
     uid = _require_user(viewer)
     fields = _history_fields(model)
     reject_unknown_fields(data, fields[:-1])
@@ -423,7 +429,7 @@ def _secretariat_update(
         record = model._default_manager.select_for_update().filter(pk=pk).first()
         if record is None:
             raise NotFound()
-        if not viewer.is_staff_role:
+        if not may_manage_zones(viewer):
             # Everyone else sees only published ones: learns nothing of drafts.
             if record.status != FacilityStatus.PUBLISHED:
                 raise NotFound()

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from jieli.core.errors import InvalidInput, NotFound, PermissionDenied, ServiceE
 from jieli.core.forms import apply_service_error
 from jieli.core.history import history_for
 from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.pagination import page_of
 from jieli.facilities import booking_services, selectors, services
 from jieli.facilities.booking_stages import MOVES
 from jieli.facilities.forms import (
@@ -74,7 +74,7 @@ def _directory(request: JieliRequest, kind: str) -> HttpResponse:
             apply_service_error(form, exc)
             status = 400
             qs = []
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         f"facilities/{stem}.html",
@@ -89,10 +89,9 @@ def _directory(request: JieliRequest, kind: str) -> HttpResponse:
 
 
 def _may_add(request: JieliRequest, kind: str) -> bool:
-    viewer = request.viewer
     if kind == "platform":
-        return viewer.is_staff_role or bool(viewer.admin_organisation_ids)
-    return selectors.may_manage_zones(viewer)
+        return selectors.may_add_platform(request.viewer)
+    return selectors.may_manage_zones(request.viewer)
 
 
 def platform_list(request: JieliRequest) -> HttpResponse:
@@ -332,7 +331,7 @@ def booking_list(request: JieliRequest) -> HttpResponse:
     return render(
         request,
         "facilities/bookings.html",
-        {"page": Paginator(qs, 20).get_page(request.GET.get("page")), "role": role},
+        {"page": page_of(request, qs), "role": role},
     )
 
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jieli.core.errors import InvalidInput, ServiceError
 from jieli.core.forms import apply_service_error, safe_next
 from jieli.core.http import JieliRequest
+from jieli.core.pagination import page_of
 from jieli.notifications import selectors, services
 from jieli.notifications.forms import PreferencesForm
 from jieli.notifications.tokens import unsubscribe_read
@@ -23,7 +23,7 @@ PAGE_SIZE = 20
 @login_required
 def notification_list(request: JieliRequest) -> HttpResponse:
     qs = selectors.visible_notifications(request.viewer)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, size=PAGE_SIZE)
     rows = [(n, selectors.render(n)) for n in page.object_list]
     return render(
         request,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from jieli.core.errors import NotFound, ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.history import history_for
 from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.pagination import page_of
 from jieli.organisations import selectors, services
 from jieli.organisations.forms import DecisionForm, MemberAddForm, OrganisationForm
 from jieli.organisations.models import MembershipStatus, MembershipTier, OrganisationType
@@ -34,7 +34,7 @@ def organisation_list(request: JieliRequest) -> HttpResponse:
             request.viewer,
             selectors.OrganisationFilters(),
         )
-    page = Paginator(qs, 20).get_page(g.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         "organisations/list.html",

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,7 @@ from jieli.core.viewer import Viewer
 from jieli.enquiries.selectors import sides_of as enquiry_sides
 from jieli.pipeline.models import (
     ContractStatus,
+    Origin,
     Payment,
     Project,
     ProjectStage,
@@ -135,6 +136,54 @@ def may_record(viewer: Viewer, project: Project) -> bool:
         viewer.belongs_to(pk)
         for pk in (project.enterprise_id, project.institute_id)  # type: ignore[attr-defined]
     )
+
+
+def may_edit_stage(viewer: Viewer, project: Project, stage: ProjectStage) -> bool:
+    """Who may change a stage's plan: whoever runs the project (all of it) and the people of the
+    stage's owner organisation (only its owner person; ``may_run`` tells the two apart)."""
+    return may_run(viewer, project) or viewer.belongs_to(stage.owner_organisation_id)  # type: ignore[attr-defined]
+
+
+def stage_plan_changes(viewer: Viewer, project: Project, changes: dict[str, Any]) -> dict[str, Any]:
+    """Of the plan ``changes`` a stage editor asks for (``stage_update``'s arguments), those the
+    viewer may make: all of them for whoever runs the project, only the owner person for the
+    people of the stage's owner organisation (``may_edit_stage``)."""
+    if may_run(viewer, project):
+        return changes
+    return {k: v for k, v in changes.items() if k == "owner_user_id"}
+
+
+def stage_people_choices(viewer: Viewer, project: Project, org_id: int | None) -> list[Any]:
+    """(user id, name) of ``org_id``'s people to offer as a stage's owner person: named only to
+    whoever runs the project or belongs to that organisation (never any organisation's member
+    list by id)."""
+    from jieli.organisations.models import Membership
+
+    if org_id is None or not (may_run(viewer, project) or viewer.belongs_to(org_id)):
+        return []
+    return [
+        (m.user_id, m.user.get_full_name() or m.user.get_username())
+        for m in Membership.objects.filter(organisation_id=org_id).select_related("user")[:200]
+    ]
+
+
+def opening_origin(viewer: Viewer, kind: str, record: Any) -> str | None:
+    """The origin from which ``viewer`` is offered "Open a turnkey project" on a record's page
+    (``Origin``: an enquiry once an intention has been signed, a published achievement, a
+    published demand's matches), or None: no offer. The opening service checks the parties."""
+    if viewer.user_id is None:
+        return None
+    if kind == "enquiry":
+        return Origin.ENQUIRY if may_open_from_enquiry(viewer, record) else None
+    if getattr(record, "status", "") != "published":
+        return None
+    if not (viewer.organisation_ids or viewer.is_staff_role):
+        return None
+    if kind == "achievement":
+        return Origin.ACHIEVEMENT
+    if kind == "demand" and (viewer.is_staff_role or viewer.belongs_to(record.owner_id)):
+        return Origin.MATCH
+    return None
 
 
 # Enquiry stages a project opens from: an intention has been signed (or a contract).
@@ -361,15 +410,26 @@ def portfolio(
     if dropped:
         batons = ProjectStage.objects.filter(baton_q(now or timezone.now()), project=OuterRef("pk"))
         qs = qs.filter(Exists(batons))
-    return qs.order_by(*PORTFOLIO_ORDER)
+    # The parties are joined (``visible_projects``) and each project's stage in progress comes
+    # in one more query a batch: a page, the API and the export do not grow a query per row.
+    return qs.prefetch_related(
+        Prefetch(
+            "stages",
+            queryset=ProjectStage.objects.filter(status__in=CURRENT).order_by("position"),
+            to_attr="current_stages",
+        )
+    ).order_by(*PORTFOLIO_ORDER)
+
+
+CURRENT = (StageStatus.ACTIVE, StageStatus.READY)
 
 
 def current_stage(project: Project) -> ProjectStage | None:
-    return (
-        project.stages.filter(status__in=[StageStatus.ACTIVE, StageStatus.READY])
-        .order_by("position")
-        .first()
-    )
+    """The stage in progress or handed over (the first by position), from the portfolio's
+    prefetch when the project came from it."""
+    if hasattr(project, "current_stages"):
+        return project.current_stages[0] if project.current_stages else None
+    return project.stages.filter(status__in=CURRENT).order_by("position").first()
 
 
 @dataclass

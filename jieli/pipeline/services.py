@@ -34,6 +34,7 @@ from jieli.pipeline.models import (
     StageStatus,
 )
 from jieli.pipeline.selectors import (
+    may_edit_stage,
     may_run,
     party_ids,
     project_get,
@@ -141,7 +142,7 @@ def stage_update(
         project = _locked(viewer, project_id)
         stage = _stage(project, key)
         running = may_run(viewer, project)
-        if not running and not viewer.belongs_to(stage.owner_organisation_id):  # type: ignore[attr-defined]
+        if not may_edit_stage(viewer, project, stage):
             raise PermissionDenied(_("Only the service agency running it plans this project."))
         if not running and (
             owner_organisation_id not in (None, stage.owner_organisation_id)  # type: ignore[attr-defined]

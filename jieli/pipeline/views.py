@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,14 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jieli.core.errors import InvalidInput, NotFound, ServiceError
+from jieli.core.exporting import form_filters
 from jieli.core.forms import apply_service_error
 from jieli.core.http import JieliRequest, message_service_error, parse_id
+from jieli.core.pagination import page_of
 from jieli.core.viewer import Viewer
 from jieli.enquiries.selectors import visible_enquiries
 from jieli.facilities.selectors import visible_bookings, visible_zones
 from jieli.imports.exports import csv_chunks, write_xlsx
 from jieli.matching.selectors import demand_match_page
-from jieli.organisations.models import Membership, OrganisationType
+from jieli.organisations.models import OrganisationType
 from jieli.organisations.selectors import visible_organisations
 from jieli.pipeline import contract_services, exports, opening_services, selectors, services
 from jieli.pipeline.forms import (
@@ -46,35 +47,15 @@ from jieli.pipeline.forms import (
 from jieli.pipeline.models import Deliverable, Milestone, Origin, StageKey
 from jieli.pipeline.stages import MOVES
 
-PAGE = 20
-
 
 def open_action(viewer: Viewer, kind: str, record: Any) -> list[tuple[str, str]]:
     """ "Open a turnkey project" on an achievement's or a demand's page, and on an enquiry's
     page once an intention has been signed, for the people who may open it (``core.registry``).
     """
-    if viewer.user_id is None:
+    origin = selectors.opening_origin(viewer, kind, record)
+    if origin is None:
         return []
-    if kind == "enquiry":
-        if not selectors.may_open_from_enquiry(viewer, record):
-            return []
-        url = reverse("pipeline:open", args=["enquiry", record.pk])
-        return [(_("Open a turnkey project"), url)]
-    if getattr(record, "status", "") != "published":
-        return []
-    if not (viewer.organisation_ids or viewer.is_staff_role):
-        return []
-    if kind == "achievement":
-        url = reverse("pipeline:open", args=["achievement", record.pk])
-    elif kind == "demand" and (viewer.is_staff_role or viewer.belongs_to(record.owner_id)):
-        url = reverse("pipeline:open", args=["match", record.pk])
-    else:
-        return []
-    return [(_("Open a turnkey project"), url)]
-
-
-def _page(request: JieliRequest, qs: Any, param: str = "page") -> Any:
-    return Paginator(qs, PAGE).get_page(request.GET.get(param))
+    return [(_("Open a turnkey project"), reverse("pipeline:open", args=[origin, record.pk]))]
 
 
 def _zones(viewer: Viewer) -> list[tuple[int, str]]:
@@ -111,7 +92,7 @@ def portfolio(request: JieliRequest) -> HttpResponse:
         if status == 200
         else selectors.portfolio(request.viewer).none()
     )
-    page = _page(request, qs.prefetch_related("stages"))
+    page = page_of(request, qs)
     rows = [(p, selectors.current_stage(p)) for p in page]
     return render(
         request,
@@ -146,14 +127,9 @@ def export(request: JieliRequest) -> HttpResponseBase:
     params = request.GET.copy()
     params.pop("format", None)
     params.pop("page", None)
-    form = PortfolioFilterForm(params or None, zones=_zones(request.viewer))
-    if params and not form.is_valid():
-        return HttpResponse(
-            "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    filters = {k: v for k, v in form.cleaned_data.items() if v} if params else {}
+    # A bad filter is an InvalidInput, answered by the error boundary like every other export.
+    cleaned = form_filters(PortfolioFilterForm, params, zones=_zones(request.viewer))
+    filters = {k: v for k, v in cleaned.items() if v}
     headers, rows = exports.portfolio_table(request.viewer, filters)
     name = f"jieli-projects-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
     if fmt == "xlsx":
@@ -277,51 +253,61 @@ def timeline(request: JieliRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "pipeline/timeline.html",
-        {"project": project, "page": Paginator(entries, 30).get_page(request.GET.get("page"))},
+        {"project": project, "page": page_of(request, entries, size=30)},
     )
+
+
+def _post_back(request: JieliRequest, form: Any, call: Any, done: str, back: str) -> HttpResponse:
+    """An action posted from the board: ``call`` (one service call) with the form's cleaned
+    data, then back to ``back`` with ``done`` or the refusal flashed (input errors and
+    conflicts; not allowed and not found reach the error boundary)."""
+    try:
+        if not form.is_valid():
+            raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
+        call(form.cleaned_data)
+    except ServiceError as exc:
+        message_service_error(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _board(pk: int, anchor: str = "") -> str:
+    return reverse("pipeline:board", args=[pk]) + anchor
 
 
 @login_required
 @require_POST
 def stage_move(request: JieliRequest, pk: int, key: str) -> HttpResponse:
-    form = MoveForm(request.POST, request.FILES)
     action = request.POST.get("action", "")
-    try:
-        if not form.is_valid():
-            raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
-        services.stage_move(
+    return _post_back(
+        request,
+        MoveForm(request.POST, request.FILES),
+        lambda d: services.stage_move(
             viewer=request.viewer,
             project_id=pk,
             key=key,
             action=action,
-            reason=form.cleaned_data.get("reason") or "",
-            files=form.cleaned_data.get("files") or [],
-        )
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, _("Done: {action}.").format(action=MOVES[action].label))
-    return redirect(reverse("pipeline:board", args=[pk]) + f"#stage-{key}")
+            reason=d.get("reason") or "",
+            files=d.get("files") or [],
+        ),
+        _("Done: {action}.").format(action=MOVES[action].label if action in MOVES else action),
+        _board(pk, f"#stage-{key}"),
+    )
 
 
 @login_required
 @require_POST
 def stage_upload(request: JieliRequest, pk: int, key: str) -> HttpResponse:
-    form = MoveForm(request.POST, request.FILES)
-    try:
-        if not form.is_valid():
-            raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
-        services.stage_upload(
-            viewer=request.viewer,
-            project_id=pk,
-            key=key,
-            files=form.cleaned_data.get("files") or [],
-        )
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, _("Deliverables added."))
-    return redirect(reverse("pipeline:board", args=[pk]) + f"#stage-{key}")
+    return _post_back(
+        request,
+        MoveForm(request.POST, request.FILES),
+        lambda d: services.stage_upload(
+            viewer=request.viewer, project_id=pk, key=key, files=d.get("files") or []
+        ),
+        _("Deliverables added."),
+        _board(pk, f"#stage-{key}"),
+    )
 
 
 @login_required
@@ -332,21 +318,11 @@ def stage_edit(request: JieliRequest, pk: int, key: str) -> HttpResponse:
     if stage is None or key not in StageKey.values:
         raise NotFound()
     # The people offered are those of the stage's current owner or of an organisation the
-    # viewer may choose (never any organisation's member list by id).
+    # viewer may choose (the selector says to whom they are named).
     choices = _org_choices(viewer)
-    current = stage.owner_organisation_id  # type: ignore[attr-defined]
     asked = parse_id(request.POST.get("owner_organisation"))
-    org_id = asked if asked in {pk for pk, _name in choices} else current
-    # An organisation's people are named only to whoever plans the project or belongs to it.
-    names_people = selectors.may_run(viewer, project) or viewer.belongs_to(org_id)
-    people = (
-        []
-        if not names_people
-        else [
-            (m.user_id, m.user.get_full_name() or m.user.get_username())
-            for m in Membership.objects.filter(organisation_id=org_id).select_related("user")[:200]
-        ]
-    )
+    org_id = asked if asked in {pk for pk, _name in choices} else stage.owner_organisation_id  # type: ignore[attr-defined]
+    people = selectors.stage_people_choices(viewer, project, org_id)
     form = StageForm(
         request.POST or None,
         organisations=choices,
@@ -359,33 +335,30 @@ def stage_edit(request: JieliRequest, pk: int, key: str) -> HttpResponse:
             "acceptance_criteria": stage.acceptance_criteria,
         },
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                running = selectors.may_run(viewer, project)
-                services.stage_update(
-                    viewer=viewer,
-                    project_id=pk,
-                    key=key,
-                    owner_organisation_id=d["owner_organisation"] if running else None,
-                    owner_user_id=d.get("owner_user"),
-                    due_date=d.get("due_date") if running else None,
-                    acceptance_criteria=d.get("acceptance_criteria") if running else None,
-                    handoff_days=d.get("handoff_days") if running else None,
-                )
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, _("The stage plan was saved."))
-                return redirect(reverse("pipeline:board", args=[pk]) + f"#stage-{key}")
-    return render(
+    return _form_page(
         request,
-        "pipeline/stage_edit.html",
-        {"project": project, "stage": stage, "form": form},
-        status=status,
+        project,
+        form,
+        lambda d: services.stage_update(
+            viewer=viewer,
+            project_id=pk,
+            key=key,
+            **selectors.stage_plan_changes(
+                viewer,
+                project,
+                {
+                    "owner_organisation_id": d["owner_organisation"],
+                    "owner_user_id": d.get("owner_user"),
+                    "due_date": d.get("due_date"),
+                    "acceptance_criteria": d.get("acceptance_criteria"),
+                    "handoff_days": d.get("handoff_days"),
+                },
+            ),
+        ),
+        done=_("The stage plan was saved."),
+        anchor=f"#stage-{key}",
+        template="pipeline/stage_edit.html",
+        context={"stage": stage},
     )
 
 
@@ -408,10 +381,7 @@ def project_close(request: JieliRequest, pk: int) -> HttpResponse:
     try:
         services.project_close(viewer=request.viewer, pk=pk)
     except ServiceError as exc:
-        if exc.status == 409:
-            messages.error(request, exc.message)
-        else:
-            message_service_error(request, exc)
+        message_service_error(request, exc)
     else:
         messages.success(request, _("The project was closed."))
     return redirect("pipeline:board", pk=pk)
@@ -428,27 +398,49 @@ def _parties(project: Any) -> list[tuple[int, str]]:
     ]
 
 
-@login_required
-def contract_new(request: JieliRequest, pk: int) -> HttpResponse:
-    viewer = request.viewer
-    project = selectors.project_get(viewer, pk)
-    form = ContractForm(request.POST or None, parties=_parties(project))
+def _form_page(
+    request: JieliRequest,
+    project: Any,
+    form: Any,
+    save: Any,
+    *,
+    done: str,
+    anchor: str,
+    template: str = "pipeline/form.html",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A project's form page: on a valid POST, ``save`` (one service call with the cleaned
+    data), a message and back to the board at ``anchor``; otherwise the form, with the
+    service's refusal in place (400, or the conflict's 409)."""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                contract_services.contract_create(viewer=viewer, project_id=pk, **form.cleaned_data)
+                save(form.cleaned_data)
             except ServiceError as exc:
                 apply_service_error(form, exc)
+                status = exc.status if exc.status == 409 else 400
             else:
-                messages.success(request, _("The contract was recorded."))
-                return redirect(reverse("pipeline:board", args=[pk]) + "#contracts")
+                messages.success(request, done)
+                return redirect(_board(project.pk, anchor))
     return render(
+        request, template, {"project": project, "form": form, **(context or {})}, status=status
+    )
+
+
+@login_required
+def contract_new(request: JieliRequest, pk: int) -> HttpResponse:
+    viewer = request.viewer
+    project = selectors.project_get(viewer, pk)
+    return _form_page(
         request,
-        "pipeline/form.html",
-        {"project": project, "form": form, "heading": _("Record a technology contract")},
-        status=status,
+        project,
+        ContractForm(request.POST or None, parties=_parties(project)),
+        lambda d: contract_services.contract_create(viewer=viewer, project_id=pk, **d),
+        done=_("The contract was recorded."),
+        anchor="#contracts",
+        context={"heading": _("Record a technology contract")},
     )
 
 
@@ -464,26 +456,14 @@ def contract_edit(request: JieliRequest, pk: int, contract_id: int) -> HttpRespo
         name: getattr(contract, f"{name}_id" if name.startswith("party_") else name)
         for name in contract_services.CONTRACT_FIELDS
     }
-    form = ContractForm(request.POST or None, parties=_parties(project), initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                contract_services.contract_update(
-                    viewer=viewer, contract_id=contract_id, **form.cleaned_data
-                )
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-                status = exc.status if exc.status in (404, 409) else 400
-            else:
-                messages.success(request, _("The contract was corrected."))
-                return redirect(reverse("pipeline:board", args=[pk]) + "#contracts")
-    return render(
+    return _form_page(
         request,
-        "pipeline/form.html",
-        {"project": project, "form": form, "heading": _("Correct the contract")},
-        status=status,
+        project,
+        ContractForm(request.POST or None, parties=_parties(project), initial=initial),
+        lambda d: contract_services.contract_update(viewer=viewer, contract_id=contract_id, **d),
+        done=_("The contract was corrected."),
+        anchor="#contracts",
+        context={"heading": _("Correct the contract")},
     )
 
 
@@ -492,14 +472,14 @@ def contract_edit(request: JieliRequest, pk: int, contract_id: int) -> HttpRespo
 def contract_void(request: JieliRequest, pk: int, contract_id: int) -> HttpResponse:
     if not selectors.contracts_of(request.viewer, pk).filter(pk=contract_id).exists():
         raise NotFound()
-    return _small_post(
+    return _post_back(
         request,
-        pk,
         VoidForm(request.POST),
         lambda d: contract_services.contract_void(
             viewer=request.viewer, contract_id=contract_id, **d
         ),
         _("The contract is void; it no longer counts in the totals."),
+        _board(pk, "#contracts"),
     )
 
 
@@ -509,44 +489,29 @@ def milestone_done(request: JieliRequest, pk: int, milestone_id: int) -> HttpRes
     contracts = selectors.contracts_of(request.viewer, pk)
     if not Milestone.objects.filter(pk=milestone_id, contract__in=contracts).exists():
         raise NotFound()
-    return _small_post(
+    return _post_back(
         request,
-        pk,
         DoneForm(request.POST),
         lambda d: contract_services.milestone_done(
             viewer=request.viewer, milestone_id=milestone_id, **d
         ),
         _("The milestone is marked done."),
+        _board(pk, "#contracts"),
     )
-
-
-def _small_post(request: JieliRequest, pk: int, form: Any, call: Any, done: str) -> HttpResponse:
-    try:
-        if not form.is_valid():
-            raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
-        call(form.cleaned_data)
-    except ServiceError as exc:
-        if exc.status == 409:
-            messages.error(request, exc.message)
-        else:
-            message_service_error(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect(reverse("pipeline:board", args=[pk]) + "#contracts")
 
 
 @login_required
 @require_POST
 def payment_add(request: JieliRequest, pk: int, contract_id: int) -> HttpResponse:
     selectors.project_get(request.viewer, pk)
-    return _small_post(
+    return _post_back(
         request,
-        pk,
         PaymentForm(request.POST),
         lambda d: contract_services.payment_add(
             viewer=request.viewer, contract_id=contract_id, **d
         ),
         _("The payment was recorded."),
+        _board(pk, "#contracts"),
     )
 
 
@@ -554,26 +519,26 @@ def payment_add(request: JieliRequest, pk: int, contract_id: int) -> HttpRespons
 @require_POST
 def milestone_add(request: JieliRequest, pk: int, contract_id: int) -> HttpResponse:
     selectors.project_get(request.viewer, pk)
-    return _small_post(
+    return _post_back(
         request,
-        pk,
         MilestoneForm(request.POST),
         lambda d: contract_services.milestone_add(
             viewer=request.viewer, contract_id=contract_id, **d
         ),
         _("The milestone was recorded."),
+        _board(pk, "#contracts"),
     )
 
 
 @login_required
 @require_POST
 def funding_add(request: JieliRequest, pk: int) -> HttpResponse:
-    return _small_post(
+    return _post_back(
         request,
-        pk,
         FundingForm(request.POST),
         lambda d: contract_services.funding_add(viewer=request.viewer, project_id=pk, **d),
         _("The funding source was recorded."),
+        _board(pk, "#contracts"),
     )
 
 
@@ -581,29 +546,20 @@ def funding_add(request: JieliRequest, pk: int) -> HttpResponse:
 def outcome_new(request: JieliRequest, pk: int) -> HttpResponse:
     viewer = request.viewer
     project = selectors.project_get(viewer, pk)
-    form = OutcomeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                contract_services.outcome_record(viewer=viewer, project_id=pk, **form.cleaned_data)
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, _("The outcomes were recorded."))
-                return redirect(reverse("pipeline:board", args=[pk]) + "#outcomes")
-    return render(
+    return _form_page(
         request,
-        "pipeline/form.html",
-        {"project": project, "form": form, "heading": _("Record outcomes")},
-        status=status,
+        project,
+        OutcomeForm(request.POST or None),
+        lambda d: contract_services.outcome_record(viewer=viewer, project_id=pk, **d),
+        done=_("The outcomes were recorded."),
+        anchor="#outcomes",
+        context={"heading": _("Record outcomes")},
     )
 
 
 @login_required
 def dropped(request: JieliRequest) -> HttpResponse:
-    page = _page(request, selectors.dropped_batons(request.viewer))
+    page = page_of(request, selectors.dropped_batons(request.viewer))
     return render(
         request, "pipeline/dropped.html", {"page": page, "rows": selectors.baton_rows(page)}
     )
@@ -613,18 +569,12 @@ def dropped(request: JieliRequest) -> HttpResponse:
 @require_POST
 def facilities_link(request: JieliRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(request.viewer, pk)
-    form = _facilities_form(request.viewer, project, request.POST)
-    try:
-        if not form.is_valid():
-            raise InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
-        services.project_link_facilities(
-            viewer=request.viewer,
-            pk=pk,
-            booking_id=form.cleaned_data.get("booking"),
-            zone_id=form.cleaned_data.get("zone"),
-        )
-    except ServiceError as exc:
-        message_service_error(request, exc)
-    else:
-        messages.success(request, _("The platform booking and zone were saved."))
-    return redirect("pipeline:board", pk=pk)
+    return _post_back(
+        request,
+        _facilities_form(request.viewer, project, request.POST),
+        lambda d: services.project_link_facilities(
+            viewer=request.viewer, pk=pk, booking_id=d.get("booking"), zone_id=d.get("zone")
+        ),
+        _("The platform booking and zone were saved."),
+        _board(pk),
+    )

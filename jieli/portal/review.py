@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from jieli.achievements import selectors as achievement_selectors
 from jieli.achievements import services as achievement_services
 from jieli.core.errors import ServiceError
 from jieli.core.forms import safe_next
+from jieli.core.pagination import page_of
 from jieli.core.viewer import Viewer, request_viewer
 from jieli.demands import selectors as demand_selectors
 from jieli.demands import services as demand_services
@@ -118,7 +118,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "spec": spec,
             "tabs": [(key, k.label, k.queue(viewer).count()) for key, k in KINDS.items()],
-            "page": Paginator(items, REVIEW_PAGE).get_page(g.get("page")),
+            "page": page_of(request, items, size=REVIEW_PAGE),
             "owners": _owners(queue) if kind != "organisations" else [],
             "filters": {"q": q, "owner": owner, "order": order},
             "filtered": bool(q or owner),

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from jieli.achievements import selectors as achievement_selectors
 from jieli.core.errors import ServiceError
 from jieli.core.forms import apply_service_error
 from jieli.core.listing import ListingStatus
+from jieli.core.pagination import page_of
 from jieli.core.search import NoMeaningfulTerms
 from jieli.core.security import page_rate_limit
 from jieli.core.viewer import request_viewer
@@ -107,7 +107,7 @@ def search(request: HttpRequest) -> HttpResponse:
         kind=found.kind,
         industry=found.industry,
         region=found.region,
-        page=Paginator(found.matches, SEARCH_PAGE).get_page(g.get("page")),
+        page=page_of(request, found.matches, size=SEARCH_PAGE),
         tabs=[(tab, SEARCH_KIND_LABELS[tab.kind]) for tab in found.tabs],
         kind_label=SEARCH_KIND_LABELS[found.kind],
     )
@@ -143,11 +143,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
         )
     context: dict[str, object] = {
         "organisations": organisation_selectors.organisations_of(viewer),
-        "achievements": Paginator(achievements.select_related("owner"), WORKSPACE_PAGE).get_page(
-            g.get("a_page")
+        "achievements": page_of(
+            request, achievements.select_related("owner"), size=WORKSPACE_PAGE, param="a_page"
         ),
-        "demands": Paginator(demands.select_related("owner"), WORKSPACE_PAGE).get_page(
-            g.get("d_page")
+        "demands": page_of(
+            request, demands.select_related("owner"), size=WORKSPACE_PAGE, param="d_page"
         ),
         "counts": counts,
         "status": status,

@@ -7,7 +7,6 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jieli.core.errors import ServiceError
 from jieli.core.forms import apply_service_error, safe_next
 from jieli.core.http import JieliRequest, message_service_error
+from jieli.core.pagination import page_of
 from jieli.core.security import page_rate_limit
 from jieli.imports.converters import neutralise
 from jieli.imports.exports import EXPORT_FORMATS, csv_chunks, write_xlsx
@@ -46,9 +46,7 @@ def shortlists(request: JieliRequest) -> HttpResponse:
             else:
                 return redirect("watchlists:shortlist", pk=shortlist.pk)
         status = 400
-    page = Paginator(selectors.shortlists_with_counts(viewer), PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.shortlists_with_counts(viewer), size=PAGE)
     return render(
         request, "watchlists/shortlists.html", {"page": page, "form": form}, status=status
     )
@@ -59,7 +57,7 @@ def shortlist(request: JieliRequest, pk: int) -> HttpResponse:
     viewer = request.viewer
     found = selectors.shortlist_get(viewer, pk)
     items = selectors.shortlist_items(viewer, found)
-    page = Paginator(items, PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, items, size=PAGE)
     return render(
         request,
         "watchlists/shortlist.html",
@@ -203,9 +201,7 @@ def save(request: JieliRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 def subscriptions(request: JieliRequest) -> HttpResponse:
     viewer = request.viewer
-    page = Paginator(selectors.visible_subscriptions(viewer), PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.visible_subscriptions(viewer), size=PAGE)
     return render(request, "watchlists/subscriptions.html", {"page": page})
 
 

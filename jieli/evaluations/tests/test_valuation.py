@@ -137,11 +137,3 @@ def test_hundred_thousand_draws_are_quick():
     start = time.perf_counter()
     valuation.monte_carlo(inputs(years=10), RANGES, draws=100_000, seed=1)
     assert time.perf_counter() - start < 3  # the benchmark (docs/benchmarks.md) is < 1 s idle
-
-
-def test_chart_labels_are_cut_to_fit():
-    from jieli.evaluations.charts import fit
-
-    assert fit("折现率", 220, 15) == "折现率"
-    long = fit("Licensee's incremental revenue, year 1", 220, 15)
-    assert long.endswith("…") and len(long) < 30

@@ -221,6 +221,7 @@ def test_pages_with_a_schedule_and_outcomes(roles, fair, pair, client):
     assert "×" in client.get(reverse("events:plan", args=[fair.pk])).content.decode()
     report = client.get(reverse("events:report", args=[fair.pk])).content.decode()
     assert "<svg" in report and "<script" not in report.split("</main>")[0]
+    assert 'data-testid="bar-chart"' in report and 'fill="#206bc4"' in report
     client.force_login(roles.owner_member)
     agenda = client.get(reverse("events:agenda", args=[fair.pk])).content.decode()
     assert str(roles.other_org) in agenda

@@ -291,16 +291,3 @@ def test_requests_answers_and_announcements_notify(roles, fair, participants):
     for n in Notification.objects.all():
         assert get_kind(n.kind).render(n).title
     assert req.pk
-
-
-def test_chart_labels_fit_the_phone_width():
-    from jieli.events.selectors import bar_chart, fit
-
-    assert fit("制造业 通用设备制造业") == "制造业 通用设备制造业"
-    english = "Shandong Qingdao City Laoshan District"
-    assert fit(english).startswith("Shandong Qingdao City Laoshan") and fit(english).endswith("…")
-    long_cjk = "山东省" * 10
-    assert len(fit(long_cjk)) <= 21 and fit(long_cjk).endswith("…")
-    chart = bar_chart([("a", 4), ("b", 2)])
-    assert [b["width"] for b in chart["bars"]] == [230, 115.0]
-    assert chart["height"] == 92

@@ -19,12 +19,9 @@ def setup() -> tuple[list[Any], list[int]]:
     people who will accept them (the operator's administrator and the secretariat)."""
     from jieli.facilities.tests.factories import platform, request
     from jieli.organisations.tests.factories import role_users
-    from jieli.regions.loading import load_reference_code_lists
-    from jieli.regions.models import Industry, Region
 
-    # An earlier transactional test (PostgreSQL leg) flushed the tables, code lists included.
-    if not Region.objects.filter(pk="370102").exists():
-        load_reference_code_lists(region_model=Region, industry_model=Industry)
+    # The code lists are there: loaded by the migrations (the child process) or, after an
+    # earlier transactional test's flush, by the root conftest's ``code_lists`` fixture.
     roles = role_users()
     pilot = platform(roles.owner_admin, roles.owner_org.pk)
     first = request(roles.other_member, pilot.pk, units=3)

@@ -130,6 +130,7 @@ def test_unpublished_or_hidden_platforms_take_no_bookings(roles):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("code_lists")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL leg (make pg)")
 def test_two_acceptances_of_the_last_capacity_at_once_postgresql():
     users, ids = race.setup()

@@ -156,8 +156,20 @@ class Command(BaseCommand):
             "preload_app": True,
             "timeout": 120,
             "graceful_timeout": 20,
+            # A kept-alive connection stays with the worker that accepted it, and the workers
+            # race to accept: under load one worker ended up answering nine requests in ten
+            # (docs/benchmarks.md, "Load"). One request per connection lets each accept go to
+            # whichever worker's accepting thread gets the CPU first, i.e. the less busy one;
+            # the reverse proxy keeps the clients' connections alive.
+            "keepalive": settings.JIELI_WEB_KEEPALIVE,
             "post_fork": post_fork,
-            "accesslog": "-" if settings.DEBUG else None,
+            "accesslog": settings.JIELI_ACCESS_LOG or None,
+            # The usual combined format, then the worker's process id and the milliseconds it
+            # spent on the request (from the parsed request to the last byte; not the wait for
+            # a thread).
+            "access_log_format": (
+                '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s %(M)s'
+            ),
             "errorlog": "-",
             "loglevel": "warning",
             "forwarded_allow_ips": os.environ.get("JIELI_FORWARDED_ALLOW_IPS", "127.0.0.1"),
