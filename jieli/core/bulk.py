@@ -146,14 +146,18 @@ def insert_many(model: type[M], objs: Sequence[M], *, ignore_conflicts: bool = F
             cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, params)
             if ignore_conflicts:
                 continue
-            ids = [row[0] for row in cursor.fetchall()]
-            if len(ids) != len(chunk):  # pragma: no cover - a driver that returns fewer rows
-                raise RuntimeError("INSERT … RETURNING returned fewer ids than rows")
-            for obj, new_id in zip(chunk, ids, strict=True):
-                setattr(obj, pk.attname, new_id)
-                obj._state.adding = False
-                obj._state.db = using
+            _take_ids(chunk, cursor.fetchall(), pk.attname, using)
     return list(objs)
+
+
+def _take_ids(chunk: Sequence[M], rows: list[Any], attname: str, using: str) -> None:
+    """Give each object of ``chunk`` its new primary key from ``RETURNING`` (rows in order)."""
+    if len(rows) != len(chunk):  # pragma: no cover - a driver that returns fewer rows
+        raise RuntimeError("INSERT … RETURNING returned fewer ids than rows")
+    for obj, row in zip(chunk, rows, strict=True):
+        setattr(obj, attname, row[0])
+        obj._state.adding = False
+        obj._state.db = using
 
 
 def _unnestable(fields: Sequence[models.Field[Any, Any]], connection: Any) -> bool:
@@ -204,11 +208,5 @@ def _insert_unnest(
             cursor.execute(sql, params)
             if ignore_conflicts:
                 continue
-            ids = [row[0] for row in cursor.fetchall()]
-            if len(ids) != len(chunk):  # pragma: no cover - a driver that returns fewer rows
-                raise RuntimeError("INSERT … RETURNING returned fewer ids than rows")
-            for obj, new_id in zip(chunk, ids, strict=True):
-                setattr(obj, pk.attname, new_id)
-                obj._state.adding = False
-                obj._state.db = using
+            _take_ids(chunk, cursor.fetchall(), pk.attname, using)
     return list(objs)
