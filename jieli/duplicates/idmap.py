@@ -28,7 +28,7 @@ class IdMap:
         return self._count
 
     def __contains__(self, record_id: object) -> bool:
-        return isinstance(record_id, int) and self.get(record_id) != self.missing
+        return isinstance(record_id, int | np.integer) and self.get(int(record_id)) != self.missing
 
     def nbytes(self) -> int:
         return int(self._array.nbytes)

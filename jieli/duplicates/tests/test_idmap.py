@@ -31,6 +31,7 @@ def test_idmap_behaves_as_a_dict(ops):
     for record_id in probe:
         assert mapped.get(record_id) == reference.get(record_id, -1)
         assert (record_id in mapped) == (record_id in reference)
+        assert (np.int64(record_id) in mapped) == (record_id in reference)
     looked = mapped.lookup(np.array(probe, dtype=np.int64))
     assert looked.tolist() == [reference.get(i, -1) for i in probe]
     assert mapped.nbytes() < 8 * 4096  # the far ids stayed out of the array
