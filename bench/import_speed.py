@@ -16,7 +16,9 @@ case between the copy and its original).
 ``BENCH_VERBOSE=1`` prints rows, seconds, RSS and CPU seconds every 10 %; ``BENCH_PROFILE=path``
 writes a cProfile of the import itself (wall-clock timer: cProfile's CPU timer costs more than
 the code it measures); with ``BENCH_PROFILE_FROM=0.8`` only from 80 % of the file on (the late
-part of the run, where the table is large).
+part of the run, where the table is large). ``BENCH_TRACEMALLOC=1`` (frames kept) traces
+allocations from row 1,000 on and prints, at the end, what is still alive and where it was
+allocated (slow: for a look at what the import keeps per row, not for timing).
 
     .venv/bin/python bench/import_speed.py --sizes 100000 --runs 1 --duplicate-check
     .venv/bin/python bench/import_speed.py --sizes 100000 --runs 1 --duplicate-check \
@@ -185,7 +187,12 @@ org = Organisation.objects.create(name="基准机构", org_type="university",
                                   membership_status="member")
 path = sys.argv[1]
 marks = []
+trace = os.environ.get("BENCH_TRACEMALLOC")
+if trace:
+    import tracemalloc
 def progress(done, total):
+    if trace and done >= 1000 and not tracemalloc.is_tracing():
+        tracemalloc.start(int(trace))
     if profile_out and profile_from and done >= profile_from * total and not started:
         started.append(done)
         profiler.enable()
@@ -227,6 +234,15 @@ result = run_import(viewer=viewer_for_user(user), path=path, options=Options(
 if profile_out:
     profiler.disable()
     profiler.dump_stats(profile_out)
+if trace:
+    # What the import still holds (allocated since row 1,000 and alive at its end).
+    snapshot = tracemalloc.take_snapshot()
+    current, peak = tracemalloc.get_traced_memory()
+    print(json.dumps({"tracemalloc_current_mib": round(current / 2**20, 1),
+                      "tracemalloc_peak_mib": round(peak / 2**20, 1)}), file=sys.stderr)
+    for stat in snapshot.statistics("lineno")[:12]:
+        print(stat, file=sys.stderr)
+    tracemalloc.stop()
 seconds = time.perf_counter() - start
 server = server_cpu()
 server_seconds = None if server is None or server0 is None else round(server - server0, 1)

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from jieli.duplicates.idmap import IdMap
 from jieli.duplicates.lsh import BandHasher, CompactLSH, _mix, optimal_bands
 
 Certainty = Literal["certain", "suspected"]
@@ -369,7 +370,7 @@ class DuplicateIndex:
         self.keep_fingerprints = keep_fingerprints
         self.hasher = band_hasher(lsh_threshold, num_perm)
         self._lsh = CompactLSH(self.hasher)
-        self._ids: set[int] = set()
+        self._ids = IdMap(np.int8, missing=0)  # id → 1 when indexed (no set entry a record)
         self._prints: dict[int, Fingerprint] = {}
         self._ip_of: dict[int, frozenset[str]] = {}
         self._code_of: dict[int, str] = {}
@@ -400,7 +401,7 @@ class DuplicateIndex:
     def add_fingerprint(self, record_id: int, fp: Fingerprint, keys: Any = None) -> Fingerprint:
         with self._lock:
             self.remove(record_id)
-            self._ids.add(record_id)
+            self._ids.set(record_id, 1)
             if self.keep_fingerprints:
                 self._prints[record_id] = fp
             self._lsh.insert(record_id, self.keys_of(fp) if keys is None else keys)
@@ -415,9 +416,8 @@ class DuplicateIndex:
 
     def remove(self, record_id: int) -> None:
         with self._lock:
-            if record_id not in self._ids:
+            if not self._ids.pop(record_id):
                 return
-            self._ids.discard(record_id)
             self._prints.pop(record_id, None)
             self._lsh.remove(record_id)
             for number in self._ip_of.pop(record_id, ()):

@@ -19,13 +19,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from django.db import models
 from django.utils import timezone
 
 from jieli.duplicates.detect import DuplicateIndex, Fingerprint
+from jieli.duplicates.idmap import IdMap
 from jieli.duplicates.kinds import KindSpec, indexable, record_data
 from jieli.duplicates.sketch import Sketches
 
@@ -35,6 +37,19 @@ OVERLAP = timedelta(minutes=5)
 # which during an import holds the import's own recent rows (at 1,000 rows/s, 300,000 of them).
 BULK_SYNC_EVERY = timedelta(seconds=60)
 _bulk = threading.local()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NO_VERSION = int(np.iinfo(np.int64).min)
+
+
+def _version(updated: datetime) -> int:
+    """``updated_at`` as microseconds since the epoch (an ``IdMap`` value)."""
+    if updated.tzinfo is None:
+        updated = updated.replace(tzinfo=UTC)
+    return (updated - _EPOCH) // timedelta(microseconds=1)
+
+
+def _versions() -> IdMap:
+    return IdMap(np.int64, missing=_NO_VERSION)
 
 
 def in_bulk_mode() -> bool:
@@ -58,7 +73,9 @@ def bulk_mode() -> Iterator[None]:
 class _State:
     index: DuplicateIndex
     synced_at: datetime | None = None
-    versions: dict[int, datetime] = field(default_factory=dict)
+    # Record id → ``updated_at`` (µs) of the version indexed: an array, not a dict entry and a
+    # datetime a record.
+    versions: IdMap = field(default_factory=_versions)
     # Score bounds per record (``sketch.py``): bulk checks drop most candidates unread.
     sketches: Sketches = field(default_factory=Sketches)
 
@@ -83,7 +100,7 @@ def _sync(spec: KindSpec, state: _State) -> None:
     changed = [
         pk
         for pk, updated in qs.values_list("pk", "updated_at")
-        if state.versions.get(pk) != updated
+        if state.versions.get(pk) != _version(updated)
     ]
     for start in range(0, len(changed), 500):
         chunk = changed[start : start + 500]
@@ -93,11 +110,11 @@ def _sync(spec: KindSpec, state: _State) -> None:
             if record is None:
                 state.index.remove(pk)
                 state.sketches.remove(pk)
-                state.versions.pop(pk, None)
+                state.versions.pop(pk)
             else:
                 fp = state.index.add(pk, record_data(spec, record))
                 state.sketches.add(pk, fp)
-                state.versions[pk] = record.updated_at  # type: ignore[attr-defined]
+                state.versions.set(pk, _version(record.updated_at))  # type: ignore[attr-defined]
     state.synced_at = now
 
 
@@ -122,7 +139,7 @@ def index_add(spec: KindSpec, record: models.Model) -> None:
         else:
             fp = state.index.add(record.pk, record_data(spec, record))
             state.sketches.add(record.pk, fp)
-        state.versions[record.pk] = record.updated_at  # type: ignore[attr-defined]
+        state.versions.set(record.pk, _version(record.updated_at))  # type: ignore[attr-defined]
 
 
 def index_add_keys(spec: KindSpec, record: models.Model, fp: Any, keys: Any) -> None:
@@ -133,7 +150,7 @@ def index_add_keys(spec: KindSpec, record: models.Model, fp: Any, keys: Any) -> 
             return
         state.index.add_fingerprint(record.pk, fp, keys)
         state.sketches.add(record.pk, fp)
-        state.versions[record.pk] = record.updated_at  # type: ignore[attr-defined]
+        state.versions.set(record.pk, _version(record.updated_at))  # type: ignore[attr-defined]
 
 
 def index_screen(spec: KindSpec, fp: Fingerprint, ids: Any) -> set[int]:
@@ -152,7 +169,7 @@ def index_remove(spec: KindSpec, record_id: int) -> None:
         if state is not None:
             state.index.remove(record_id)
             state.sketches.remove(record_id)
-            state.versions.pop(record_id, None)
+            state.versions.pop(record_id)
 
 
 def index_reset(kind: str | None = None) -> None:

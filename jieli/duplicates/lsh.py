@@ -10,7 +10,10 @@ record, 600 MB for 100,000 records). Here:
   threshold 0.2 and 128 permutations the optimal split is 28 bands of 2 rows, so 56).
 * Each band's values are folded into one 64-bit key; the index is one sorted ``uint64`` array of
   keys with a parallel ``uint32`` array of slots (12 bytes per band, ~340 bytes a record), plus
-  a small dict of recent insertions merged into the arrays in amortised batches.
+  a small dict of recent insertions merged into the arrays every ``PENDING_MAX`` keys (a fixed
+  bound: Python objects per pending key cost ≈ 180 bytes, so the dict must not grow with the
+  table; the merge's copy of the arrays is cheap next to it).
+* Record id → slot is an ``IdMap`` (an ``int32`` array indexed by id), not a dict.
 
 Removing a record marks its slot dead; dead entries are dropped when they outnumber live ones.
 """
@@ -23,6 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from jieli.duplicates.idmap import IdMap
+
+PENDING_MAX = 50_000  # band keys held in the dict before they are merged into the arrays
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SEED = 0x5EED_1E11
 
@@ -122,7 +128,7 @@ class CompactLSH:
         self._slot_ids = array("q")  # slot → record id (a buffer numpy reads without copying)
         self._dead = bytearray()  # slot → 1 when removed
         self._dead_count = 0
-        self._slot_of: dict[int, int] = {}
+        self._slot_of = IdMap(np.int32)
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
@@ -132,8 +138,14 @@ class CompactLSH:
         return record_id in self._slot_of
 
     def memory_bytes(self) -> int:
-        """Bytes held by the arrays (the dicts add roughly 100 bytes a record)."""
-        return int(self._keys.nbytes + self._slots.nbytes + len(self._dead))
+        """Bytes held by the arrays (the pending dict adds ≤ ``PENDING_MAX`` × ~180 bytes)."""
+        return int(
+            self._keys.nbytes
+            + self._slots.nbytes
+            + len(self._dead)
+            + len(self._slot_ids) * 8
+            + self._slot_of.nbytes()
+        )
 
     def insert(self, record_id: int, keys: np.ndarray) -> None:
         with self._lock:
@@ -143,17 +155,17 @@ class CompactLSH:
             slot = len(self._slot_ids)
             self._slot_ids.append(record_id)
             self._dead.append(0)
-            self._slot_of[record_id] = slot
+            self._slot_of.set(record_id, slot)
             for key in keys.tolist():
                 self._pending.setdefault(key, []).append(slot)
             self._pending_entries += keys.size
-            if self._pending_entries >= max(50_000, self._keys.size // 8):
+            if self._pending_entries >= PENDING_MAX:
                 self._merge()
 
     def remove(self, record_id: int) -> None:
         with self._lock:
-            slot = self._slot_of.pop(record_id, None)
-            if slot is None:
+            slot = self._slot_of.pop(record_id)
+            if slot < 0:
                 return
             self._dead[slot] = 1
             self._dead_count += 1
@@ -239,6 +251,8 @@ class CompactLSH:
         new_of_old[live] = np.arange(live.size)
         self._slots = new_of_old[self._slots].astype(np.uint32)
         self._slot_ids = array("q", (self._slot_ids[i] for i in live.tolist()))
-        self._slot_of = {rid: i for i, rid in enumerate(self._slot_ids)}
+        self._slot_of = IdMap(np.int32)
+        for i, rid in enumerate(self._slot_ids):
+            self._slot_of.set(rid, i)
         self._dead = bytearray(len(self._slot_ids))
         self._dead_count = 0
