@@ -150,8 +150,10 @@ def _group_of(method: str, path: str) -> str:
         return "search"
     if path.startswith("/matching/demands/"):
         return "matches"
-    if path in ("/api/v1/achievements", "/api/v1/demands"):
+    if path == "/api/v1/achievements":
         return "draft write" if method == "POST" else "api list"
+    if path == "/api/v1/demands":
+        return "api list (setup)"  # each user's first read, not the mix's API list
     return "other"
 
 
