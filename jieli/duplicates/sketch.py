@@ -29,6 +29,7 @@ from jieli.duplicates.detect import (
     Fingerprint,
     may_be_certain,
 )
+from jieli.duplicates.idmap import IdMap
 
 TITLE_BITS = 256
 TEXT_BITS = 2048
@@ -59,13 +60,12 @@ def _bitmap(buckets: np.ndarray, bits: int) -> np.ndarray:
 class Sketches:
     """Record id → sketch; ``screen`` keeps the candidates that may still be suspects.
 
-    Record ids map to slots through an ``int32`` array indexed by id (4 bytes per id up to the
-    largest, instead of a dict entry a record), so a screen of ~100 candidates is a few
-    vector operations, with no Python object per candidate."""
+    Record ids map to slots through an ``IdMap`` (an ``int32`` array indexed by id, a stray
+    large id parked in a dict), so a screen of ~100 candidates is a few vector operations,
+    with no Python object per candidate."""
 
     def __init__(self) -> None:
-        self._slot_by_id = np.full(0, -1, dtype=np.int32)
-        self._count = 0
+        self._slot_of = IdMap(np.int32)
         self._free: list[int] = []
         self._next = 0
         # Blocks of rows of _WORDS uint64, one a slot: title map, text map, then (title grams
@@ -73,18 +73,18 @@ class Sketches:
         self._blocks: list[np.ndarray] = []
 
     def __len__(self) -> int:
-        return self._count
+        return len(self._slot_of)
 
     def __contains__(self, record_id: object) -> bool:
         return self._slot(record_id) >= 0
 
     def _slot(self, record_id: object) -> int:
-        if not isinstance(record_id, int) or not 0 <= record_id < self._slot_by_id.size:
+        if not isinstance(record_id, int | np.integer):
             return -1
-        return int(self._slot_by_id[record_id])
+        return self._slot_of.get(int(record_id))
 
     def memory_bytes(self) -> int:
-        return sum(block.nbytes for block in self._blocks) + int(self._slot_by_id.nbytes)
+        return sum(block.nbytes for block in self._blocks) + self._slot_of.nbytes()
 
     def add(self, record_id: int, fp: Fingerprint) -> None:
         if record_id < 0:
@@ -97,12 +97,7 @@ class Sketches:
                 slot, self._next = self._next, self._next + 1
                 if slot >> _BLOCK_SHIFT == len(self._blocks):
                     self._blocks.append(np.zeros((1 << _BLOCK_SHIFT, _WORDS), dtype=np.uint64))
-            if record_id >= self._slot_by_id.size:
-                grown = np.full(max(record_id + 1, self._slot_by_id.size * 3 // 2), -1, np.int32)
-                grown[: self._slot_by_id.size] = self._slot_by_id
-                self._slot_by_id = grown
-            self._slot_by_id[record_id] = slot
-            self._count += 1
+            self._slot_of.set(record_id, slot)
         row = self._blocks[slot >> _BLOCK_SHIFT][slot & ((1 << _BLOCK_SHIFT) - 1)]
         row[:_TITLE_WORDS] = _bitmap(title_buckets(fp.title), TITLE_BITS)
         row[_TITLE_WORDS:_SIZES] = _bitmap(text_buckets(fp.text), TEXT_BITS)
@@ -111,9 +106,8 @@ class Sketches:
     def remove(self, record_id: int) -> None:
         slot = self._slot(record_id)
         if slot >= 0:
-            self._slot_by_id[record_id] = -1
+            self._slot_of.pop(int(record_id))
             self._free.append(slot)
-            self._count -= 1
 
     def _rows(self, slots: np.ndarray) -> np.ndarray:
         if len(self._blocks) == 1:
@@ -142,9 +136,7 @@ class Sketches:
         )
         if not at.size or may_be_certain(query):
             return set(at.tolist())
-        inside = (at >= 0) & (at < self._slot_by_id.size)
-        slots = np.full(at.size, -1, dtype=np.int64)
-        slots[inside] = self._slot_by_id[at[inside]]
+        slots = self._slot_of.lookup(at).astype(np.int64)
         known = slots >= 0
         keep = ~known
         if known.any():

@@ -86,6 +86,20 @@ def test_unrelated_records_are_dropped_unread():
     assert sketches.screen(query, {1, 2}) == {1}
 
 
+def test_a_stray_large_id_costs_no_array_up_to_it():
+    # The id → slot map is the index's IdMap: an id of 10^9 is parked in its dict, where an
+    # array indexed by id would have grown to 4 GB.
+    sketches = Sketches()
+    battery = ("一种锂离子电池正极材料的制备方法", "本发明公开了一种锂离子电池正极材料" * 3)
+    sketches.add(10**9, _fp(*battery))
+    sketches.add(2, _fp("基于深度学习的图像识别系统", "一种图像识别系统，包括采集模块和识别模块。"))
+    assert sketches.memory_bytes() < 20_000_000
+    assert len(sketches) == 2 and 10**9 in sketches
+    assert sketches.screen(_fp(*battery), {10**9, 2}) == {10**9}
+    sketches.remove(10**9)
+    assert 10**9 not in sketches and len(sketches) == 1
+
+
 def test_ids_without_a_sketch_and_certain_queries_are_kept():
     sketches = Sketches()
     sketches.add(1, _fp("基于深度学习的图像识别系统", "一种图像识别系统，包括采集模块。"))
@@ -103,11 +117,11 @@ def test_remove_and_re_add_reuse_slots_across_blocks(monkeypatch: pytest.MonkeyP
     for pk, fp in prints.items():
         sketches.add(pk, fp)
     rows = 12 * sketch._WORDS * 8  # 3 blocks of 4
-    assert len(sketches) == 10 and sketches.memory_bytes() - sketches._slot_by_id.nbytes == rows
+    assert len(sketches) == 10 and sketches.memory_bytes() - sketches._slot_of.nbytes() == rows
     sketches.remove(3)
     assert 3 not in sketches
     sketches.add(42, prints[3])  # takes the freed slot: the store does not grow
-    assert sketches.memory_bytes() - sketches._slot_by_id.nbytes == rows
+    assert sketches.memory_bytes() - sketches._slot_of.nbytes() == rows
     assert 42 in sketches and len(sketches) == 10
     assert sketches.screen(prints[0], {0, 5, 9, 42}) == {0}  # a gather across blocks
     for pk in (0, 5, 9, 42):
